@@ -1,0 +1,3 @@
+from pairtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,119 @@
+"""Command line: argument parsing and dispatch only.
+
+Each subcommand lives in `pairtui.commands.<name>` as `run(args) -> int` and is imported
+only when chosen, so `pairtui --help` and `--version` never import Textual or the SDKs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from pairtui import __version__
+from pairtui.errors import PairtuiError
+
+SUBCOMMANDS = (
+    "demo", "plan", "run", "review", "rollback", "checkpoint", "checkpoints", "restore", "open",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in one line and exits 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"pairtui: {message} (see --help)\n")
+        raise SystemExit(2)
+
+
+def _add_models(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--planner", metavar="PROVIDER:MODEL",
+                   help="planner model, e.g. anthropic:claude-opus-4-1 or replay:PATH")
+    p.add_argument("--executor", metavar="PROVIDER:MODEL",
+                   help="executor model, e.g. openai:gpt-5-mini or openai-chat:llama3")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pairtui",
+        description="Terminal pair-programmer: plan -> execute -> verify -> review -> land, chunk by chunk.",
+    )
+    parser.add_argument("--version", action="version", version=f"pairtui {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("-C", "--repo", default=".", metavar="REPO",
+                        help="repository to work in (default: current directory)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("open", help="open the TUI on REPO and resume its open session (the default)")
+    p.add_argument("path", nargs="?", default=None, metavar="REPO")
+    p.add_argument("--goal", help="start a new session with this goal")
+    _add_models(p)
+
+    p = sub.add_parser("demo", help="run the whole flow on a demo repo with the replay model (no API key)")
+    p.add_argument("--headless", action="store_true", help="print the story instead of opening the TUI")
+    p.add_argument("--dir", metavar="DIR", help="where to put the demo repo (default: a new temp dir)")
+
+    p = sub.add_parser("plan", help="headless: write the plan for a goal and print its path")
+    p.add_argument("--goal", required=True, help="what you want done, in plain English")
+    _add_models(p)
+
+    p = sub.add_parser("run", help="headless: plan if needed, then execute, verify and land each chunk")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--goal", help="what you want done, in plain English")
+    src.add_argument("--plan", metavar="FILE", help="an existing plan file")
+    p.add_argument("--yes", action="store_true", help="land every verified chunk as a commit")
+    p.add_argument("--json", action="store_true", help="print machine-readable events on stdout")
+    _add_models(p)
+
+    p = sub.add_parser("review", help="review a diff hunk by hunk (patch file, rev range, or working tree)")
+    p.add_argument("source", nargs="?", default=None, metavar="PATCH|REVS",
+                   help="a patch file, a rev range like main..agent-branch, or nothing for the working tree")
+    p.add_argument("--accept", metavar="SPEC", help="hunks to apply: 1,3-5 | all | none")
+    p.add_argument("--yes", action="store_true", help="apply without opening the viewer")
+    p.add_argument("--reverse", action="store_true", help="un-apply the selected hunks instead")
+    p.add_argument("--dry-run", action="store_true", help="list the hunks with numbers and +/- counts")
+
+    p = sub.add_parser("rollback", help="restore the checkpoint taken before CHUNK (default: current)")
+    p.add_argument("chunk", nargs="?", type=int, default=None, metavar="CHUNK")
+
+    p = sub.add_parser("checkpoint", help="take a save point now")
+    p.add_argument("-m", "--message", default="", metavar="MSG")
+
+    p = sub.add_parser("checkpoints", help="list checkpoints")
+    p.add_argument("--prune", action="store_true", help="delete refs of old sessions")
+    p.add_argument("--keep", type=int, default=5, metavar="N", help="sessions to keep when pruning")
+
+    p = sub.add_parser("restore", help="restore the working tree to a checkpoint (itself undoable)")
+    p.add_argument("id", metavar="ID")
+    return parser
+
+
+def _normalise(argv: list[str]) -> list[str]:
+    """`pairtui [REPO]` means `pairtui open [REPO]`."""
+    for i, arg in enumerate(argv):
+        if arg in ("-C", "--repo"):
+            continue
+        if i > 0 and argv[i - 1] in ("-C", "--repo"):
+            continue
+        if arg.startswith("-"):
+            continue
+        return argv if arg in SUBCOMMANDS else [*argv[:i], "open", *argv[i:]]
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return argv
+    return [*argv, "open"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(_normalise(list(sys.argv[1:] if argv is None else argv)))
+    module = importlib.import_module(f"pairtui.commands.{args.command}")
+    try:
+        return int(module.run(args) or 0)
+    except PairtuiError as err:
+        if args.debug:
+            raise
+        sys.stderr.write(f"pairtui: {err.message}\n")
+        return err.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("pairtui: interrupted; the session can be resumed\n")
+        return 130

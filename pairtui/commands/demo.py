@@ -1,0 +1,11 @@
+"""`pairtui demo`."""
+
+from __future__ import annotations
+
+import argparse
+
+from pairtui.errors import NotAvailableError
+
+
+def run(args: argparse.Namespace) -> int:
+    raise NotAvailableError("'pairtui demo' is not available yet in this version")

@@ -1,0 +1,11 @@
+"""`pairtui rollback`."""
+
+from __future__ import annotations
+
+import argparse
+
+from pairtui.errors import NotAvailableError
+
+
+def run(args: argparse.Namespace) -> int:
+    raise NotAvailableError("'pairtui rollback' is not available yet in this version")

@@ -1,0 +1,47 @@
+"""The command line: help, version, usage errors, and start-up that stays light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def pairtui(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pairtui", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_version_prints_version():
+    out = pairtui("--version")
+    assert out.returncode == 0
+    assert out.stdout.startswith("pairtui ")
+
+
+def test_usage_error_is_one_line_and_exit_2():
+    out = pairtui("--no-such-flag")
+    assert out.returncode == 2
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_every_subcommand_has_help():
+    for cmd in ("demo", "plan", "run", "review", "rollback", "checkpoint", "checkpoints", "restore"):
+        out = pairtui(cmd, "--help")
+        assert out.returncode == 0, cmd
+        assert "usage: pairtui" in out.stdout
+
+
+def test_help_and_version_do_not_import_textual_or_sdks():
+    code = (
+        "import sys\n"
+        "from pairtui.cli import main\n"
+        "for argv in (['--version'], ['--help']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = [m for m in ('textual', 'anthropic', 'openai', 'git') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip().splitlines()[-1] == ""
