@@ -90,16 +90,22 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
         os.killpg(pid, sig)
 
 
+async def _exited(proc: asyncio.subprocess.Process) -> int:
+    """The shell's exit code. (Process.wait() would also wait for every process still
+    holding the output pipe, such as a server the check left running in the background.)"""
+    while proc.returncode is None:
+        await asyncio.sleep(0.02)
+    return proc.returncode
+
+
 async def _stop_group(proc: asyncio.subprocess.Process) -> None:
     """SIGTERM the whole group, SIGKILL whatever is left after the grace period."""
     _signal_group(proc.pid, signal.SIGTERM)
-    try:
-        await asyncio.wait_for(proc.wait(), KILL_GRACE_SECONDS)
-    except TimeoutError:
-        pass
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(_exited(proc), KILL_GRACE_SECONDS)
     _signal_group(proc.pid, signal.SIGKILL)
-    with contextlib.suppress(ProcessLookupError):
-        await proc.wait()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(_exited(proc), KILL_GRACE_SECONDS)
 
 
 async def _pump(stream: asyncio.StreamReader, collector: _Collector) -> None:
@@ -133,7 +139,7 @@ async def run_check(
                            duration=time.monotonic() - started)
     assert proc.stdout is not None
     pump = asyncio.ensure_future(_pump(proc.stdout, collector))
-    waiter = asyncio.ensure_future(proc.wait())
+    waiter = asyncio.ensure_future(_exited(proc))
     stopper = asyncio.ensure_future(cancel.wait()) if cancel else None
     timed_out = cancelled = False
     try:
