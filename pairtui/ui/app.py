@@ -1,0 +1,519 @@
+"""PairApp: the pairing session on screen. It renders what the engine reports and sends intents.
+
+Every engine call runs in a Textual worker (async methods in an async worker, git-bound sync
+methods in a thread worker); the engine's FlowEvents come back through an EventInbox. The app
+never calls git or a model itself, and no exception from a step escapes as a traceback: each
+becomes a notification saying what happened and what to do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+from textual.worker import Worker
+
+from pairtui.agent import events as ev
+from pairtui.core.session import Session
+from pairtui.errors import PairtuiError, PlanError
+from pairtui.ui import session_view as view
+from pairtui.ui.error_hints import describe, one_line
+from pairtui.ui.event_inbox import EventInbox
+from pairtui.ui.screens.confirm import ConfirmScreen
+from pairtui.ui.screens.help import HelpScreen
+from pairtui.ui.screens.plan_editor import PlanEditorScreen, edit_in_external_editor
+from pairtui.ui.screens.prompt import PromptScreen
+from pairtui.ui.widgets.chunk_list import ChunkList
+from pairtui.ui.widgets.model_pane import ModelPane
+from pairtui.ui.widgets.plan_pane import PlanPane
+from pairtui.ui.widgets.review_pane import ReviewPane
+from pairtui.ui.widgets.status_bar import StatusBar
+from pairtui.ui.widgets.verify_pane import VerifyPane
+
+if TYPE_CHECKING:
+    from pairtui.agent.flow import AskPermission, EventSink, Pairing
+    from pairtui.config import Config
+
+OpenPairing = Callable[["EventSink", "str | None", "AskPermission"], "Pairing"]
+
+STEP_TABS = {"planning": "plan-tab", "revising": "plan-tab", "executing": "model-tab",
+             "fixing": "model-tab", "verifying": "verify-tab"}
+STREAMING_STEPS = {"planning", "revising", "executing", "fixing"}
+
+
+class PairApp(App[int]):
+    """One session in one repo. `open_pairing` builds the engine (tests pass a fake)."""
+
+    CSS_PATH = "styles.tcss"
+    TITLE = "pairtui"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        *[Binding("enter", f"step('{kind}')", label, priority=True)
+          for kind, label in view.STEP_LABELS.items()],
+        Binding("e", "edit_plan", "Edit plan"),
+        Binding("E", "edit_plan_external", "$EDITOR", show=False),
+        Binding("r", "revise_plan", "Revise"),
+        Binding("v", "verify", "Verify"),
+        Binding("d", "diff", "Diff"),
+        Binding("u", "rollback", "Rollback"),
+        Binding("escape", "cancel", "Cancel", show=True),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit_session", "Quit"),
+        Binding("1", "pane('plan-tab')", "Plan", show=False),
+        Binding("2", "pane('model-tab')", "Model", show=False),
+        Binding("3", "pane('verify-tab')", "Verify log", show=False),
+        Binding("4", "pane('diff-tab')", "Diff pane", show=False),
+    ]
+
+    def __init__(
+        self,
+        open_pairing: OpenPairing,
+        goal: str | None = None,
+        *,
+        planner: str = "",
+        executor: str = "",
+        verify_timeout: float | None = None,
+    ) -> None:
+        super().__init__()
+        self._open_pairing = open_pairing
+        self._goal = goal
+        self._planner, self._executor = planner, executor
+        self._verify_timeout = verify_timeout
+        self.pairing: Pairing | None = None
+        self.session: Session | None = None
+        self.busy: str | None = None
+        self._flow_worker: Worker | None = None
+        self._inbox = EventInbox(self, self._on_events)
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        bar = StatusBar(id="status-bar")
+        bar.planner, bar.executor, bar.goal = self._planner, self._executor, self._goal or ""
+        yield bar
+        with Horizontal(id="body"):
+            yield ChunkList(id="chunk-list")
+            with TabbedContent(initial="plan-tab", id="panes"):
+                with TabPane("1 Plan", id="plan-tab"):
+                    yield PlanPane(id="plan-pane")
+                with TabPane("2 Model", id="model-tab"):
+                    yield ModelPane(id="model-pane")
+                with TabPane("3 Verify", id="verify-tab"):
+                    yield VerifyPane(id="verify-pane")
+                with TabPane("4 Diff", id="diff-tab"):
+                    yield ReviewPane(id="review-pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.screen.set_class(self.size.width < 100, "-narrow")
+        self.query_one(ChunkList).set_step(view.step_line(None, None))
+        self._open(self._goal)
+
+    # -- opening / resuming -------------------------------------------------------------------
+
+    @work(thread=True, group="open", exit_on_error=False)
+    def _open(self, goal: str | None) -> None:
+        try:
+            pairing = self._open_pairing(self._inbox.put, goal, self.ask_permission)
+        except PairtuiError as err:
+            self.call_from_thread(self._open_failed, err, goal)
+            return
+        except Exception as err:  # noqa: BLE001 - shown, never a traceback
+            self.call_from_thread(self._show_error, err)
+            return
+        self.call_from_thread(self._opened, pairing)
+
+    def _open_failed(self, err: PairtuiError, goal: str | None) -> None:
+        """No open session and no goal: ask for one. Anything else: say what is wrong."""
+        from pairtui.errors import RepoStateError
+
+        if goal is None and not isinstance(err, RepoStateError):
+            self._ask_goal()
+        else:
+            self._show_error(err)
+            self.query_one(ChunkList).set_step("could not open the session · q quits")
+
+    @work(group="goal")
+    async def _ask_goal(self) -> None:
+        goal = await self.push_screen_wait(PromptScreen(
+            "What do you want done?",
+            "Describe the change in plain English. The planner breaks it into small chunks "
+            "you can read, edit and approve before anything runs.",
+            placeholder="e.g. Split the billing helpers out of shop/utils.py",
+        ))
+        if goal is None:
+            self.query_one(ChunkList).set_step("no goal · q quits")
+            self.notify("No goal given. Quit with q, or press ctrl+p → New goal.",
+                        severity="warning")
+            return
+        self._goal = goal
+        self.query_one(StatusBar).goal = goal
+        self._open(goal)
+
+    async def _opened(self, pairing: Pairing) -> None:
+        self.pairing = pairing
+        await self._show_session(pairing.session)
+        session = pairing.session
+        if session.plan_versions or session.phase != "planning":
+            step = view.expected_step(session)
+            self.notify(f"Session {session.id} opened"
+                        + (f" · next: {view.STEP_LABELS[step].lower()}" if step else ""),
+                        timeout=4)
+        if view.expected_step(session) == "land":
+            self._load_diff(view.current_chunk(session))
+
+    # -- rendering engine events -------------------------------------------------------------
+
+    def _on_events(self, batch: list[ev.FlowEvent]) -> None:
+        for event in batch:
+            self._render_event(event)
+
+    def _render_event(self, event: ev.FlowEvent) -> None:
+        model = self.query_one(ModelPane)
+        if isinstance(event, ev.ModelText):
+            model.write(event.text, event.thinking)
+        elif isinstance(event, ev.ToolStarted):
+            model.tool_started(event.call_id, event.name, event.summary)
+        elif isinstance(event, ev.ToolFinished):
+            model.tool_finished(event.call_id, event.result, event.is_error)
+        elif isinstance(event, ev.StepStarted):
+            self._step_started(event)
+        elif isinstance(event, ev.CheckpointTaken):
+            cp = event.checkpoint
+            label = f"{cp.n}-{cp.step}" + (f" · {cp.files_changed} files" if cp.files_changed else "")
+            self.query_one(ChunkList).add_checkpoint(f"checkpoint {label}")
+            model.note(f"⚑ checkpoint {cp.id} ({cp.step})", "checkpoint")
+        elif isinstance(event, ev.VerifyOutput):
+            self.query_one(VerifyPane).write(event.text)
+        elif isinstance(event, ev.VerifyFinished):
+            self.query_one(VerifyPane).finish(
+                event.chunk, event.passed, event.command, event.exit_code, event.timed_out,
+                event.output_tail, self._verify_timeout,
+            )
+        elif isinstance(event, ev.UsageUpdated):
+            self.query_one(StatusBar).cost_usd = event.cost_usd
+        elif isinstance(event, ev.ChunkLanded):
+            self.notify(f"Chunk {event.chunk} landed: {event.message}", title="Landed", timeout=5)
+        elif isinstance(event, ev.ChunkRolledBack):
+            self.notify(f"Chunk {event.chunk} rolled back to checkpoint {event.checkpoint.id}. "
+                        f"`pairtui restore` can undo this.", title="Rolled back", timeout=6)
+        elif isinstance(event, ev.SessionChanged):
+            self.run_worker(self._show_session(event.session), group="render", exclusive=False)
+        elif isinstance(event, ev.Notice):
+            severity = {"warning": "warning", "error": "error"}.get(event.level, "information")
+            self.notify(event.text, severity=severity)  # type: ignore[arg-type]
+
+    def _step_started(self, event: ev.StepStarted) -> None:
+        what = event.step if event.chunk is None else f"{event.step} chunk {event.chunk}"
+        if self.busy:  # a late event after the step ended must not mark the app busy again
+            self.busy = what
+            self.query_one(StatusBar).activity = f"● {what}"
+            self.query_one(ChunkList).set_step(view.step_line(self.session, what))
+        if event.step in STREAMING_STEPS:
+            self.query_one(ModelPane).begin_step(what)
+        if event.step == "verifying":
+            command = None
+            if self.pairing is not None and self.pairing.plan is not None and event.chunk:
+                command = self.pairing.plan.chunk(event.chunk).verify
+            self.query_one(VerifyPane).start(event.chunk, command)
+        tab = STEP_TABS.get(event.step)
+        if tab == "plan-tab":
+            tab = "model-tab"  # the plan streams in the model pane, then shows in the plan pane
+        if tab:
+            self.query_one(TabbedContent).active = tab
+        self.refresh_bindings()
+
+    async def _show_session(self, session: Session) -> None:
+        self.session = session
+        plan = self.pairing.plan if self.pairing is not None else None
+        current = view.current_chunk(session) if plan else None
+        bar = self.query_one(StatusBar)
+        bar.session_id, bar.goal = session.id, session.goal or bar.goal
+        bar.planner = session.planner or bar.planner
+        bar.executor = session.executor or bar.executor
+        bar.cost_usd = session.cost_usd
+        chunks = self.query_one(ChunkList)
+        chunks.show(view.chunk_rows(session, plan), current)
+        chunks.set_step(view.step_line(session, self.busy))
+        pane = self.query_one(PlanPane)
+        await pane.show(plan.source if plan and plan.source else None,
+                        view.heading_lines(plan), current)
+        versions = len(session.plan_versions)
+        if session.phase == "planning" and versions:
+            pane.set_banner(f"Plan v{versions} · enter approves · e edits · r asks for a revision")
+        else:
+            pane.set_banner("")
+        self.refresh_bindings()
+
+    # -- running engine steps ----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if len(self.screen_stack) > 1 and action not in ("quit", "command_palette"):
+            return False  # a dialog or the plan editor owns the keys
+        if action == "step":
+            expected = view.expected_step(self.session)
+            if parameters[0] != expected:
+                return False
+            return None if self.busy else True
+        if action in ("edit_plan", "edit_plan_external", "revise_plan"):
+            return None if self.busy or self.pairing is None else True
+        if action in ("verify", "diff", "rollback"):
+            started = self.session is not None and self.session.phase != "planning"
+            return None if (self.busy or not started) else True
+        if action == "cancel":
+            return True if self.busy else False
+        return True
+
+    def _run_flow(self, label: str, call: Callable[[], Awaitable[Any]],
+                  after: Callable[[Any], Awaitable[None] | None] | None = None) -> None:
+        """Run one engine coroutine as the (only) flow worker; errors become notifications."""
+        if self.pairing is None or self.busy:
+            return
+        self.busy = label
+        self.query_one(StatusBar).activity = f"● {label}"
+        self.refresh_bindings()
+        self._flow_worker = self.run_worker(
+            self._flow_body(label, call, after), group="flow", exclusive=True, exit_on_error=False
+        )
+
+    async def _flow_body(self, label: str, call: Callable[[], Awaitable[Any]],
+                         after: Callable[[Any], Awaitable[None] | None] | None) -> None:
+        try:
+            result = await call()
+            if after is not None:
+                maybe = after(result)
+                if asyncio.iscoroutine(maybe):
+                    await maybe
+        except asyncio.CancelledError:
+            self._step_ended()
+            self.query_one(ModelPane).note("■ cancelled · what arrived is kept · enter retries",
+                                           "warning")
+            if self.query_one(VerifyPane).state == "running":
+                self.query_one(VerifyPane).cancelled()
+            self.notify(f"Cancelled {label}. What arrived is kept.", severity="warning")
+            raise
+        except Exception as err:  # noqa: BLE001 - every failure is shown, never a traceback
+            self._show_error(err)
+        finally:
+            self._inbox.drain()  # render what the step reported before saying it ended
+            self._step_ended()
+            if self.pairing is not None:
+                await self._show_session(self.pairing.session)
+
+    def _step_ended(self) -> None:
+        self.busy = None
+        self._flow_worker = None
+        self.query_one(StatusBar).activity = ""
+        self.refresh_bindings()
+
+    def _thread_call(self, fn: Callable[[], Any]) -> Awaitable[Any]:
+        """A sync engine call (git-bound) off the event loop."""
+        return asyncio.to_thread(fn)
+
+    def _show_error(self, err: BaseException) -> None:
+        title, hint = describe(err)
+        message = one_line(err)
+        self.notify(f"{message}\n{hint}", title=title, severity="error", timeout=12)
+        self.query_one(ModelPane).note(f"✗ {title}: {message} · {hint}", "error")
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_step(self, kind: str) -> None:
+        pairing = self.pairing
+        if pairing is None:
+            return
+        self._run_flow(view.STEP_LABELS.get(kind, kind).lower(), pairing.next_step,
+                       self._after_step)
+
+    async def _after_step(self, step: object) -> None:
+        session = self.pairing.session if self.pairing else None
+        if session is None:
+            return
+        number = view.current_chunk(session)
+        if view.expected_step(session) == "land" and number is not None:
+            self._load_diff(number)
+        elif session.phase == "planning" and session.plan_versions:
+            self.query_one(TabbedContent).active = "plan-tab"
+        elif str(step) in ("land", "landing", "landed"):
+            self.query_one(TabbedContent).active = "plan-tab"
+
+    def action_pane(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_cancel(self) -> None:
+        if self._flow_worker is not None and self._flow_worker.is_running:
+            self._flow_worker.cancel()
+
+    async def action_quit_session(self) -> None:
+        self.action_cancel()
+        self.exit(0)
+
+    @work(group="dialog")
+    async def action_edit_plan(self) -> None:
+        if self.pairing is None or self.busy:
+            return
+        plan = self.pairing.plan
+        text = plan.source if plan and plan.source else (
+            self.session.plan_versions[-1] if self.session and self.session.plan_versions
+            else f"# Goal: {self._goal or ''}\n\n## Chunk 1: \nVerify: \n\n")
+        saved = await self.push_screen_wait(PlanEditorScreen(text, self._save_plan))
+        if saved is not None:
+            self.notify("Plan saved as a new version.", timeout=3)
+            self.query_one(TabbedContent).active = "plan-tab"
+
+    async def _save_plan(self, text: str) -> str | None:
+        """Hand the person's text to the engine; the parse error to show, or None when kept."""
+        assert self.pairing is not None
+        try:
+            await self._thread_call(lambda: self.pairing.set_plan_text(text))
+        except PlanError as err:
+            return err.message
+        except PairtuiError as err:
+            return err.message
+        await self._show_session(self.pairing.session)
+        return None
+
+    async def action_edit_plan_external(self) -> None:
+        if self.pairing is None or self.busy:
+            return
+        plan = self.pairing.plan
+        text = edit_in_external_editor(self, plan.source if plan else "")
+        if text is None:
+            return
+        problem = await self._save_plan(text)
+        if problem is not None:
+            self.notify(f"{problem}. Opening it in the editor so you can fix it.",
+                        title="The plan does not parse", severity="error")
+            self.push_screen(PlanEditorScreen(text, self._save_plan))
+
+    @work(group="dialog")
+    async def action_revise_plan(self) -> None:
+        if self.pairing is None or self.busy:
+            return
+        comment = await self.push_screen_wait(PromptScreen(
+            "Ask the planner to revise the plan",
+            "Say what should change, e.g. 'merge chunks 2 and 3' or 'add tests first'.",
+        ))
+        if comment:
+            pairing = self.pairing
+            self._run_flow("revising plan", lambda: pairing.revise_plan(comment),
+                           self._after_step)
+
+    def action_verify(self) -> None:
+        pairing, session = self.pairing, self.session
+        number = view.current_chunk(session) if session else None
+        if pairing is None or number is None:
+            return
+        self.query_one(TabbedContent).active = "verify-tab"
+        self._run_flow(f"verifying chunk {number}", lambda: pairing.verify(number))
+
+    def action_diff(self) -> None:
+        number = self.query_one(ChunkList).selected or (
+            view.current_chunk(self.session) if self.session else None)
+        if number is not None:
+            self._load_diff(number)
+
+    @work(group="diff", exclusive=True, exit_on_error=False)
+    async def _load_diff(self, number: int | None) -> None:
+        if self.pairing is None or number is None:
+            return
+        pairing = self.pairing
+        try:
+            patch = await self._thread_call(lambda: pairing.chunk_patch(number))
+        except Exception as err:  # noqa: BLE001
+            self._show_error(err)
+            return
+        title = pairing.plan.chunk(number).title if pairing.plan else ""
+        self.query_one(TabbedContent).active = "diff-tab"
+        await self.query_one(ReviewPane).show(number, title, patch)
+
+    @work(group="dialog")
+    async def action_rollback(self) -> None:
+        if self.pairing is None or self.session is None or self.busy:
+            return
+        number = self.query_one(ChunkList).selected or view.current_chunk(self.session)
+        if number is None:
+            return
+        status = view.chunk_status(self.session, number) or "pending"
+        later = [c.number for c in self.session.chunks
+                 if c.number > number and c.status not in ("pending", "rolled-back")]
+        body = (f"The working tree goes back to the checkpoint taken before chunk {number} "
+                f"started (it is now {status}). ")
+        if status == "landed":
+            body += "Its commit is undone in your working tree. "
+        if later:
+            body += f"Chunks {', '.join(map(str, later))} came after it and are undone too. "
+        body += ("Your current files are snapshotted first, so `pairtui restore` can bring "
+                 "them back.")
+        if not await self.push_screen_wait(
+            ConfirmScreen(f"Roll back chunk {number}?", body, yes="Roll back")
+        ):
+            return
+        pairing = self.pairing
+        self._run_flow(f"rolling back chunk {number}",
+                       lambda: self._thread_call(lambda: pairing.rollback(number)))
+
+    async def ask_permission(self, what: str) -> bool:
+        """The executor wants to run a command: the person decides."""
+        return bool(await self.push_screen_wait(ConfirmScreen(
+            "Allow this command?", f"The model wants to run:\n\n  {what}\n",
+            yes="Run it", no="Refuse")))
+
+    # -- the diff viewer's messages ----------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.screen_stack[0].set_class(self.size.width < 100, "-narrow")
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.screen.set_class(event.pane.id == "diff-tab", "-reviewing")
+
+    @on(ChunkList.ChunkChosen)
+    def _chunk_chosen(self, event: ChunkList.ChunkChosen) -> None:
+        self.refresh_bindings()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.session is not None and (step := view.expected_step(self.session)):
+            yield SystemCommand(f"Next step: {view.STEP_LABELS[step]}", "enter",
+                                lambda: self.action_step(step))
+        yield SystemCommand("Edit plan", "e · in-app editor", self.action_edit_plan)
+        yield SystemCommand("Edit plan in $EDITOR", "E", self.action_edit_plan_external)
+        yield SystemCommand("Revise plan", "r · ask the planner with a comment",
+                            self.action_revise_plan)
+        yield SystemCommand("Run verify", "v · the current chunk's check", self.action_verify)
+        yield SystemCommand("Show diff", "d · the chunk's change", self.action_diff)
+        yield SystemCommand("Roll back chunk", "u · asks first", self.action_rollback)
+        yield SystemCommand("Cancel", "esc · stop the model call or check", self.action_cancel)
+        yield SystemCommand("Keys", "? · help screen", self.action_help)
+        yield SystemCommand("Quit (session stays resumable)", "q", self.action_quit_session)
+
+
+def run_tui(repo_root: Path, config: Config, goal: str | None = None) -> int:
+    """Open the app on `repo_root`; returns the exit code. The terminal is always restored."""
+    from pairtui.agent.flow import Pairing
+
+    def open_pairing(sink: EventSink, goal: str | None, ask: AskPermission) -> Pairing:
+        return Pairing.open(repo_root, config, sink, goal=goal, ask_permission=ask)
+
+    app = PairApp(open_pairing, goal, planner=config.planner, executor=config.executor,
+                  verify_timeout=config.verify_timeout)
+    try:
+        code = app.run()
+    except Exception as err:  # noqa: BLE001 - the terminal is restored by Textual on the way out
+        raise PairtuiError(f"the app stopped: {one_line(err)}") from err
+    if app.session is not None:
+        print(f"pairtui: session {app.session.id} saved; run `pairtui` in {repo_root} to resume")
+    return int(code or 0)

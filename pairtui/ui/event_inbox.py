@@ -1,0 +1,62 @@
+"""Carries FlowEvents from the engine (any thread) into the app's event loop, in order.
+
+The engine may report thousands of text deltas a second; posting a Textual message for each
+would make the queue the bottleneck. Events are appended to a deque (thread-safe) and drained
+together every ~30 ms, with consecutive model text merged into one event.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+
+from textual.app import App
+
+from pairtui.agent.events import FlowEvent, ModelText
+
+DRAIN_SECONDS = 0.03
+
+
+class EventInbox:
+    """`put` is the engine's on_event sink; `handler` receives batches on the app's loop."""
+
+    def __init__(self, app: App, handler: Callable[[list[FlowEvent]], None]) -> None:
+        self._app = app
+        self._handler = handler
+        self._queue: deque[FlowEvent] = deque()
+        self._lock = threading.Lock()
+        self._scheduled = False
+
+    def put(self, event: FlowEvent) -> None:
+        self._queue.append(event)
+        with self._lock:
+            if self._scheduled:
+                return
+            self._scheduled = True
+        if threading.get_ident() == self._app._thread_id:
+            self._app.set_timer(DRAIN_SECONDS, self.drain)
+        else:
+            try:
+                self._app.call_from_thread(self._app.set_timer, DRAIN_SECONDS, self.drain)
+            except RuntimeError:  # app already closed: nothing left to show
+                pass
+
+    def drain(self) -> None:
+        """Hand over everything queued, merging runs of model text of the same kind."""
+        with self._lock:
+            self._scheduled = False
+        batch: list[FlowEvent] = []
+        while self._queue:
+            event = self._queue.popleft()
+            if (
+                isinstance(event, ModelText)
+                and batch
+                and isinstance(batch[-1], ModelText)
+                and batch[-1].thinking == event.thinking
+            ):
+                batch[-1] = ModelText(batch[-1].text + event.text, event.thinking)
+            else:
+                batch.append(event)
+        if batch:
+            self._handler(batch)

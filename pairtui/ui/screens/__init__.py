@@ -1,0 +1,1 @@
+"""Modal screens of the pairing app: help, confirmations, prompts, the plan editor."""

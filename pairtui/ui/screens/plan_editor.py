@@ -1,0 +1,111 @@
+"""Edit the plan in-app (a markdown TextArea) or in $EDITOR; saved only when it parses.
+
+The save callback is the app's: it hands the text to the engine and returns the parse error
+to show inline (the editor stays open with the person's text), or None when it was kept.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
+
+from pairtui.ui.screens.confirm import ConfirmScreen
+
+SavePlan = Callable[[str], Awaitable[str | None]]
+
+
+def _markdown_language() -> str | None:
+    """"markdown" when tree-sitter highlighting is installed, else plain text editing."""
+    from textual._tree_sitter import TREE_SITTER
+
+    return "markdown" if TREE_SITTER else None
+
+
+def edit_in_external_editor(app: App, text: str) -> str | None:
+    """Suspend the app, run $VISUAL/$EDITOR on a temp copy, return the new text (None: failed)."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory(prefix="pairtui-plan-") as tmp:
+        path = Path(tmp) / "plan.md"
+        path.write_text(text, encoding="utf-8")
+        try:
+            with app.suspend():
+                subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except Exception as err:  # SuspendNotSupported, editor missing, ...
+            app.notify(f"Could not run {editor!r}: {err}", severity="error")
+            return None
+        return path.read_text(encoding="utf-8")
+
+
+class PlanEditorScreen(Screen[str | None]):
+    """Dismisses with the saved text, or None when the person cancelled."""
+
+    BINDINGS = [
+        ("ctrl+s", "save", "Save plan"),
+        ("ctrl+o", "external", "Open in $EDITOR"),
+        ("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, text: str, save: SavePlan) -> None:
+        super().__init__()
+        self._original = text
+        self._save = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="plan-editor"):
+            yield Static(
+                "Editing the plan · chunks are '## Chunk N: title' headings with optional "
+                "'Files:' and 'Verify:' lines",
+                id="plan-editor-title",
+            )
+            yield TextArea.code_editor(
+                self._original, language=_markdown_language(), id="plan-text",
+                soft_wrap=True, show_line_numbers=True,
+            )
+            yield Static("", id="plan-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#plan-error", Static).display = False
+        self.query_one("#plan-text", TextArea).focus()
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#plan-text", TextArea).text
+
+    def show_error(self, message: str | None) -> None:
+        error = self.query_one("#plan-error", Static)
+        error.update(f"✗ The plan does not parse: {message}. Fix it and press ctrl+s again."
+                     if message else "")
+        error.display = bool(message)
+
+    async def action_save(self) -> None:
+        problem = await self._save(self.text)
+        self.show_error(problem)
+        if problem is None:
+            self.dismiss(self.text)
+
+    def action_external(self) -> None:
+        new_text = edit_in_external_editor(self.app, self.text)
+        if new_text is not None:
+            self.query_one("#plan-text", TextArea).load_text(new_text)
+
+    @work
+    async def action_cancel(self) -> None:
+        if self.text != self._original:
+            discard = await self.app.push_screen_wait(
+                ConfirmScreen("Discard your plan edits?", "The plan stays as it was.",
+                              yes="Discard", no="Keep editing")
+            )
+            if not discard:
+                return
+        self.dismiss(None)

@@ -1,0 +1,99 @@
+"""What the screen shows for a session, derived purely from Session and Plan values.
+
+Kept apart from the app so that "which step does enter take now" has one answer, used by the
+footer, the chunk list's step line and the command palette alike.
+"""
+
+from __future__ import annotations
+
+from pairtui.core.plan import Plan
+from pairtui.core.session import ChunkStatus, Phase, Session
+from pairtui.ui.widgets.chunk_list import ChunkRow
+
+# Step kind -> footer label. The engine's next_step decides what really happens; these names
+# only say what the person should expect.
+STEP_LABELS: dict[str, str] = {
+    "plan": "Make plan",
+    "approve": "Approve plan",
+    "execute": "Execute chunk",
+    "verify": "Verify",
+    "review": "Review",
+    "land": "Land chunk",
+}
+
+
+def current_chunk(session: Session) -> int | None:
+    if session.current is not None:
+        return session.current
+    for chunk in session.chunks:
+        if chunk.status not in (ChunkStatus.LANDED, ChunkStatus.ROLLED_BACK):
+            return chunk.number
+    return None
+
+
+def chunk_status(session: Session, number: int | None) -> str | None:
+    for chunk in session.chunks:
+        if chunk.number == number:
+            return str(chunk.status)
+    return None
+
+
+def expected_step(session: Session | None) -> str | None:
+    """The step `enter` takes next, or None when there is nothing left to do."""
+    if session is None:
+        return None
+    if session.phase == Phase.PLANNING:
+        return "approve" if session.plan_versions else "plan"
+    if session.phase == Phase.DONE:
+        return None
+    status = chunk_status(session, current_chunk(session))
+    return {
+        "pending": "execute",
+        "rolled-back": "execute",
+        "executing": "execute",
+        "executed": "verify",
+        "verifying": "verify",
+        "verified": "review",
+        "failed": "review",
+        "reviewing": "land",
+    }.get(status or "", None)
+
+
+def chunk_rows(session: Session | None, plan: Plan | None) -> tuple[ChunkRow, ...]:
+    """One row per plan chunk; status from the session (pending when it has none yet)."""
+    if plan is None:
+        return ()
+    states = {c.number: c for c in session.chunks} if session else {}
+    rows = []
+    for chunk in plan.chunks:
+        state = states.get(chunk.number)
+        rows.append(
+            ChunkRow(
+                number=chunk.number,
+                title=chunk.title,
+                status=str(state.status) if state else "pending",
+                note=state.note if state else "",
+                commit=state.commit if state else None,
+            )
+        )
+    return tuple(rows)
+
+
+def step_line(session: Session | None, busy: str | None) -> str:
+    """The sentence under the chunk list: where we are and what enter does."""
+    if session is None:
+        return "opening the session…"
+    if busy:
+        return f"{busy}… (esc cancels)"
+    step = expected_step(session)
+    if step is None:
+        if session.phase == Phase.DONE:
+            return "all chunks done · q quits"
+        return "nothing to do · e edits the plan"
+    number = current_chunk(session)
+    where = f"chunk {number}: " if number is not None and session.phase != Phase.PLANNING else ""
+    return f"{where}enter → {STEP_LABELS[step].lower()}"
+
+
+def heading_lines(plan: Plan | None) -> dict[int, int]:
+    return {c.number: c.line for c in plan.chunks if c.line} if plan else {}

@@ -1,0 +1,240 @@
+"""The model pane: what the model says, streamed as markdown, with tool calls as one-line entries.
+
+Keeping up with a fast model is the point of this module. `write()` only appends to a list; a
+timer flushes everything that arrived in the last ~40 ms as one `Markdown.append`, which
+re-parses only the last open block. Long answers are split into segments of ~16 KB at block
+boundaries, so the cost of an append follows the segment, not the whole answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.events import Click
+from textual.widget import Widget
+from textual.widgets import Markdown, Static
+
+FLUSH_SECONDS = 0.04
+SEGMENT_CHARS = 16_000
+RESULT_PREVIEW_CHARS = 4_000
+
+
+class ToolEntry(Widget, can_focus=True):
+    """`⚙ edit_file shop/cart.py ✓` on one line; space or a click shows the result."""
+
+    DEFAULT_CSS = """
+    ToolEntry { height: auto; }
+    ToolEntry > #tool-result { display: none; }
+    ToolEntry.-expanded > #tool-result { display: block; }
+    """
+
+    BINDINGS = [("space", "toggle", "Show result")]
+
+    def __init__(self, call_id: str, name: str, summary: str) -> None:
+        super().__init__(classes="tool-entry")
+        self.call_id = call_id
+        self.tool_name = name
+        self.summary = summary or name
+        self.result: str | None = None
+        self.is_error = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._line(), id="tool-line")
+        yield Static("", id="tool-result", markup=False)
+
+    def _line(self) -> Content:
+        if self.result is None:
+            state, colour = "…", "$warning"
+        elif self.is_error:
+            state, colour = "✗", "$error"
+        else:
+            state, colour = "✓", "$success"
+        arrow = "▾" if self.has_class("-expanded") else "▸"
+        return Content.from_markup(
+            f"[$text-muted]$arrow[/] [$accent]⚙[/] $summary [{colour}]$state[/]",
+            arrow=arrow, summary=self.summary, state=state,
+        )
+
+    def finish(self, result: str, is_error: bool) -> None:
+        self.result, self.is_error = result, is_error
+        self.set_class(is_error, "-error")
+        shown = result if len(result) <= RESULT_PREVIEW_CHARS else (
+            result[:RESULT_PREVIEW_CHARS] + f"\n… ({len(result) - RESULT_PREVIEW_CHARS} more characters)"
+        )
+        self.query_one("#tool-result", Static).update(shown or "(no output)")
+        self.query_one("#tool-line", Static).update(self._line())
+
+    def action_toggle(self) -> None:
+        self.toggle_class("-expanded")
+        self.query_one("#tool-line", Static).update(self._line())
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.action_toggle()
+
+
+@dataclass
+class _Op:
+    kind: str  # "text" | "thinking" | "tool" | "tool_done" | "step" | "note"
+    parts: list[str] = field(default_factory=list)
+    args: tuple = ()
+
+
+class ModelPane(VerticalScroll):
+    """Streams one session's model output; stays anchored to the bottom unless scrolled up."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._ops: list[_Op] = []
+        self._flush_armed = False
+        self._flushing = False
+        self._segment: Markdown | None = None
+        self._segment_chars = 0
+        self._segment_fences = 0
+        self._thinking: Static | None = None
+        self._thinking_text = ""
+        self._tools: dict[str, ToolEntry] = {}
+        self.chars_written = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "The model's words stream here: its explanation, tool calls "
+            "(enter or click to see a result) and, dimmed, its thinking.",
+            id="model-empty",
+            classes="empty-hint",
+        )
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    # -- what the app calls; all cheap, all queued in order ---------------------------------
+
+    def write(self, text: str, thinking: bool = False) -> None:
+        if not text:
+            return
+        kind = "thinking" if thinking else "text"
+        if self._ops and self._ops[-1].kind == kind:
+            self._ops[-1].parts.append(text)
+        else:
+            self._ops.append(_Op(kind, [text]))
+        self.chars_written += len(text)
+        self._arm()
+
+    def tool_started(self, call_id: str, name: str, summary: str) -> None:
+        self._ops.append(_Op("tool", args=(call_id, name, summary)))
+        self._arm()
+
+    def tool_finished(self, call_id: str, result: str, is_error: bool) -> None:
+        self._ops.append(_Op("tool_done", args=(call_id, result, is_error)))
+        self._arm()
+
+    def begin_step(self, title: str) -> None:
+        """A divider before a new step's output; the next text starts a new segment."""
+        self._ops.append(_Op("step", args=(title,)))
+        self._arm()
+
+    def note(self, text: str, level: str = "info") -> None:
+        """A one-line remark in the stream (cancelled, error...)."""
+        self._ops.append(_Op("note", args=(text, level)))
+        self._arm()
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._ops) or self._flushing
+
+    async def flush(self) -> None:
+        """Render everything queued so far (also called by the timer)."""
+        self._flush_armed = False
+        if self._flushing:
+            return
+        self._flushing = True
+        try:
+            while self._ops:
+                ops, self._ops = self._ops, []
+                with self.app.batch_update():
+                    for op in ops:
+                        await self._apply(op)
+        finally:
+            self._flushing = False
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _arm(self) -> None:
+        if not self._flush_armed and not self._flushing:
+            self._flush_armed = True
+            self.set_timer(FLUSH_SECONDS, self.flush)
+
+    async def _apply(self, op: _Op) -> None:
+        if op.kind == "text":
+            await self._append_text("".join(op.parts))
+        elif op.kind == "thinking":
+            await self._append_thinking("".join(op.parts))
+        elif op.kind == "tool":
+            self._end_segments()
+            entry = ToolEntry(*op.args)
+            self._tools[entry.call_id] = entry
+            await self._mount(entry)
+        elif op.kind == "tool_done":
+            call_id, result, is_error = op.args
+            entry = self._tools.get(call_id)
+            if entry is not None:
+                entry.finish(result, is_error)
+        elif op.kind == "step":
+            self._end_segments()
+            await self._mount(Static(Content(f"── {op.args[0]} "), classes="step-divider"))
+        elif op.kind == "note":
+            text, level = op.args
+            self._end_segments()
+            await self._mount(Static(Content(text), classes=f"model-note -{level}"))
+
+    async def _mount(self, widget: Widget) -> None:
+        hint = self.query("#model-empty")
+        if hint:
+            await hint.remove()
+        await self.mount(widget)
+
+    def _end_segments(self) -> None:
+        self._segment = None
+        self._thinking = None
+
+    async def _append_text(self, text: str) -> None:
+        self._thinking = None
+        segment = self._segment
+        if segment is not None and self._segment_chars > SEGMENT_CHARS:
+            # Close this segment at the first blank line outside a code fence.
+            cut = text.find("\n\n")
+            head = text[: cut + 2]
+            if cut >= 0 and (self._segment_fences + head.count("```")) % 2 == 0:
+                await segment.append(head)
+                self._segment = segment = None
+                text = text[cut + 2 :]
+                if not text:
+                    return
+        if segment is None:
+            segment = Markdown(text, classes="model-text")
+            self._segment, self._segment_chars = segment, len(text)
+            self._segment_fences = text.count("```")
+            await self._mount(segment)
+            return
+        self._segment_chars += len(text)
+        self._segment_fences += text.count("```")
+        await segment.append(text)
+
+    async def _append_thinking(self, text: str) -> None:
+        self._segment = None
+        if self._thinking is None:
+            self._thinking_text = text
+            self._thinking = Static(Content(text), classes="thinking")
+            await self._mount(self._thinking)
+        else:
+            self._thinking_text += text
+            self._thinking.update(Content(self._thinking_text))
+
+    async def clear(self) -> None:
+        self._ops.clear()
+        self._end_segments()
+        self._tools.clear()
+        await self.remove_children()

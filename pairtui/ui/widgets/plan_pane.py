@@ -1,0 +1,77 @@
+"""The plan pane: the plan's own markdown, rendered, with the current chunk's heading marked.
+
+The person's text is shown as written (the plan is theirs to read and edit); only the heading
+of the chunk being worked on gets a highlight class, found through the blocks' source lines.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown, Static
+from textual.widgets._markdown import MarkdownBlock
+
+EMPTY_PLAN = """\
+## No plan yet
+
+Press **enter** and the planner model writes one for your goal: a short list of small
+chunks, each with the files it touches and the command that checks it.
+
+You can then read it here, edit it (**e**), or ask for a revision (**r**) before anything runs.
+"""
+
+
+class PlanPane(VerticalScroll):
+    """Rendered plan; `show(text, heading_lines, current)` is all the app calls."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text: str | None = None
+        self._heading_lines: dict[int, int] = {}
+        self._current: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="plan-banner")
+        yield Markdown(EMPTY_PLAN, id="plan-markdown")
+
+    @property
+    def markdown(self) -> Markdown:
+        return self.query_one("#plan-markdown", Markdown)
+
+    async def show(
+        self, text: str | None, heading_lines: dict[int, int], current: int | None
+    ) -> None:
+        """Render `text` (None: the empty-plan help) and mark chunk `current`.
+
+        `heading_lines` maps chunk number -> 1-based line of its heading in `text`.
+        """
+        self._heading_lines = heading_lines
+        self._current = current
+        if text != self._text:
+            self._text = text
+            await self.markdown.update(text if text is not None else EMPTY_PLAN)
+        self._mark_current()
+
+    def set_banner(self, text: str) -> None:
+        """A line above the plan, e.g. "Plan v2 · press enter to approve"."""
+        banner = self.query_one("#plan-banner", Static)
+        banner.update(text)
+        banner.display = bool(text)
+
+    def _mark_current(self) -> None:
+        target_line = self._heading_lines.get(self._current or -1)
+        marked = None
+        for block in self.markdown.query(MarkdownBlock):
+            is_current = (
+                target_line is not None
+                and block.parent is self.markdown
+                and block.source_range[0] == target_line - 1
+            )
+            block.set_class(is_current, "-current-chunk")
+            if is_current:
+                marked = block
+        if marked is not None:
+            self.scroll_to_widget(marked, top=True, animate=False)
+
+    def on_mount(self) -> None:
+        self.set_banner("")

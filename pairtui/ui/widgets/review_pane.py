@@ -1,0 +1,68 @@
+"""The review pane: hosts the diff viewer (DiffView) for one chunk's change.
+
+The DiffView's own messages (hunk accepted/rejected/commented, all accepted) bubble up to the
+app, which turns them into engine calls. This pane only owns what is shown around the viewer.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Static
+
+from pairtui.diff.model import Patch
+
+
+def patch_summary(patch: Patch) -> str:
+    """`3 files · +12 −4` for headers and confirmations."""
+    added = sum(h.added for f in patch.files for h in f.hunks)
+    removed = sum(h.removed for f in patch.files for h in f.hunks)
+    files = len(patch.files)
+    return f"{files} file{'s' if files != 1 else ''} · +{added} −{removed}"
+
+
+def _build_viewer(patch: Patch, chunk: int) -> Widget:
+    """The DiffView when it is available, else a plain listing (still reviewable with enter/u)."""
+    try:
+        from pairtui.ui.widgets.diff_view import DiffView
+    except ImportError:
+        lines = []
+        for file in patch.files:
+            lines.append(f"{file.status.value:>9}  {file.path}")
+            for hunk in file.hunks:
+                lines.append(f"           @@ -{hunk.old_start},{hunk.old_len} "
+                             f"+{hunk.new_start},{hunk.new_len} @@  +{hunk.added} −{hunk.removed}")
+        return Static("\n".join(lines) or "(no changes)", markup=False, id="diff-fallback")
+    return DiffView(patch, id="diff-view")
+
+
+class ReviewPane(Vertical):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.chunk: int | None = None
+        self.patch: Patch | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Content.from_markup(
+                "[$text-muted]The chunk's diff appears here when it is ready for review "
+                "([b]d[/b] shows it any time).[/]"
+            ),
+            id="review-title",
+        )
+
+    async def show(self, chunk: int, title: str, patch: Patch) -> None:
+        self.chunk, self.patch = chunk, patch
+        await self.query("#diff-view, #diff-fallback").remove()
+        self.query_one("#review-title", Static).update(
+            Content.from_markup(
+                "[b]Chunk $n[/b] $title  [$text-muted]$summary · a accept · x reject · "
+                "c comment · A accept all · enter lands what is accepted[/]",
+                n=str(chunk), title=title, summary=patch_summary(patch),
+            )
+        )
+        viewer = _build_viewer(patch, chunk)
+        await self.mount(viewer)
+        viewer.focus()
