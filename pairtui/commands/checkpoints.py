@@ -1,11 +1,47 @@
-"""`pairtui checkpoints`."""
+"""`pairtui checkpoints [--prune --keep N]`: list every checkpoint, or prune old sessions'."""
 
 from __future__ import annotations
 
 import argparse
+import time
+from pathlib import Path
 
-from pairtui.errors import NotAvailableError
+from pairtui.commands.checkpoint import session_for
+from pairtui.git.repo import find_repo
+
+_COLUMNS = ("ID", "STEP", "CHUNK", "TIME", "FILES", "MESSAGE")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotAvailableError("'pairtui checkpoints' is not available yet in this version")
+    from pairtui.git.checkpoints import Checkpoints
+
+    repo = find_repo(Path(args.repo))
+    session = session_for(repo)
+    checkpoints = Checkpoints(repo.root, session)
+    if args.prune:
+        open_session = None if session == "manual" else session
+        pruned = checkpoints.prune(args.keep, open_session)
+        print(f"pruned {len(pruned)} session{'s' if len(pruned) != 1 else ''}"
+              + (f": {', '.join(pruned)}" if pruned else ""))
+    rows = [
+        (
+            cp.id,
+            cp.step,
+            "-" if cp.chunk is None else str(cp.chunk),
+            time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(cp.time)) if cp.time else "?",
+            str(cp.files_changed),
+            cp.message.splitlines()[0] if cp.message else "",
+        )
+        for cp in checkpoints.list(all_sessions=True)
+    ]
+    pending = checkpoints.pending_restore()
+    if pending is not None:
+        print(f"warning: restoring {pending.target} was interrupted; 'pairtui restore "
+              f"{pending.target}' finishes it, 'pairtui restore {pending.pre_restore}' undoes it")
+    if not rows:
+        print("no checkpoints yet; 'pairtui checkpoint' takes one")
+        return 0
+    widths = [max(len(r[i]) for r in [_COLUMNS, *rows]) for i in range(len(_COLUMNS))]
+    for row in [_COLUMNS, *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0

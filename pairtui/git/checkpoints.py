@@ -1,12 +1,61 @@
 """Checkpoints on private refs. (Interface fixed; owned by the git work.)
 
 Snapshots never touch the user's index, HEAD, branches, stash or ignored files.
+
+A snapshot is the whole working state (tracked changes, new untracked files, deletions; not
+ignored files) as a commit whose parent is HEAD, on `refs/pairtui/<session>/<n>-<step>`. It is
+built in a temporary copy of the user's index (`git add -A`, `write-tree`, `commit-tree`), and
+the ref is written last, so a crash at any point leaves either no checkpoint or a complete one.
+
+A restore first snapshots the current state ("pre-restore"), so every restore can be undone,
+then moves the working tree from that snapshot's tree to the target's with
+`read-tree -m -u` in the snapshot's own temp index. That index was just refreshed by
+`git add -A`, so git only rewrites the paths that differ, and it refuses (changing nothing)
+if a file in the way is not in the snapshot (an ignored file, or one written meanwhile).
+The user's real index is left exactly as it was: it is their staging area, and git status
+afterwards shows the restored files against what they had staged. A staged file that the
+restore removes shows as staged-and-deleted ("AD"); its staged content is still in the index
+and in the pre-restore checkpoint.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from pairtui.errors import GitError, UsageError
+from pairtui.git.checkpoint_refs import (
+    REF_ROOT,
+    Metadata,
+    RefParts,
+    check_name,
+    format_message,
+    parse_message,
+    parse_ref,
+    ref_name,
+    short_id,
+)
+from pairtui.git.crashpoints import crash_point
+from pairtui.git.plumbing import Git, first_line, split_z
+from pairtui.git.repo import read_head
+from pairtui.git.tempindex import TempIndex
+
+# Checkpoint commits are private: a fixed identity, so they work before the user sets one.
+_IDENTITY = {
+    "GIT_AUTHOR_NAME": "pairtui",
+    "GIT_AUTHOR_EMAIL": "pairtui@localhost",
+    "GIT_COMMITTER_NAME": "pairtui",
+    "GIT_COMMITTER_EMAIL": "pairtui@localhost",
+}
+_FORMAT = "%(refname)%00%(objecttype)%00%(objectname)%00%(tree)%00%(contents)%00"
+
+
+class UnknownCheckpointError(UsageError):
+    """No checkpoint matches the id the person typed (or more than one does)."""
 
 
 @dataclass(frozen=True)
@@ -24,22 +73,214 @@ class Checkpoint:
     files_changed: int = 0  # vs HEAD at the time of the snapshot
 
 
+@dataclass(frozen=True)
+class PendingRestore:
+    """A restore that was interrupted: the person can finish it or undo it."""
+
+    target: str       # id of the checkpoint being restored
+    pre_restore: str  # id of the snapshot taken just before
+
+
 class Checkpoints:
     """Snapshot / restore / list for one session's checkpoints."""
 
     def __init__(self, repo_root: Path, session: str) -> None:
         self.repo_root = repo_root
-        self.session = session
+        self.session = check_name("session", session)
+        self._git = Git(repo_root)
+        self._paths: tuple[Path, Path] | None = None
+        self._last_n: int | None = None
+
+    # -- locations -------------------------------------------------------------------------
+
+    def _locate(self) -> tuple[Path, Path]:
+        """(git dir, the user's index file), asked of git once: linked worktrees differ."""
+        if self._paths is None:
+            out = self._git.run("rev-parse", "--absolute-git-dir", "--git-path", "index")
+            git_dir, index = os.fsdecode(out).splitlines()[:2]
+            self._paths = (Path(git_dir), self.repo_root / index)
+        return self._paths
+
+    @property
+    def git_dir(self) -> Path:
+        return self._locate()[0]
+
+    # -- snapshot --------------------------------------------------------------------------
 
     def snapshot(self, step: str, chunk: int | None = None, message: str = "") -> Checkpoint:
-        raise NotImplementedError
+        """Save the working state on a new ref; the user's index, HEAD and refs are untouched."""
+        check_name("step", step)
+        with TempIndex(self.git_dir) as index:
+            return self._snapshot_in(index, step, chunk, message)
+
+    def _snapshot_in(
+        self, index: TempIndex, step: str, chunk: int | None, message: str
+    ) -> Checkpoint:
+        git_dir, user_index = self._locate()
+        index.copy_from(user_index)
+        crash_point("snapshot:index-copied")
+        env = {**index.env, **_IDENTITY}
+        self._git.run("add", "-A", env=env, what="snapshot (git add -A)")
+        crash_point("snapshot:files-added")
+        tree = self._git.line("write-tree", env=env, what="snapshot (git write-tree)")
+        crash_point("snapshot:tree-written")
+        head = read_head(self._git).commit
+        files_changed = self._count_changes(head, tree)
+        for _attempt in range(3):
+            n = self._next_n()
+            meta = Metadata(self.session, n, step, chunk, message, time.time(), files_changed)
+            parents = ["-p", head] if head else []
+            commit = self._git.run(
+                "commit-tree", "--no-gpg-sign", tree, *parents, "-F", "-",
+                env=env, input=format_message(meta), what="snapshot (git commit-tree)",
+            ).decode().strip()
+            crash_point("snapshot:commit-written")
+            ref = ref_name(self.session, n, step)
+            # "" as the old value: create only, never overwrite another process's checkpoint.
+            if self._git.try_run("update-ref", ref, commit, "").ok:
+                crash_point("snapshot:ref-updated")
+                return _checkpoint(ref, commit, tree, meta)
+            self._last_n = None  # someone else took this number: look again
+        raise GitError(f"could not create a checkpoint ref for session {self.session}")
+
+    def _count_changes(self, head: str | None, tree: str) -> int:
+        if head is None:
+            return len(split_z(self._git.run("ls-tree", "-r", "--name-only", "-z", tree)))
+        out = self._git.run("diff-tree", "-r", "--no-renames", "--name-only", "-z", head, tree)
+        return len(split_z(out))
+
+    def _next_n(self) -> int:
+        if self._last_n is None:
+            prefix = f"{REF_ROOT}{self.session}/"
+            out = self._git.run("for-each-ref", "--format=%(refname)", prefix)
+            numbers = [p.n for line in os.fsdecode(out).splitlines() if (p := parse_ref(line))]
+            self._last_n = max(numbers, default=0)
+        self._last_n += 1
+        return self._last_n
+
+    # -- restore ---------------------------------------------------------------------------
 
     def restore(self, checkpoint: Checkpoint | str) -> Checkpoint:
         """Make the working tree equal to the checkpoint; returns the pre-restore snapshot."""
-        raise NotImplementedError
+        target = checkpoint if isinstance(checkpoint, Checkpoint) else self.get(checkpoint)
+        with TempIndex(self.git_dir) as index:
+            pre = self._snapshot_in(index, "pre-restore", None, f"before restoring {target.id}")
+            crash_point("restore:pre-restore-saved")
+            if pre.tree != target.tree:
+                marker = self._mark_pending(PendingRestore(target.id, pre.id))
+                result = self._git.try_run("read-tree", "-m", "-u", pre.tree, target.tree, env=index.env)
+                if not result.ok:
+                    raise GitError(
+                        f"could not restore {target.id}: {first_line(result.stderr)}; "
+                        f"your files as they were are saved as {pre.id}"
+                    )
+                crash_point("restore:worktree-updated")
+                marker.unlink(missing_ok=True)
+        return pre
+
+    def _mark_pending(self, pending: PendingRestore) -> Path:
+        """Written atomically before the working tree is touched, removed after."""
+        marker = _pending_path(self.git_dir)
+        temp = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps({"target": pending.target, "pre_restore": pending.pre_restore}))
+        os.replace(temp, marker)
+        return marker
+
+    def pending_restore(self) -> PendingRestore | None:
+        """A restore that was killed half way, if any (finish it, or restore its pre-restore)."""
+        try:
+            data = json.loads(_pending_path(self.git_dir).read_text())
+            return PendingRestore(str(data["target"]), str(data["pre_restore"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def clear_pending_restore(self) -> None:
+        _pending_path(self.git_dir).unlink(missing_ok=True)
+
+    # -- list / get / prune ----------------------------------------------------------------
 
     def list(self, all_sessions: bool = False) -> list[Checkpoint]:
-        raise NotImplementedError
+        """This session's checkpoints in the order taken (all sessions: oldest first)."""
+        prefix = REF_ROOT if all_sessions else f"{REF_ROOT}{self.session}/"
+        out = self._git.run("for-each-ref", f"--format={_FORMAT}", prefix)
+        found: list[Checkpoint] = []
+        for record in out.decode("utf-8", "surrogateescape").split("\0\n"):
+            fields = record.split("\0")
+            if len(fields) < 5 or fields[1] != "commit":
+                continue
+            ref, _kind, commit, tree, contents = fields[:5]
+            parts = parse_ref(ref)
+            if parts is None:
+                continue
+            found.append(_checkpoint(ref, commit, tree, parse_message(contents, parts), parts))
+        found.sort(key=lambda c: (c.time, c.session, c.n) if all_sessions else (c.n, c.time))
+        return found
 
     def get(self, checkpoint_id: str) -> Checkpoint:
-        raise NotImplementedError
+        """Accepts "<session>/<n>-<step>", "<session>/<n>", "<n>" (this session), a full ref,
+        a unique prefix of an id, or a prefix of the snapshot commit's sha."""
+        wanted = checkpoint_id.strip()
+        everything = self.list(all_sessions=True)
+        rules = (
+            lambda c: c.ref == wanted or c.id == wanted,
+            lambda c: wanted.isdigit() and c.session == self.session and c.n == int(wanted),
+            lambda c: f"{c.session}/{c.n}" == wanted,
+            lambda c: bool(wanted) and c.id.startswith(wanted),
+            lambda c: bool(re.fullmatch(r"[0-9a-f]{4,40}", wanted)) and c.commit.startswith(wanted),
+        )
+        for rule in rules:
+            matches = [c for c in everything if rule(c)]
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                names = ", ".join(c.id for c in matches[:5])
+                raise UnknownCheckpointError(f"checkpoint id {wanted!r} is ambiguous: {names}")
+        raise UnknownCheckpointError(
+            f"no checkpoint {wanted!r}; 'pairtui checkpoints' lists them"
+        )
+
+    def prune(self, keep: int, open_session: str | None) -> list[str]:
+        """Delete the refs of all but the `keep` most recent sessions; never the open one.
+
+        Returns the pruned session names. One ref transaction: all or nothing."""
+        if keep < 0:
+            raise UsageError("--keep must be 0 or more")
+        latest: dict[str, float] = {}
+        refs: dict[str, list[Checkpoint]] = {}
+        for cp in self.list(all_sessions=True):
+            latest[cp.session] = max(latest.get(cp.session, 0.0), cp.time)
+            refs.setdefault(cp.session, []).append(cp)
+        newest_first = sorted(latest, key=lambda s: latest[s], reverse=True)
+        doomed = [s for s in newest_first[keep:] if s != open_session]
+        if not doomed:
+            return []
+        lines = [f"delete {cp.ref} {cp.commit}\n" for s in doomed for cp in refs[s]]
+        self._git.run("update-ref", "--stdin", input="".join(lines).encode(), what="prune")
+        if self.session in doomed:
+            self._last_n = None
+        return doomed
+
+
+def _checkpoint(
+    ref: str, commit: str, tree: str, meta: Metadata, parts: RefParts | None = None
+) -> Checkpoint:
+    session, n, step = meta.session, meta.n, meta.step
+    if parts is not None:  # the ref name is the id: it wins over what the message says
+        session, n, step = parts.session, parts.n, parts.step
+    return Checkpoint(
+        id=short_id(session, n, step),
+        ref=ref,
+        commit=commit,
+        tree=tree,
+        session=session,
+        n=n,
+        step=step,
+        chunk=meta.chunk,
+        message=meta.message,
+        time=meta.time,
+        files_changed=meta.files_changed,
+    )
+
+
+def _pending_path(git_dir: Path) -> Path:
+    return git_dir / "pairtui" / "restore-in-progress.json"

@@ -1,9 +1,69 @@
-"""Land a chunk as one commit on the current branch. (Interface fixed; owned by the git work.)"""
+"""Land a chunk as one commit on the current branch. (Interface fixed; owned by the git work.)
+
+The commit holds exactly the chunk's accepted changes (start checkpoint -> reviewed state)
+on top of HEAD, never the person's own uncommitted edits. It is built in a temporary index
+started from HEAD: a path the person had not touched since HEAD takes the reviewed version
+as is; a path they had touched gets only the chunk's diff, through `git apply --cached
+--3way`, and if that cannot separate the two the landing stops with OverlapError (nothing
+written) unless the caller chose to include the person's edits in those files.
+
+The working tree is never written. The pre-commit hook runs (as `git commit` would, on the
+temp index); if it fails, its output is shown and nothing is committed. The branch moves by
+`update-ref` guarded by its old value, with a reflog entry like `git commit`'s; then the
+person's real index is brought up to date for the landed paths only, so `git status` shows
+just their own edits. A crash between the two is repaired by `sync_index_after_land`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from pairtui.errors import GitError
+from pairtui.git.crashpoints import crash_point
+from pairtui.git.plumbing import Git, first_line
+from pairtui.git.repo import HeadState, read_head
+from pairtui.git.tempindex import TempIndex
+from pairtui.git.treediff import (
+    Change,
+    Entry,
+    changed_paths,
+    index_entries,
+    index_info,
+    tree_changes,
+)
+
+_IDENTITY_HELP = (
+    "git does not know who you are, so the chunk cannot be committed; set it with: "
+    'git config --global user.name "Your Name" && git config --global user.email you@example.com'
+)
+
+
+class OverlapError(GitError):
+    """The chunk changed lines the person had also changed (uncommitted): they cannot be
+    committed apart. Offer: land including the person's edits in `paths`, or leave the chunk
+    uncommitted (nothing has been written)."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = tuple(paths)
+        shown = ", ".join(self.paths[:5]) + (f" and {len(self.paths) - 5} more" if len(self.paths) > 5 else "")
+        super().__init__(
+            f"the chunk's changes overlap your uncommitted edits in {shown}; either land it "
+            "including your edits in those files, or leave the chunk uncommitted"
+        )
+
+
+class HookFailedError(GitError):
+    """The pre-commit hook refused the commit; nothing was committed, no file was changed."""
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+        tail = "\n".join(output.rstrip().splitlines()[-30:])
+        super().__init__(
+            "pre-commit hook failed; nothing was committed and your files are unchanged"
+            + (f":\n{tail}" if tail else "")
+        )
 
 
 @dataclass(frozen=True)
@@ -19,10 +79,150 @@ def land_chunk(
     subject: str,
     body: str = "",
     include_overlapping_user_edits: bool = False,
+    run_hooks: bool = True,
 ) -> LandResult:
     """Commit exactly the changes start_tree -> reviewed_tree on top of HEAD.
 
     The person's uncommitted edits made before the chunk stay uncommitted and in place.
     Raises GitError (e.g. OverlapError) when that cannot be done safely.
     """
-    raise NotImplementedError
+    git = Git(repo_root)
+    _require_identity(git)
+    chunk = tree_changes(git, start_tree, reviewed_tree)
+    if not chunk:
+        return LandResult(None, "nothing to land: the chunk has no accepted changes")
+    head = read_head(git)
+    git_dir = Path(git.line("rev-parse", "--absolute-git-dir"))
+    user_touched = changed_paths(git, head.commit, start_tree)
+    with TempIndex(git_dir) as index:
+        overlaps = _build_index(git, index, head, chunk, user_touched, start_tree, reviewed_tree,
+                                include_overlapping_user_edits)
+        crash_point("land:index-built")
+        if run_hooks:
+            _run_pre_commit(git, index)
+        crash_point("land:hook-ran")
+        tree = git.line("write-tree", env=index.env, what="landing (git write-tree)")
+    if head.commit and tree == git.line("rev-parse", f"{head.commit}^{{tree}}"):
+        return LandResult(None, "nothing to land: HEAD already has these changes")
+    commit = _commit(git, tree, head, subject, body)
+    crash_point("land:commit-written")
+    _move_head(git, head, commit, subject)
+    crash_point("land:head-updated")
+    kept = sync_index_after_land(repo_root, commit)
+    crash_point("land:index-synced")
+    return LandResult(commit, _summary(len(chunk), commit, subject, head, overlaps, kept))
+
+
+def _build_index(
+    git: Git,
+    index: TempIndex,
+    head: HeadState,
+    chunk: list[Change],
+    user_touched: set[str],
+    start_tree: str,
+    reviewed_tree: str,
+    include_overlaps: bool,
+) -> list[str]:
+    """HEAD plus the chunk's changes in the temp index; returns the overlapping paths taken
+    whole from the reviewed tree (only when allowed; else raises OverlapError)."""
+    if head.commit:
+        git.run("read-tree", head.commit, env=index.env, what="landing (git read-tree)")
+    clean = [(c.path, c.new) for c in chunk if c.path not in user_touched]
+    if clean:
+        git.run("update-index", "-z", "--index-info", env=index.env, input=index_info(clean),
+                what="landing (git update-index)")
+    overlaps: list[str] = []
+    for change in chunk:
+        if change.path not in user_touched:
+            continue
+        patch = git.run("--literal-pathspecs", "diff-tree", "-p", "--binary", "--full-index",
+                        "--no-renames", start_tree, reviewed_tree, "--", change.path)
+        applied = git.try_run("apply", "--cached", "--3way", "--whitespace=nowarn", "-",
+                              env=index.env, input=patch)
+        if applied.ok:
+            continue
+        overlaps.append(change.path)
+        # Clear whatever the failed merge left (conflict stages) for this path.
+        git.run("update-index", "-z", "--index-info", env=index.env,
+                input=index_info([(change.path, change.new)]), what="landing (git update-index)")
+    if overlaps and not include_overlaps:
+        raise OverlapError(overlaps)
+    return overlaps
+
+
+def _run_pre_commit(git: Git, index: TempIndex) -> None:
+    """Like `git commit`: the hook sees the index being committed (GIT_INDEX_FILE)."""
+    result = git.try_run("hook", "run", "--ignore-missing", "pre-commit", env=index.env)
+    if not result.ok:
+        raise HookFailedError(result.stderr + result.stdout.decode("utf-8", "replace"))
+
+
+def _commit(git: Git, tree: str, head: HeadState, subject: str, body: str) -> str:
+    subject = " ".join(subject.split()) or "pairtui chunk"
+    message = subject + (f"\n\n{body.strip()}" if body.strip() else "") + "\n"
+    parents = ["-p", head.commit] if head.commit else []
+    out = git.run("commit-tree", tree, *parents, "-F", "-",
+                  input=message.encode("utf-8", "surrogateescape"), what="landing (git commit-tree)")
+    return out.decode().strip()
+
+
+def _move_head(git: Git, head: HeadState, commit: str, subject: str) -> None:
+    """Advance the branch (or detached HEAD) only if it still is where we started from;
+    through HEAD, so both HEAD's and the branch's reflogs record it as `git commit` does."""
+    kind = "initial" if head.unborn else "pairtui"
+    result = git.try_run("update-ref", "-m", f"commit ({kind}): {subject}", "HEAD", commit,
+                         head.commit or "")
+    if not result.ok:
+        raise GitError(
+            f"HEAD moved while the chunk was landing; nothing was committed "
+            f"({first_line(result.stderr)}); try again"
+        )
+
+
+def sync_index_after_land(repo_root: Path, commit: str) -> list[str]:
+    """Make the person's index agree with a landed commit for the paths it changed.
+
+    A path whose index entry still matched the commit's parent takes the commit's entry (as
+    `git commit` of those paths would leave it); a path the person had staged differently is
+    left alone and returned. Idempotent, so it also repairs a landing killed halfway."""
+    git = Git(repo_root)
+    parent_line = git.try_run("rev-parse", "-q", "--verify", f"{commit}^1")
+    parent = parent_line.stdout.decode().strip() if parent_line.ok else None
+    changes = tree_changes(git, parent, commit)
+    current = index_entries(git, [c.path for c in changes])
+    updates: list[tuple[str, Entry | None]] = []
+    kept: list[str] = []
+    for change in changes:
+        now = current[change.path]
+        if now == change.new:
+            continue
+        if now == change.old:
+            updates.append((change.path, change.new))
+        else:
+            kept.append(change.path)
+    if updates:
+        result = git.try_run("update-index", "-z", "--index-info", input=index_info(updates))
+        if not result.ok:
+            raise GitError(
+                f"landed as {commit[:7]}, but your index could not be updated "
+                f"({first_line(result.stderr)}); 'git reset -q {commit[:7]} -- <files>' fixes it"
+            )
+    return kept
+
+
+def _require_identity(git: Git) -> None:
+    for var in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+        if not git.try_run("var", var).ok:
+            raise GitError(_IDENTITY_HELP)
+
+
+def _summary(
+    count: int, commit: str, subject: str, head: HeadState, overlaps: list[str], kept: list[str]
+) -> str:
+    where = " on a detached HEAD" if head.detached else ""
+    text = f"landed {count} file{'s' if count != 1 else ''} as {commit[:7]}{where}: {subject}"
+    if overlaps:
+        text += f" (including your own edits in {', '.join(overlaps)})"
+    if kept:
+        text += f"; your staged changes to {', '.join(kept)} were left as staged"
+    return text

@@ -1,0 +1,117 @@
+"""How a checkpoint is written down in git: its ref name and its commit message.
+
+Everything `Checkpoints.list()` shows (step, chunk, message, time, files changed) is in the
+snapshot commit's message as trailer lines, so listing reads refs and nothing else:
+
+    pairtui checkpoint s1/3-executed (chunk 2)
+
+    <the message, if any>
+
+    Pairtui-Session: s1
+    Pairtui-Number: 3
+    Pairtui-Step: executed
+    Pairtui-Chunk: 2
+    Pairtui-Time: 1764081723.512
+    Pairtui-Files-Changed: 4
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pairtui.errors import UsageError
+
+REF_ROOT = "refs/pairtui/"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_LEAF = re.compile(r"(\d+)-(.+)")
+_KEYS = ("Session", "Number", "Step", "Chunk", "Time", "Files-Changed")
+
+
+def check_name(kind: str, name: str) -> str:
+    """Session and step names become ref path components: keep them plain."""
+    if not _NAME.fullmatch(name) or name.endswith(".lock") or ".." in name:
+        raise UsageError(f"bad {kind} name {name!r}: use letters, digits, '.', '_' and '-'")
+    return name
+
+
+def ref_name(session: str, n: int, step: str) -> str:
+    return f"{REF_ROOT}{session}/{n}-{step}"
+
+
+def short_id(session: str, n: int, step: str) -> str:
+    return f"{session}/{n}-{step}"
+
+
+@dataclass(frozen=True)
+class RefParts:
+    session: str
+    n: int
+    step: str
+
+
+def parse_ref(ref: str) -> RefParts | None:
+    """refs/pairtui/<session>/<n>-<step> -> parts; None for anything else under refs/pairtui/."""
+    if not ref.startswith(REF_ROOT):
+        return None
+    rest = ref[len(REF_ROOT):].split("/")
+    if len(rest) != 2:
+        return None
+    match = _LEAF.fullmatch(rest[1])
+    if not match:
+        return None
+    return RefParts(session=rest[0], n=int(match.group(1)), step=match.group(2))
+
+
+@dataclass(frozen=True)
+class Metadata:
+    session: str
+    n: int
+    step: str
+    chunk: int | None
+    message: str
+    time: float
+    files_changed: int
+
+
+def format_message(meta: Metadata) -> bytes:
+    subject = f"pairtui checkpoint {short_id(meta.session, meta.n, meta.step)}"
+    if meta.chunk is not None:
+        subject += f" (chunk {meta.chunk})"
+    values = (
+        meta.session,
+        str(meta.n),
+        meta.step,
+        "-" if meta.chunk is None else str(meta.chunk),
+        repr(meta.time),
+        str(meta.files_changed),
+    )
+    trailers = "\n".join(f"Pairtui-{key}: {value}" for key, value in zip(_KEYS, values, strict=True))
+    body = meta.message.strip("\n")
+    parts = [subject, body, trailers] if body else [subject, trailers]
+    return ("\n\n".join(parts) + "\n").encode("utf-8", "surrogateescape")
+
+
+def parse_message(text: str, fallback: RefParts) -> Metadata:
+    """The trailers, read strictly from the end; a hand-made commit falls back to its ref name."""
+    lines = text.rstrip("\n").split("\n")
+    found: dict[str, str] = {}
+    for key, line in zip(_KEYS, lines[-len(_KEYS):], strict=False):
+        prefix = f"Pairtui-{key}: "
+        if line.startswith(prefix):
+            found[key] = line[len(prefix):]
+    if len(found) != len(_KEYS) or len(lines) < len(_KEYS) + 2:
+        return Metadata(fallback.session, fallback.n, fallback.step, None, text.strip(), 0.0, 0)
+    body = "\n".join(lines[2:-len(_KEYS) - 1]) if len(lines) > len(_KEYS) + 2 else ""
+    try:
+        return Metadata(
+            session=found["Session"],
+            n=int(found["Number"]),
+            step=found["Step"],
+            chunk=None if found["Chunk"] == "-" else int(found["Chunk"]),
+            message=body,
+            time=float(found["Time"]),
+            files_changed=int(found["Files-Changed"]),
+        )
+    except ValueError:
+        return Metadata(fallback.session, fallback.n, fallback.step, None, text.strip(), 0.0, 0)

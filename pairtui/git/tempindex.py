@@ -1,0 +1,79 @@
+"""Temporary index files: the private staging area behind snapshots, restores and landing.
+
+Temp indexes live in <git-dir>/pairtui/tmp/ and are removed on exit; ones left by a killed
+process (its pid no longer alive) are swept the next time any is created. The user's own
+index is only ever read (copied), never written, by anything in this module.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from pathlib import Path
+from types import TracebackType
+
+_PREFIX = "index-"
+
+
+class TempIndex:
+    """A temp index path plus the environment that points git at it."""
+
+    def __init__(self, git_dir: Path) -> None:
+        self.dir = git_dir / "pairtui" / "tmp"
+        self.path = self.dir / f"{_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"GIT_INDEX_FILE": str(self.path)}
+
+    def copy_from(self, user_index: Path) -> None:
+        """Start from the user's index, keeping its mtime so git's racy-clean checks still
+        treat files written in the same second as the index as possibly modified."""
+        try:
+            source = open(user_index, "rb")  # noqa: SIM115 - one open file: content and mtime agree
+        except FileNotFoundError:
+            self.path.unlink(missing_ok=True)  # no index yet: start empty
+            return
+        with source, open(self.path, "wb") as target:
+            st = os.fstat(source.fileno())
+            shutil.copyfileobj(source, target, 1 << 20)
+        os.utime(self.path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+    def __enter__(self) -> TempIndex:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        sweep_stale(self.dir)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for path in (self.path, self.path.with_name(self.path.name + ".lock")):
+            path.unlink(missing_ok=True)
+
+
+def sweep_stale(directory: Path) -> None:
+    """Remove temp indexes whose creating process is gone (killed mid-operation)."""
+    try:
+        entries = list(directory.iterdir())
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(_PREFIX):
+            continue
+        pid_text = entry.name[len(_PREFIX):].split("-", 1)[0]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            entry.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
