@@ -1,12 +1,20 @@
 """Diffs as values: FileDiff / Hunk / DiffLine, side-by-side alignment, intraline spans.
 
 (Interface fixed; owned by the diff-engine work. Fields may be added, not renamed.)
+
+Raw bytes are the truth: `DiffLine.raw` is exactly what the patch holds, and apply uses only
+that. `DiffLine.text` is for eyes: UTF-8 where it decodes, and each undecodable byte shown as a
+visible `\\xNN` escape (e.g. latin-1 "é" appears as `\\xe9`), never silently replaced.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 
@@ -20,7 +28,7 @@ class FileStatus(StrEnum):
     BINARY = "binary"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DiffLine:
     kind: Literal[" ", "-", "+"]
     raw: bytes  # the line's bytes without the trailing "\n" (a "\r" from CRLF is kept)
@@ -30,11 +38,28 @@ class DiffLine:
 
     @property
     def text(self) -> str:
-        """For display: decoded UTF-8; undecodable bytes shown with a visible marker."""
-        raise NotImplementedError
+        """For display: decoded UTF-8; undecodable bytes shown with a visible marker.
+
+        Each byte that is not valid UTF-8 becomes the four characters `\\xNN`. A CRLF line's
+        trailing "\\r" is left out (see `crlf`), so it never moves the terminal cursor.
+        """
+        raw = self.raw
+        if raw[-1:] == b"\r":
+            raw = raw[:-1]
+        return raw.decode("utf-8", "backslashreplace")
+
+    @property
+    def crlf(self) -> bool:
+        """True when the line ends with CRLF (its "\\r" is in `raw`, not in `text`)."""
+        return self.raw[-1:] == b"\r"
+
+    @property
+    def content(self) -> bytes:
+        """The line as it sits in the file: raw plus "\\n" unless it is an unterminated last line."""
+        return self.raw if self.no_newline else self.raw + b"\n"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hunk:
     old_start: int
     old_len: int
@@ -42,6 +67,7 @@ class Hunk:
     new_len: int
     section: str = ""  # function context after the @@ header
     lines: tuple[DiffLine, ...] = ()
+    number: int = 0  # 1-based number in the patch it was read from (0: unknown); kept by split
 
     @property
     def added(self) -> int:
@@ -51,8 +77,25 @@ class Hunk:
     def removed(self) -> int:
         return sum(1 for line in self.lines if line.kind == "-")
 
+    @property
+    def header(self) -> str:
+        """The "@@ -a,b +c,d @@" line as git writes it (without the section text)."""
+        return f"@@ -{_range(self.old_start, self.old_len)} +{_range(self.new_start, self.new_len)} @@"
 
-@dataclass(frozen=True)
+
+def _range(start: int, length: int) -> str:
+    return str(start) if length == 1 else f"{start},{length}"
+
+
+@dataclass(frozen=True, slots=True)
+class BinaryPatch:
+    """The "GIT binary patch" payload, kept verbatim (base85 lines) and decoded only by apply."""
+
+    forward: tuple[str, int, bytes]  # (method "literal" | "delta", size, base85 lines joined)
+    reverse: tuple[str, int, bytes] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FileDiff:
     old_path: str | None  # None for an added file
     new_path: str | None  # None for a deleted file
@@ -61,10 +104,27 @@ class FileDiff:
     old_mode: str | None = None
     new_mode: str | None = None
     is_binary: bool = False
+    old_oid: str | None = None  # blob ids from the "index" line (full with --full-index)
+    new_oid: str | None = None
+    similarity: int | None = None  # rename/copy similarity in percent
+    binary: BinaryPatch | None = None  # None for text, or "Binary files differ" without data
 
     @property
     def path(self) -> str:
         return self.new_path or self.old_path or ""
+
+    @property
+    def added(self) -> int:
+        return sum(h.added for h in self.hunks)
+
+    @property
+    def removed(self) -> int:
+        return sum(h.removed for h in self.hunks)
+
+    @property
+    def mode_changed(self) -> bool:
+        return (self.old_mode is not None and self.new_mode is not None
+                and self.old_mode != self.new_mode)
 
 
 @dataclass(frozen=True)
@@ -73,11 +133,25 @@ class Patch:
 
     def hunk_refs(self) -> list[tuple[int, int]]:
         """(file index, hunk index) in patch order; hunk number N (1-based) is refs[N-1].
-        A binary or mode-only file with no hunks counts as one hunk (hunk index 0)."""
-        raise NotImplementedError
+        A binary or mode-only file with no hunks counts as one hunk (hunk index 0).
+
+        So does any other file without text hunks (a pure rename or copy, an empty file
+        added or deleted): every file is reviewable, and accepted or rejected whole.
+        """
+        refs: list[tuple[int, int]] = []
+        for fi, f in enumerate(self.files):
+            if f.is_binary or not f.hunks:
+                refs.append((fi, 0))
+            else:
+                refs.extend((fi, hi) for hi in range(len(f.hunks)))
+        return refs
+
+    @property
+    def hunk_count(self) -> int:
+        return len(self.hunk_refs())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One side-by-side row: left (old) and/or right (new); None is a blank filler."""
 
@@ -86,10 +160,98 @@ class Row:
 
 
 def align_rows(hunk: Hunk) -> list[Row]:
-    """Pair each run of removed lines with the following run of added lines."""
-    raise NotImplementedError
+    """Pair each run of removed lines with the following run of added lines.
+
+    Context lines sit on both sides; a removed run longer than its added run (or the other
+    way round) is padded with blank fillers, so both columns always have the same height.
+    """
+    rows: list[Row] = []
+    append = rows.append
+    removed: list[DiffLine] = []
+    added: list[DiffLine] = []
+    for line in hunk.lines:
+        kind = line.kind
+        if kind == "-":
+            if added:  # a "-" after "+" starts a new change block
+                _flush(removed, added, append)
+            removed.append(line)
+        elif kind == "+":
+            added.append(line)
+        else:
+            if removed or added:
+                _flush(removed, added, append)
+            append(Row(line, line))
+    if removed or added:
+        _flush(removed, added, append)
+    return rows
+
+
+def _flush(removed: list[DiffLine], added: list[DiffLine],
+           append: Callable[[Row], None]) -> None:
+    n_old, n_new = len(removed), len(added)
+    for i in range(max(n_old, n_new)):
+        append(Row(removed[i] if i < n_old else None, added[i] if i < n_new else None))
+    removed.clear()
+    added.clear()
+
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 
 def intraline_spans(old: str, new: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Changed (start, end) character spans in old and new, word-level."""
-    raise NotImplementedError
+    """Changed (start, end) character spans in old and new, word-level.
+
+    Pure and memoised on (old, new), so callers may ask for it per painted line, lazily.
+    Spans are widened to whole words; adjacent changed tokens merge into one span.
+    """
+    old_spans, new_spans = _spans(old, new)
+    return list(old_spans), list(new_spans)
+
+
+@lru_cache(maxsize=8192)
+def _spans(old: str, new: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    if old == new:
+        return (), ()
+    # Trim the common prefix and suffix first: most edits touch a small middle part.
+    limit = min(len(old), len(new))
+    start = 0
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    # Widen to whole words, so a changed word is highlighted whole.
+    while start > 0 and (old[start - 1].isalnum() or old[start - 1] == "_"):
+        start -= 1
+    while end > 0 and (old[len(old) - end].isalnum() or old[len(old) - end] == "_"):
+        end -= 1
+    old_mid, new_mid = old[start:len(old) - end], new[start:len(new) - end]
+    a = _TOKEN.findall(old_mid)
+    b = _TOKEN.findall(new_mid)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    old_spans: list[tuple[int, int]] = []
+    new_spans: list[tuple[int, int]] = []
+    a_pos = _offsets(a, start)
+    b_pos = _offsets(b, start)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            _add_span(old_spans, a_pos[i1], a_pos[i2])
+        if j2 > j1:
+            _add_span(new_spans, b_pos[j1], b_pos[j2])
+    return tuple(old_spans), tuple(new_spans)
+
+
+def _offsets(tokens: list[str], base: int) -> list[int]:
+    positions = [base]
+    for tok in tokens:
+        positions.append(positions[-1] + len(tok))
+    return positions
+
+
+def _add_span(spans: list[tuple[int, int]], start: int, end: int) -> None:
+    if spans and spans[-1][1] == start:
+        spans[-1] = (spans[-1][0], end)
+    else:
+        spans.append((start, end))

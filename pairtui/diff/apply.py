@@ -1,0 +1,344 @@
+"""Apply or reverse a (possibly filtered) patch to the working tree or the index.
+
+Guarantees:
+- byte-identical to `git apply` (`--reverse`, `--cached` for index=True) given the same patch
+  (`render_patch(patch)`): hunks are applied in Python with git's own matching rules
+  (pairtui.diff.fragments), binary files are checked and rebuilt by blob id (pairtui.diff.binary);
+- all-or-nothing across files: every file is read, checked and patched in memory first; then
+  each result goes to a temp file beside its target; only when every temp file is written are
+  they moved into place with os.replace (modes kept or set as the patch says). A failure in that
+  last step puts back what was already moved. In index mode one `git update-index` does it all;
+- paths that are absolute, contain "..", point into .git, or pass through a symlink are refused
+  with UnsafePathError before anything is read.
+
+Errors name the file and the hunk (its number in the patch it was read from).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pairtui.diff.binary import apply_binary
+from pairtui.diff.fragments import apply_hunks
+from pairtui.diff.model import FileDiff, Patch
+from pairtui.diff.select import (  # the selection API lives in select.py; offered here too
+    parse_spec,
+    reverse_patch,
+    select_hunks,
+    select_lines,
+    split_hunk,
+)
+from pairtui.errors import GitError, PatchError, UnsafePathError
+
+__all__ = ["apply_patch", "check_path", "parse_spec", "reverse_patch", "select_hunks",
+           "select_lines", "split_hunk"]
+
+SYMLINK = "120000"
+GITLINK = "160000"
+
+
+@dataclass(frozen=True)
+class _Result:
+    """One file's planned outcome: remove `remove` (if set), write `content` at `path`."""
+
+    path: str | None
+    content: bytes | None
+    mode: str
+    remove: str | None
+
+
+def apply_patch(repo_root: Path, patch: Patch, *, reverse: bool = False, index: bool = False
+                ) -> None:
+    """Apply exactly `patch` (all of it or nothing) to the working tree, or to the index."""
+    root = Path(repo_root).resolve()
+    if reverse:
+        patch = reverse_patch(patch)
+    _check_distinct(patch)
+    source = _IndexSource(root) if index else _WorktreeSource(root)
+    results: list[_Result] = []
+    number = 0
+    for f in patch.files:
+        first = number + 1
+        number += 1 if (f.is_binary or not f.hunks) else len(f.hunks)
+        results.append(_plan_file(root, f, first, source, index))
+    if index:
+        _write_index(root, results)
+    else:
+        _write_worktree(root, results)
+
+
+def _check_distinct(patch: Patch) -> None:
+    seen: set[str] = set()
+    for f in patch.files:
+        for p in {f.old_path, f.new_path}:
+            if p is None:
+                continue
+            if p in seen:
+                raise PatchError(f"{p}: the patch changes this file twice; split the patch")
+            seen.add(p)
+
+
+def check_path(root: Path, rel: str, number: int, *, on_disk: bool = True) -> Path:
+    """The absolute path for repo-relative `rel`, or UnsafePathError."""
+    parts = rel.split("/")
+    if (not rel or rel.startswith("/") or "\0" in rel
+            or any(p in ("", ".", "..") for p in parts)):
+        raise UnsafePathError(f"{rel}: hunk {number}: unsafe path (outside the repository)")
+    if any(p.lower().rstrip(". ") == ".git" for p in parts):
+        raise UnsafePathError(f"{rel}: hunk {number}: unsafe path (inside .git)")
+    target = root.joinpath(*parts)
+    if on_disk:
+        current = root
+        for part in parts[:-1]:
+            current = current / part
+            if current.is_symlink():
+                raise UnsafePathError(f"{rel}: hunk {number}: unsafe path (through a symlink)")
+    return target
+
+
+class _WorktreeSource:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def read(self, rel: str, mode: str | None, number: int) -> tuple[bytes, str]:
+        path = self.root / rel
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            raise PatchError(f"{rel}: hunk {number}: file does not exist") from None
+        if stat.S_ISLNK(st.st_mode):
+            if mode not in (None, SYMLINK):
+                raise PatchError(f"{rel}: hunk {number}: wrong type (a symlink, not a file)")
+            return os.fsencode(os.readlink(path)), SYMLINK
+        if not stat.S_ISREG(st.st_mode):
+            raise PatchError(f"{rel}: hunk {number}: not a regular file")
+        if mode == SYMLINK:
+            raise PatchError(f"{rel}: hunk {number}: wrong type (a file, not a symlink)")
+        return path.read_bytes(), "100755" if st.st_mode & 0o100 else "100644"
+
+    def exists(self, rel: str) -> bool:
+        return os.path.lexists(self.root / rel)
+
+    def read_blob(self, oid: str) -> bytes | None:
+        out = subprocess.run(["git", "cat-file", "blob", oid], cwd=self.root, capture_output=True)
+        return out.stdout if out.returncode == 0 else None
+
+
+class _IndexSource(_WorktreeSource):
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        out = subprocess.run(["git", "ls-files", "-s", "-z"], cwd=root, capture_output=True)
+        if out.returncode != 0:
+            raise GitError("git ls-files failed: " + out.stderr.decode(errors="replace").strip())
+        self.entries: dict[str, tuple[str, str]] = {}
+        for rec in out.stdout.split(b"\0"):
+            if rec:
+                meta, _, name = rec.partition(b"\t")
+                mode, oid, _stage = meta.decode().split()
+                self.entries[name.decode("utf-8", "surrogateescape")] = (mode, oid)
+
+    def read(self, rel: str, mode: str | None, number: int) -> tuple[bytes, str]:
+        entry = self.entries.get(rel)
+        if entry is None:
+            raise PatchError(f"{rel}: hunk {number}: does not exist in the index")
+        data = self.read_blob(entry[1])
+        if data is None:
+            raise PatchError(f"{rel}: hunk {number}: cannot read it from the index")
+        return data, entry[0]
+
+    def exists(self, rel: str) -> bool:
+        return rel in self.entries
+
+
+def _plan_file(root: Path, f: FileDiff, number: int, source: _WorktreeSource, index: bool
+               ) -> _Result:
+    for rel in (f.old_path, f.new_path):
+        if rel is not None:
+            check_path(root, rel, number, on_disk=not index)
+    if GITLINK in (f.old_mode, f.new_mode):
+        raise PatchError(f"{f.path}: hunk {number}: submodule changes cannot be applied")
+    old, current_mode = b"", None
+    if f.old_path is not None:
+        old, current_mode = source.read(f.old_path, f.old_mode, number)
+    if f.new_path is not None and f.new_path != f.old_path and source.exists(f.new_path):
+        raise PatchError(f"{f.new_path}: hunk {number}: already exists")
+    if f.is_binary:
+        new = apply_binary(old, f, number, source.read_blob)
+    elif f.hunks:
+        numbers = [h.number or number + i for i, h in enumerate(f.hunks)]
+        new = apply_hunks(old, f.hunks, f.path, numbers)
+    else:
+        new = old
+    if f.new_path is None:
+        if new:
+            raise PatchError(f"{f.old_path}: hunk {number}: deleting the file would lose "
+                             "lines the patch does not show")
+        return _Result(None, None, "", f.old_path)
+    mode = _target_mode(f, current_mode)
+    remove = f.old_path if f.old_path not in (None, f.new_path) and f.status.value != "copied" \
+        else None
+    return _Result(f.new_path, new, mode, remove)
+
+
+def _target_mode(f: FileDiff, current: str | None) -> str:
+    """As git: the patch's new mode when it states one (mode change, new file, or the mode on
+    its index line), else the file's own."""
+    if f.old_path is None or f.mode_changed or (f.old_oid and f.new_oid and f.new_mode):
+        return f.new_mode or current or "100644"
+    return current or f.new_mode or "100644"
+
+
+def _write_worktree(root: Path, results: list[_Result]) -> None:
+    temps: list[tuple[Path, Path]] = []
+    made_dirs: list[Path] = []
+    try:
+        for r in results:
+            if r.path is None or r.content is None:
+                continue
+            target = root / r.path
+            _make_dirs(target.parent, root, made_dirs)
+            temps.append((_write_temp(target, r.content, r.mode), target))
+    except OSError as err:
+        _discard(temps, made_dirs)
+        raise PatchError(f"cannot write the patched files: {err}") from err
+    _commit(root, results, temps, made_dirs)
+
+
+def _make_dirs(directory: Path, root: Path, made: list[Path]) -> None:
+    missing: list[Path] = []
+    d = directory
+    while d != root and not d.exists():
+        missing.append(d)
+        d = d.parent
+    for d in reversed(missing):
+        d.mkdir()
+        made.append(d)
+
+
+def _write_temp(target: Path, content: bytes, mode: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".pairtui-tmp",
+                                dir=target.parent)
+    temp = Path(name)
+    if mode == SYMLINK:
+        os.close(fd)
+        temp.unlink()
+        os.symlink(os.fsdecode(content), temp)
+        return temp
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content)
+    umask = _umask()
+    os.chmod(temp, (0o777 if mode == "100755" else 0o666) & ~umask)
+    return temp
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _discard(temps: list[tuple[Path, Path]], made_dirs: list[Path]) -> None:
+    for temp, _ in temps:
+        temp.unlink(missing_ok=True)
+    for d in reversed(made_dirs):
+        try:
+            d.rmdir()
+        except OSError:
+            pass
+
+
+def _commit(root: Path, results: list[_Result], temps: list[tuple[Path, Path]],
+            made_dirs: list[Path]) -> None:
+    """Move every result into place; on failure put back what was already changed."""
+    backups: dict[Path, tuple[bytes, int, bool] | None] = {}
+
+    def remember(path: Path) -> None:
+        if path in backups:
+            return
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            backups[path] = None
+            return
+        if stat.S_ISLNK(st.st_mode):
+            backups[path] = (os.fsencode(os.readlink(path)), st.st_mode, True)
+        else:
+            backups[path] = (path.read_bytes(), st.st_mode, False)
+
+    try:
+        for r in results:
+            if r.remove is not None:
+                path = root / r.remove
+                remember(path)
+                path.unlink()
+        for temp, target in temps:
+            remember(target)
+            os.replace(temp, target)
+    except OSError as err:
+        _restore(backups)
+        _discard(temps, made_dirs)
+        raise PatchError(f"cannot write the patched files (nothing changed): {err}") from err
+    for r in results:
+        if r.remove is not None:
+            _prune_empty_dirs((root / r.remove).parent, root)
+
+
+def _restore(backups: dict[Path, tuple[bytes, int, bool] | None]) -> None:
+    for path, saved in backups.items():
+        try:
+            if saved is None:
+                if os.path.lexists(path):
+                    path.unlink()
+                continue
+            content, mode, is_link = saved
+            if os.path.lexists(path):
+                path.unlink()
+            if is_link:
+                os.symlink(os.fsdecode(content), path)
+            else:
+                path.write_bytes(content)
+                os.chmod(path, stat.S_IMODE(mode))
+        except OSError:
+            pass
+
+
+def _prune_empty_dirs(directory: Path, root: Path) -> None:
+    while directory != root and root in directory.parents:
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+        directory = directory.parent
+
+
+def _write_index(root: Path, results: list[_Result]) -> None:
+    """Store the new blobs, then change every index entry in one `git update-index`."""
+    lines: list[bytes] = []
+    for r in results:
+        if r.remove is not None:
+            lines.append(b"0 " + b"0" * 40 + b"\t" + _name(r.remove))
+        if r.path is None:
+            continue
+        if r.content is None:
+            continue
+        oid = _git(root, ["hash-object", "-w", "--stdin"], r.content).strip()
+        lines.append(r.mode.encode() + b" " + oid + b"\t" + _name(r.path))
+    if lines:
+        _git(root, ["update-index", "-z", "--index-info"], b"\0".join(lines) + b"\0")
+
+
+def _name(rel: str) -> bytes:
+    return rel.encode("utf-8", "surrogateescape")
+
+
+def _git(root: Path, args: list[str], stdin: bytes) -> bytes:
+    out = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True)
+    if out.returncode != 0:
+        raise GitError(f"git {args[0]} failed: {out.stderr.decode(errors='replace').strip()}")
+    return out.stdout
+

@@ -1,0 +1,411 @@
+"""Patch bytes <-> Patch values: a focused, bytes-exact parser for git's diff output, and the
+renderer that writes a (possibly filtered) Patch back as a patch git accepts.
+
+Why not unidiff: unidiff 1.0.1 decodes the whole patch to str and runs regexes on every body
+line; on the 10,000-line benchmark it alone takes longer than `git diff` takes to produce the
+patch (benchmarks/diff_parse_bench.py prints both). This parser looks at one byte per body line
+and keeps every line's raw bytes (CRLF, latin-1, anything), which is what apply needs.
+
+Understood: `git diff`/`format-patch` output with or without prefixes (`--no-prefix`,
+mnemonic prefixes), quoted paths, renames/copies with and without edits, mode changes,
+new/deleted/empty files, "\\ No newline at end of file", `GIT binary patch` (literal/delta,
+forward and reverse) and "Binary files ... differ"; plain unified diffs (`---`/`+++` only).
+Anything before the first file header (a commit message, an email) is ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pairtui.diff.model import BinaryPatch, DiffLine, FileDiff, FileStatus, Hunk, Patch
+from pairtui.errors import PatchError
+
+_HUNK = re.compile(rb"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)")
+_PREFIX_LETTERS = b"abciow12"
+_NULL_OID = re.compile(r"^0+$")
+
+
+def read_patch(data: bytes) -> Patch:
+    """Parse patch bytes into a Patch; PatchError (naming file and hunk) if malformed."""
+    return _Parser(data).parse()
+
+
+class _Parser:
+    def __init__(self, data: bytes) -> None:
+        lines = data.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        self.lines = lines
+        self.i = 0
+        self.hunk_no = 0  # global 1-based hunk number, as `Patch.hunk_refs` counts
+        self.files: list[FileDiff] = []
+
+    def parse(self) -> Patch:
+        lines, n = self.lines, len(self.lines)
+        while self.i < n:
+            line = lines[self.i]
+            if line.startswith(b"diff --git "):
+                self._git_file(line)
+            elif (line.startswith(b"--- ") and self.i + 1 < n
+                  and lines[self.i + 1].startswith(b"+++ ")):
+                self._plain_file()
+            else:
+                self.i += 1
+        return Patch(tuple(self.files))
+
+    # -- file headers -------------------------------------------------------------------
+    def _git_file(self, first: bytes) -> None:
+        lines, n = self.lines, len(self.lines)
+        old_raw, new_raw = _split_git_names(first[11:])
+        info: dict[str, str | None] = {}
+        self.i += 1
+        while self.i < n:
+            line = lines[self.i]
+            key = _header_key(line)
+            if key is None:
+                break
+            info[key] = _decode(line[len(key) + 1:]) if key != "index" else line[6:].decode()
+            self.i += 1
+        minus = plus = None
+        if self.i + 1 < n and lines[self.i].startswith(b"--- ") and lines[self.i + 1].startswith(b"+++ "):
+            minus, plus = _name_field(lines[self.i][4:]), _name_field(lines[self.i + 1][4:])
+            self.i += 2
+        strip = _has_prefixes(old_raw, new_raw)
+        old_path = _path(minus if minus is not None else old_raw, strip)
+        new_path = _path(plus if plus is not None else new_raw, strip)
+        if "rename from" in info or "copy from" in info:
+            old_path = info.get("rename from") or info.get("copy from")
+            new_path = info.get("rename to") or info.get("copy to")
+        old_mode = info.get("old mode") or info.get("deleted file mode")
+        new_mode = info.get("new mode") or info.get("new file mode")
+        old_oid = new_oid = None
+        if "index" in info:
+            oids, _, mode = (info["index"] or "").partition(" ")
+            old_oid, _, new_oid = oids.partition("..")
+            if mode and old_mode is None and new_mode is None:
+                old_mode = new_mode = mode
+        if "new file mode" in info or minus == b"/dev/null":
+            old_path = None
+        if "deleted file mode" in info or plus == b"/dev/null":
+            new_path = None
+        self._body(old_path, new_path, old_mode, new_mode, old_oid or None, new_oid or None,
+                   renamed="rename from" in info, copied="copy from" in info,
+                   similarity=_percent(info.get("similarity index")))
+
+    def _plain_file(self) -> None:
+        minus = _name_field(self.lines[self.i][4:])
+        plus = _name_field(self.lines[self.i + 1][4:])
+        self.i += 2
+        strip = _has_prefixes(minus, plus)
+        old_path = None if minus == b"/dev/null" else _path(minus, strip)
+        new_path = None if plus == b"/dev/null" else _path(plus, strip)
+        self._body(old_path, new_path, None, None, None, None, False, False, None)
+
+    def _body(self, old_path: str | None, new_path: str | None, old_mode: str | None,
+              new_mode: str | None, old_oid: str | None, new_oid: str | None,
+              renamed: bool, copied: bool, similarity: int | None) -> None:
+        lines, n = self.lines, len(self.lines)
+        path = new_path or old_path or "?"
+        hunks: list[Hunk] = []
+        binary: BinaryPatch | None = None
+        is_binary = False
+        if self.i < n and lines[self.i] == b"GIT binary patch":
+            self.i += 1
+            binary = self._binary(path)
+            is_binary = True
+        elif self.i < n and lines[self.i].startswith(b"Binary files "):
+            self.i += 1
+            is_binary = True
+        else:
+            while self.i < n and lines[self.i].startswith(b"@@ "):
+                hunks.append(self._hunk(path))
+        if is_binary:
+            self.hunk_no += 1
+        elif not hunks:
+            self.hunk_no += 1
+        if old_path is None:
+            status = FileStatus.ADDED
+        elif new_path is None:
+            status = FileStatus.DELETED
+        elif renamed:
+            status = FileStatus.RENAMED
+        elif copied:
+            status = FileStatus.COPIED
+        elif is_binary:
+            status = FileStatus.BINARY
+        elif old_mode and new_mode and old_mode != new_mode:
+            status = FileStatus.MODE_CHANGED
+        else:
+            status = FileStatus.MODIFIED
+        self.files.append(FileDiff(
+            old_path, new_path, status, tuple(hunks), old_mode, new_mode, is_binary,
+            None if old_oid is None or _NULL_OID.match(old_oid) else old_oid,
+            None if new_oid is None or _NULL_OID.match(new_oid) else new_oid,
+            similarity, binary))
+
+    def _binary(self, path: str) -> BinaryPatch:
+        forward = self._binary_block(path)
+        if forward is None:
+            raise PatchError(f"{path}: hunk {self.hunk_no + 1}: binary patch has no data")
+        return BinaryPatch(forward, self._binary_block(path))
+
+    def _binary_block(self, path: str) -> tuple[str, int, bytes] | None:
+        lines, n = self.lines, len(self.lines)
+        if self.i >= n:
+            return None
+        method, _, size = lines[self.i].partition(b" ")
+        if method not in (b"literal", b"delta") or not size.isdigit():
+            return None
+        self.i += 1
+        start = self.i
+        while self.i < n and lines[self.i]:
+            self.i += 1
+        if start == self.i:
+            raise PatchError(f"{path}: hunk {self.hunk_no + 1}: truncated binary patch")
+        data = b"\n".join(lines[start:self.i])
+        self.i += 1  # the blank line that ends the block
+        return method.decode(), int(size), data
+
+    # -- hunks: the hot loop ------------------------------------------------------------
+    def _hunk(self, path: str) -> Hunk:
+        lines = self.lines
+        n = len(lines)
+        self.hunk_no += 1
+        m = _HUNK.match(lines[self.i])
+        if m is None:
+            raise PatchError(f"{path}: hunk {self.hunk_no}: malformed header")
+        old_start = int(m[1])
+        old_len = 1 if m[2] is None else int(m[2])
+        new_start = int(m[3])
+        new_len = 1 if m[4] is None else int(m[4])
+        i = self.i + 1
+        old_no, new_no = old_start, new_start
+        old_left, new_left = old_len, new_len
+        body: list[DiffLine] = []
+        append = body.append
+        while old_left > 0 or new_left > 0:
+            if i >= n:
+                raise PatchError(f"{path}: hunk {self.hunk_no}: truncated patch "
+                                 f"({old_left + new_left} line(s) missing)")
+            line = lines[i]
+            c = line[:1]
+            if c == b" " or not line:
+                if old_left <= 0 or new_left <= 0:
+                    break
+                append(DiffLine(" ", line[1:], old_no, new_no))
+                old_no += 1
+                new_no += 1
+                old_left -= 1
+                new_left -= 1
+            elif c == b"-":
+                if old_left <= 0:
+                    break
+                append(DiffLine("-", line[1:], old_no, None))
+                old_no += 1
+                old_left -= 1
+            elif c == b"+":
+                if new_left <= 0:
+                    break
+                append(DiffLine("+", line[1:], None, new_no))
+                new_no += 1
+                new_left -= 1
+            elif c == b"\\" and body:
+                body[-1] = replace(body[-1], no_newline=True)
+            else:
+                break
+            i += 1
+        if old_left > 0 or new_left > 0:
+            raise PatchError(f"{path}: hunk {self.hunk_no}: malformed patch at line {i + 1} "
+                             "(line counts do not match the @@ header)")
+        if i < n and lines[i][:1] == b"\\" and body:
+            body[-1] = replace(body[-1], no_newline=True)
+            i += 1
+        self.i = i
+        section = m[5].decode("utf-8", "surrogateescape")
+        return Hunk(old_start, old_len, new_start, new_len, section, tuple(body), self.hunk_no)
+
+
+_HEADER_KEYS = (
+    "old mode", "new mode", "deleted file mode", "new file mode", "copy from", "copy to",
+    "rename from", "rename to", "similarity index", "dissimilarity index", "index",
+)
+_HEADER_BYTES = tuple((k, k.encode() + b" ") for k in _HEADER_KEYS)
+
+
+def _header_key(line: bytes) -> str | None:
+    for key, prefix in _HEADER_BYTES:
+        if line.startswith(prefix):
+            return key
+    return None
+
+
+def _percent(value: str | None) -> int | None:
+    return int(value.rstrip("%")) if value and value.rstrip("%").isdigit() else None
+
+
+def _name_field(raw: bytes) -> bytes:
+    """The file name of a ---/+++ line: unquoted, without a trailing tab and timestamp."""
+    if raw.startswith(b'"'):
+        return _unquote(raw)[0]
+    tab = raw.find(b"\t")
+    return raw if tab < 0 else raw[:tab]
+
+
+def _split_git_names(rest: bytes) -> tuple[bytes, bytes]:
+    """The two names of a "diff --git A B" line (ambiguous with spaces; git's own rule:
+    when no rename, both halves name the same file)."""
+    if rest.startswith(b'"'):
+        first, end = _unquote(rest)
+        second = rest[end + 1:]
+        return first, _unquote(second)[0] if second.startswith(b'"') else second
+    quoted = rest.find(b' "')
+    if quoted >= 0:
+        return rest[:quoted], _unquote(rest[quoted + 1:])[0]
+    half = len(rest) // 2
+    if len(rest) % 2 == 1 and rest[half:half + 1] == b" ":
+        a, b = rest[:half], rest[half + 1:]
+        if a == b or (a[1:2] == b"/" and a[2:] == b[2:]):
+            return a, b
+    sep = rest.find(b" b/")
+    if sep < 0:
+        sep = rest.find(b" ")
+    return (rest[:sep], rest[sep + 1:]) if sep >= 0 else (rest, rest)
+
+
+def _has_prefixes(old: bytes | None, new: bytes | None) -> bool:
+    """True for "a/x b/x" style names (also i/ w/ c/ o/ 1/ 2/), False for --no-prefix."""
+    olds = [old] if old not in (None, b"/dev/null") else []
+    news = [new] if new not in (None, b"/dev/null") else []
+    if not olds and not news:
+        return False
+    names = olds + news
+    if not all(nm[1:2] == b"/" and nm[:1] in _PREFIX_LETTERS and len(nm) > 2 for nm in names):
+        return False
+    return not (olds and news and olds[0][:1] == news[0][:1])
+
+
+def _path(raw: bytes | None, strip: bool) -> str | None:
+    if raw is None or raw == b"/dev/null":
+        return None
+    return _decode(raw[2:] if strip else raw)
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b'"'):
+        raw = _unquote(raw)[0]
+    return raw.decode("utf-8", "surrogateescape")
+
+
+_ESCAPES = {ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12,
+            ord("r"): 13, ord('"'): 34, ord("\\"): 92}
+
+
+def _unquote(raw: bytes) -> tuple[bytes, int]:
+    """Git's C-style quoted name -> (bytes, index just past the closing quote)."""
+    out = bytearray()
+    i = 1
+    n = len(raw)
+    while i < n:
+        c = raw[i]
+        if c == 34:
+            return bytes(out), i + 1
+        if c == 92 and i + 1 < n:
+            nxt = raw[i + 1]
+            if 48 <= nxt <= 55 and i + 3 < n:
+                out.append(int(raw[i + 1:i + 4], 8))
+                i += 4
+                continue
+            out.append(_ESCAPES.get(nxt, nxt))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    raise PatchError(f"malformed quoted file name: {raw.decode('utf-8', 'replace')}")
+
+
+def quote_path(path: str) -> bytes:
+    """A path as git writes it in headers: C-quoted when it holds special bytes."""
+    raw = path.encode("utf-8", "surrogateescape")
+    if not any(b < 32 or b >= 127 or b in (34, 92) for b in raw):
+        return raw
+    inverse = {v: k for k, v in _ESCAPES.items()}
+    out = bytearray(b'"')
+    for b in raw:
+        if b in inverse:
+            out += b"\\" + bytes([inverse[b]])
+        elif b < 32 or b >= 127:
+            out += b"\\%03o" % b
+        else:
+            out.append(b)
+    return bytes(out + b'"')
+
+
+def _prefixed(prefix: bytes, path: str) -> bytes:
+    quoted = quote_path(path)
+    if quoted.startswith(b'"'):
+        return b'"' + prefix + quoted[1:]
+    return prefix + quoted
+
+
+def render_patch(patch: Patch) -> bytes:
+    """The Patch as a git patch (a/ b/ prefixes), byte-exact for every line it carries;
+    `git apply` of this output is the reference that `apply_patch` matches."""
+    out: list[bytes] = []
+    for f in patch.files:
+        out.append(_render_file(f))
+    return b"".join(out)
+
+
+def _render_file(f: FileDiff) -> bytes:
+    old = f.old_path if f.old_path is not None else f.new_path or ""
+    new = f.new_path if f.new_path is not None else f.old_path or ""
+    parts = [b"diff --git " + _prefixed(b"a/", old) + b" " + _prefixed(b"b/", new) + b"\n"]
+    if f.old_path is None:
+        parts.append(f"new file mode {f.new_mode or '100644'}\n".encode())
+    elif f.new_path is None:
+        parts.append(f"deleted file mode {f.old_mode or '100644'}\n".encode())
+    elif f.mode_changed:
+        parts.append(f"old mode {f.old_mode}\nnew mode {f.new_mode}\n".encode())
+    if f.old_path is not None and f.new_path is not None and f.old_path != f.new_path:
+        verb = "copy" if f.status is FileStatus.COPIED else "rename"
+        if f.similarity is not None:
+            parts.append(f"similarity index {f.similarity}%\n".encode())
+        parts.append(f"{verb} from ".encode() + quote_path(f.old_path) + b"\n")
+        parts.append(f"{verb} to ".encode() + quote_path(f.new_path) + b"\n")
+    if f.old_oid or f.new_oid or f.is_binary:
+        width = len(f.old_oid or f.new_oid or "0" * 40)
+        line = f"index {f.old_oid or '0' * width}..{f.new_oid or '0' * width}"
+        if f.old_path is not None and f.new_path is not None and not f.mode_changed and f.new_mode:
+            line += f" {f.new_mode}"
+        parts.append(line.encode() + b"\n")
+    minus = b"/dev/null" if f.old_path is None else _prefixed(b"a/", f.old_path)
+    plus = b"/dev/null" if f.new_path is None else _prefixed(b"b/", f.new_path)
+    if f.is_binary:
+        if f.binary is None:
+            parts.append(b"Binary files " + minus + b" and " + plus + b" differ\n")
+        else:
+            parts.append(b"GIT binary patch\n")
+            for block in (f.binary.forward, f.binary.reverse):
+                if block is not None:
+                    method, size, data = block
+                    parts.append(f"{method} {size}\n".encode() + data + b"\n\n")
+    elif f.hunks:
+        # git ends a name holding a space with a tab, so the name's end is unambiguous
+        parts.append(b"--- " + minus + (b"\t" if b" " in minus else b"") + b"\n+++ " + plus
+                     + (b"\t" if b" " in plus else b"") + b"\n")
+        for h in f.hunks:
+            parts.append(_render_hunk(h))
+    return b"".join(parts)
+
+
+def _render_hunk(h: Hunk) -> bytes:
+    head = h.header.encode()
+    if h.section:
+        head += b" " + h.section.encode("utf-8", "surrogateescape")
+    parts = [head, b"\n"]
+    for line in h.lines:
+        parts.append(line.kind.encode())
+        parts.append(line.raw)
+        parts.append(b"\n\\ No newline at end of file\n" if line.no_newline else b"\n")
+    return b"".join(parts)

@@ -1,0 +1,259 @@
+"""Choosing parts of a Patch: hunk specs, hunk subsets, split hunks, single lines, reversal.
+
+Everything here is pure and returns new values. A filtered Patch is always a valid patch on
+its own: hunk positions are recomputed for the dropped hunks (so `git apply` and our apply find
+each hunk where it belongs), hunks that share context after a split are merged back, and a
+file's rename or mode change travels with its kept hunks (a file whose hunks are all dropped
+is left out entirely).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pairtui.diff.model import BinaryPatch, DiffLine, FileDiff, FileStatus, Hunk, Patch
+from pairtui.errors import PatchError
+
+
+def parse_spec(spec: str, total: int) -> list[int]:
+    """"1,3-5" | "all" | "none" -> sorted 1-based hunk numbers; PatchError names a bad part."""
+    text = spec.strip().lower()
+    if text == "all":
+        return list(range(1, total + 1))
+    if text in ("none", ""):
+        return []
+    chosen: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        lo, dash, hi = part.partition("-")
+        if not lo.strip().isdigit() or (dash and not hi.strip().isdigit()):
+            raise PatchError(f"bad hunk spec {part!r} in {spec!r} (use e.g. 1,3-5, all or none)")
+        a = int(lo)
+        b = int(hi) if dash else a
+        if a > b:
+            raise PatchError(f"bad hunk range {part!r}: {a} is after {b}")
+        for n in (a, b):
+            if not 1 <= n <= total:
+                raise PatchError(f"hunk {n} is out of range: the patch has {total} hunk(s)")
+        chosen.update(range(a, b + 1))
+    return sorted(chosen)
+
+
+def select_hunks(patch: Patch, numbers: list[int] | set[int], *, for_reverse: bool = False
+                 ) -> Patch:
+    """The patch with only these 1-based hunks (numbering of `Patch.hunk_refs`).
+
+    Positions are recomputed on the side the patch will be applied to: the old side normally,
+    the new side with `for_reverse=True` (un-applying hunks from a tree that has them all).
+    """
+    refs = patch.hunk_refs()
+    wanted: dict[int, set[int]] = {}
+    for n in numbers:
+        if not 1 <= n <= len(refs):
+            raise PatchError(f"hunk {n} is out of range: the patch has {len(refs)} hunk(s)")
+        fi, hi = refs[n - 1]
+        wanted.setdefault(fi, set()).add(hi)
+    files: list[FileDiff] = []
+    for fi, f in enumerate(patch.files):
+        keep = wanted.get(fi)
+        if not keep:
+            continue
+        if f.is_binary or not f.hunks:
+            files.append(f)
+            continue
+        hunks = [h for hi, h in enumerate(f.hunks) if hi in keep]
+        files.append(with_hunks(f, hunks, for_reverse=for_reverse))
+    return Patch(tuple(files))
+
+
+def with_hunks(f: FileDiff, hunks: list[Hunk], *, for_reverse: bool = False) -> FileDiff:
+    """`f` carrying exactly these hunks (in file order), positions and status made consistent."""
+    hunks = _merge_overlapping(sorted(hunks, key=lambda h: (h.old_start, h.new_start)))
+    hunks = _reposition(hunks, for_reverse)
+    same = tuple(hunks) == f.hunks
+    status, new_path, new_mode = f.status, f.new_path, f.new_mode
+    if f.status is FileStatus.DELETED and any(h.new_len for h in hunks):
+        # Keeping some lines of a deleted file means the file stays, modified.
+        status, new_path, new_mode = FileStatus.MODIFIED, f.old_path, f.old_mode
+    return replace(f, hunks=tuple(hunks), status=status, new_path=new_path, new_mode=new_mode,
+                   old_oid=f.old_oid if same else None, new_oid=f.new_oid if same else None)
+
+
+def _before(start: int, length: int) -> int:
+    """Lines of the file before a hunk side (git writes "-5,0" for an insertion after line 5)."""
+    return start - 1 if length else start
+
+
+def _start(before: int, length: int) -> int:
+    return before + 1 if length else before
+
+
+def _reposition(hunks: list[Hunk], for_reverse: bool) -> list[Hunk]:
+    delta = 0
+    out: list[Hunk] = []
+    for h in hunks:
+        if for_reverse:
+            old_before = _before(h.new_start, h.new_len) - delta
+            out.append(replace(h, old_start=_start(old_before, h.old_len)))
+        else:
+            new_before = _before(h.old_start, h.old_len) + delta
+            out.append(replace(h, new_start=_start(new_before, h.new_len)))
+        delta += h.new_len - h.old_len
+    return out
+
+
+def _merge_overlapping(hunks: list[Hunk]) -> list[Hunk]:
+    """Join hunks whose old ranges share lines (split parts share their context)."""
+    out: list[Hunk] = []
+    for h in hunks:
+        if out:
+            prev = out[-1]
+            prev_end = _before(prev.old_start, prev.old_len) + prev.old_len
+            overlap = prev_end - _before(h.old_start, h.old_len)
+            if overlap > 0:
+                out[-1] = _join(prev, h, overlap)
+                continue
+        out.append(h)
+    return out
+
+
+def _join(a: Hunk, b: Hunk, overlap: int) -> Hunk:
+    skipped = 0
+    rest = list(b.lines)
+    while skipped < overlap and rest and rest[0].kind == " ":
+        rest.pop(0)
+        skipped += 1
+    if skipped != overlap:
+        raise PatchError(f"hunks {a.number} and {b.number} overlap; select them together")
+    lines = a.lines + tuple(rest)
+    old_len = sum(1 for ln in lines if ln.kind != "+")
+    new_len = sum(1 for ln in lines if ln.kind != "-")
+    return Hunk(a.old_start, old_len, a.new_start, new_len, a.section, lines, a.number)
+
+
+def split_hunk(hunk: Hunk) -> list[Hunk]:
+    """Divide a hunk at its unchanged lines (like `git add -p`'s `s`).
+
+    Each part keeps all the context around its change block; parts next to each other share
+    the context between them (selecting both merges them back, see `select_hunks`).
+    """
+    lines = hunk.lines
+    blocks: list[tuple[int, int]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        if lines[i].kind == " ":
+            i += 1
+            continue
+        j = i
+        while j < n and lines[j].kind != " ":
+            j += 1
+        blocks.append((i, j))
+        i = j
+    if len(blocks) <= 1:
+        return [hunk]
+    parts: list[Hunk] = []
+    old_before0 = _before(hunk.old_start, hunk.old_len)
+    new_before0 = _before(hunk.new_start, hunk.new_len)
+    for k in range(len(blocks)):
+        start = blocks[k - 1][1] if k else 0
+        end = blocks[k + 1][0] if k + 1 < len(blocks) else n
+        part = lines[start:end]
+        olds_before = sum(1 for ln in lines[:start] if ln.kind != "+")
+        news_before = sum(1 for ln in lines[:start] if ln.kind != "-")
+        old_len = sum(1 for ln in part if ln.kind != "+")
+        new_len = sum(1 for ln in part if ln.kind != "-")
+        parts.append(Hunk(_start(old_before0 + olds_before, old_len), old_len,
+                          _start(new_before0 + news_before, new_len), new_len,
+                          hunk.section, part, hunk.number))
+    return parts
+
+
+def select_lines(hunk: Hunk, line_indexes: list[int] | set[int]) -> Hunk:
+    """Keep only the chosen +/- lines (indexes into hunk.lines), like `git add -p`'s `e`:
+    an unchosen "-" line stays as context, an unchosen "+" line is dropped.
+
+    One case needs care: an unchosen last line without a newline that would be followed by
+    chosen added lines is kept by removing it and adding it back with a newline.
+    """
+    chosen = set(line_indexes)
+    for idx in chosen:
+        if not 0 <= idx < len(hunk.lines):
+            raise PatchError(f"hunk {hunk.number}: line {idx} is out of range")
+    out: list[DiffLine] = []
+    for idx, line in enumerate(hunk.lines):
+        if line.kind == " " or idx in chosen:
+            out.append(line)
+        elif line.kind == "-":
+            out.append(replace(line, kind=" "))
+    fixed: list[DiffLine] = []
+    for k, line in enumerate(out):
+        if line.kind == " " and line.no_newline and any(x.kind == "+" for x in out[k + 1:]):
+            fixed.append(replace(line, kind="-", new_no=None))
+            fixed.append(DiffLine("+", line.raw, None, None, False))
+        else:
+            fixed.append(line)
+    return _renumber(hunk, fixed)
+
+
+def _renumber(hunk: Hunk, lines: list[DiffLine]) -> Hunk:
+    old_len = sum(1 for ln in lines if ln.kind != "+")
+    new_len = sum(1 for ln in lines if ln.kind != "-")
+    old_no = _before(hunk.old_start, hunk.old_len) + 1
+    new_no = _before(hunk.new_start, hunk.new_len) + 1
+    numbered: list[DiffLine] = []
+    for ln in lines:
+        o = old_no if ln.kind != "+" else None
+        nw = new_no if ln.kind != "-" else None
+        numbered.append(DiffLine(ln.kind, ln.raw, o, nw, ln.no_newline))
+        old_no += ln.kind != "+"
+        new_no += ln.kind != "-"
+    return Hunk(_start(_before(hunk.old_start, hunk.old_len), old_len), old_len,
+                _start(_before(hunk.new_start, hunk.new_len), new_len), new_len,
+                hunk.section, tuple(numbered), hunk.number)
+
+
+def has_changes(hunk: Hunk) -> bool:
+    return any(line.kind != " " for line in hunk.lines)
+
+
+def replace_hunk(patch: Patch, number: int, hunks: list[Hunk]) -> Patch:
+    """The patch with hunk `number` replaced by `hunks` (its split parts, or a line selection);
+    parts without changes are dropped, and a file left with nothing is dropped."""
+    refs = patch.hunk_refs()
+    if not 1 <= number <= len(refs):
+        raise PatchError(f"hunk {number} is out of range: the patch has {len(refs)} hunk(s)")
+    fi, hi = refs[number - 1]
+    f = patch.files[fi]
+    if f.is_binary or not f.hunks:
+        raise PatchError(f"{f.path}: hunk {number} is a whole-file change and cannot be edited")
+    new = list(f.hunks[:hi]) + [h for h in hunks if has_changes(h)] + list(f.hunks[hi + 1:])
+    files = list(patch.files)
+    if new:
+        files[fi] = replace(with_hunks(f, new), old_oid=None, new_oid=None)
+    else:
+        del files[fi]
+    return Patch(tuple(files))
+
+
+def reverse_patch(patch: Patch) -> Patch:
+    """The patch that undoes `patch` (what `git apply --reverse` applies)."""
+    return Patch(tuple(_reverse_file(f) for f in patch.files))
+
+
+_FLIP = {FileStatus.ADDED: FileStatus.DELETED, FileStatus.DELETED: FileStatus.ADDED}
+
+
+def _reverse_file(f: FileDiff) -> FileDiff:
+    binary = f.binary
+    if binary is not None:
+        binary = BinaryPatch(binary.reverse, binary.forward) if binary.reverse else None
+    hunks = tuple(
+        Hunk(h.new_start, h.new_len, h.old_start, h.old_len, h.section,
+             tuple(DiffLine("+" if ln.kind == "-" else "-" if ln.kind == "+" else " ",
+                            ln.raw, ln.new_no, ln.old_no, ln.no_newline) for ln in h.lines),
+             h.number)
+        for h in f.hunks)
+    return replace(f, old_path=f.new_path, new_path=f.old_path, status=_FLIP.get(f.status, f.status),
+                   hunks=hunks, old_mode=f.new_mode, new_mode=f.old_mode, old_oid=f.new_oid,
+                   new_oid=f.old_oid, binary=binary,
+                   similarity=f.similarity)
