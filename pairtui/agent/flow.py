@@ -1,27 +1,68 @@
 """The engine of one session: the single door the TUI and the headless commands go through.
-(Interface fixed; owned by the agent work.)
 
 Every transition is persisted (SessionStore) before it is acted on, and a checkpoint is taken
 between steps, so a killed process can be resumed and any chunk rolled back.
 Git and model calls happen here, never in the UI; sync methods are meant for a thread worker.
+
+Decisions worth knowing:
+- Rolling back a chunk that has not landed restores its start checkpoint (the restore itself
+  snapshots what was there first, so it can be undone with `pairtui restore`).
+- Rolling back a LANDED chunk never rewrites history: like `git revert`, the chunk's commit is
+  reverse-applied through the diff engine and landed as a new commit `Revert "<title>"`. The
+  person's uncommitted edits stay uncommitted. If later work overlaps the same lines, nothing
+  changes and the error says so.
+- A chunk interrupted while EXECUTING (killed process, provider error, Esc) stays EXECUTING;
+  running it again (`execute`, `enter`) first restores its start checkpoint (the partial edits
+  stay reachable in the pre-restore checkpoint). One interrupted while VERIFYING re-runs its
+  check. Opening such a session says so; nothing is changed until the person steps on.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from pairtui.agent.events import FlowEvent
+from pairtui.agent import session_edits as edits
+from pairtui.agent.events import (
+    CheckpointTaken,
+    ChunkLanded,
+    ChunkRolledBack,
+    FlowEvent,
+    Notice,
+    SessionChanged,
+    StepStarted,
+    UsageUpdated,
+)
+from pairtui.agent.executor import ChunkBrief, Executor
+from pairtui.agent.planner import Planner
+from pairtui.agent.tool_loop import CallRecord, LoopStoppedError, UsageMeter
+from pairtui.agent.tools import Toolbox
+from pairtui.agent.verify_rounds import VerifyRounds
+from pairtui.agent.workspace import Workspace
 from pairtui.config import Config
-from pairtui.core.plan import Plan
-from pairtui.core.session import Session
+from pairtui.core.plan import Chunk, Plan, parse_plan
+from pairtui.core.session import ChunkStatus, Phase, Session, new_session
+from pairtui.core.store import SessionStore
 from pairtui.diff.model import Patch
+from pairtui.errors import PairtuiError, StateError, UsageError
 from pairtui.git.checkpoints import Checkpoint
 from pairtui.git.land import LandResult
+from pairtui.git.repo import ensure_ready, find_repo
 from pairtui.models.base import Provider
 
 EventSink = Callable[[FlowEvent], None]
 AskPermission = Callable[[str], Awaitable[bool]]  # "run_command: pytest -q" -> allowed?
+
+S = ChunkStatus
+
+
+def session_store(git_dir: Path, config: Config) -> SessionStore:
+    """The repo's session store, masking every key pairtui knows of in transcripts."""
+    keys = (config.anthropic_api_key, config.openai_api_key,
+            os.environ.get("ANTHROPIC_API_KEY"), os.environ.get("OPENAI_API_KEY"))
+    return SessionStore(git_dir, secrets=keys)
 
 
 class Pairing:
@@ -37,7 +78,26 @@ class Pairing:
         on_event: EventSink,
         ask_permission: AskPermission | None = None,
     ) -> None:
-        raise NotImplementedError
+        info = find_repo(Path(repo_root))
+        self.repo_root = info.root
+        self.config = config
+        self._session = session
+        self._on_event = on_event
+        self._store = session_store(info.git_dir, config)
+        self._work = Workspace(info.root, session.id, self._emit)
+        self._meter = UsageMeter(dict(config.prices), session.tokens_in, session.tokens_out, session.cost_usd)
+        self._active: int | None = None
+        research = Toolbox(info.root, read_only=True, read_roots=self._work.read_roots())
+        tools = Toolbox(
+            info.root, ask_permission=ask_permission,
+            allow_commands=ask_permission is None and config.allow_run_command_headless,
+            read_roots=self._work.read_roots(), command_timeout=config.verify_timeout,
+        )
+        self._planner = Planner(planner, research.specs, research.call, self._emit, self._meter,
+                                config.max_turns, self._record)
+        self._executor = Executor(executor, tools.specs, tools.call, self._emit, self._meter,
+                                  config.max_turns, self._record, on_call=self._note_call)
+        self._rounds = VerifyRounds(self)
 
     @classmethod
     def open(
@@ -49,58 +109,325 @@ class Pairing:
         ask_permission: AskPermission | None = None,
     ) -> Pairing:
         """Resume the repo's open session, or start one for `goal`. Guards the repo state."""
-        raise NotImplementedError
+        from pairtui.models import make_provider
+
+        info = find_repo(Path(repo_path))
+        ensure_ready(info)
+        session = None if goal else session_store(info.git_dir, config).open_session()
+        fresh = session is None
+        if session is None:
+            session = new_session((goal or "").strip(), config.planner, config.executor)
+        planner = make_provider(config.planner, config)
+        executor = make_provider(config.executor, config)
+        pairing = cls(info.root, config, session, planner, executor, on_event, ask_permission)
+        if fresh:
+            pairing._save(session)
+        else:
+            pairing._resume()
+        return pairing
+
+    # -- state -----------------------------------------------------------------------------
 
     @property
     def session(self) -> Session:
-        raise NotImplementedError
+        return self._session
 
     @property
     def plan(self) -> Plan | None:
-        raise NotImplementedError
+        return self._session.plan
+
+    def plan_path(self) -> Path:
+        """Where the current plan is kept (the session's plan.md under the git dir)."""
+        return self._store.session_dir(self._session.id) / "plan.md"
+
+    def notify(self, text: str, level: str = "info") -> None:
+        """Tell whoever listens (UI, headless printer) something outside the step events."""
+        self._emit(Notice(text, level))
+
+    def set_goal(self, goal: str) -> None:
+        """Give a session that has no plan yet its goal."""
+        if self._session.plan_versions:
+            raise StateError("this session already has a plan; start a new session for a new goal")
+        self._save(edits.with_goal(self._session, goal.strip()))
+
+    def cancel_check(self) -> None:
+        """Stop a running check (the chunk stays VERIFYING; verify again re-runs it)."""
+        self._rounds.cancel.set()
+
+    # -- planning --------------------------------------------------------------------------
 
     async def make_plan(self) -> Plan:
-        raise NotImplementedError
+        goal = self._session.goal.strip()
+        if not goal:
+            raise UsageError("no goal yet: say what you want done")
+        self._require_planning()
+        self._emit(StepStarted(None, "planning"))
+        plan = await self._planner.make_plan(goal, self._work.planning_context(goal))
+        self._save(self._session.with_plan(plan.source))
+        return plan
 
     async def revise_plan(self, comment: str) -> Plan:
-        raise NotImplementedError
+        current = self._require_plan()
+        self._require_planning()
+        self._emit(StepStarted(None, "revising"))
+        plan = await self._planner.revise(current, comment, self._work.mentions(comment))
+        self._save(self._session.with_plan(plan.source))
+        return plan
 
     def set_plan_text(self, text: str) -> Plan:
         """The person's own edit of the plan: parsed (PlanError on bad text), kept as a new version."""
-        raise NotImplementedError
+        self._require_planning()
+        plan = parse_plan(text)
+        session = self._session if self._session.goal else edits.with_goal(self._session, plan.goal)
+        self._save(session.with_plan(text))
+        return plan
 
     def approve_plan(self) -> None:
-        raise NotImplementedError
+        self._require_plan()
+        self._save(self._session.approve())
+
+    # -- one chunk -------------------------------------------------------------------------
 
     async def execute(self, chunk: int) -> None:
-        raise NotImplementedError
+        """Checkpoint, then the executor works the chunk. LoopStoppedError leaves it FAILED;
+        a provider error or cancellation leaves it EXECUTING (running it again restarts it)."""
+        brief = self._brief(chunk)
+        status = self._status(chunk)
+        if status == S.EXECUTING:
+            self._work.restore(self._start(chunk))
+        elif status in (S.PENDING, S.ROLLED_BACK):
+            start = self._work.snapshot("start", chunk, brief.chunk.title)
+            session = self._session.advance(chunk, S.EXECUTING).record_checkpoint(chunk, "start", start.id)
+            self._save(session)
+        else:
+            raise StateError(f"chunk {chunk} is {status}; only a pending chunk can be executed")
+        self._save(edits.with_extra(self._session, calls=self._calls_without(chunk)))
+        self._emit(StepStarted(chunk, "executing"))
+        await self._executor_round(chunk, self._executor.run_chunk(brief, 1))
 
     async def verify(self, chunk: int) -> bool:
         """Run the chunk's check; on failure up to config.max_fix_rounds executor fix rounds."""
-        raise NotImplementedError
+        return await self._rounds.run(chunk)
 
     def chunk_patch(self, chunk: int) -> Patch:
         """The chunk's change so far: its start checkpoint vs the working tree."""
-        raise NotImplementedError
+        return self._work.patch_since(self._start(chunk))
 
     def hunk_origin(self, chunk: int, path: str) -> str:
         """Which tool call(s) of the chunk changed `path`, e.g. "chunk 2 · edit_file #3"."""
-        raise NotImplementedError
+        made = [c for c in self._calls(chunk) if not c.is_error and path in c.paths]
+        if not made:
+            return f"chunk {chunk} · not traced to a tool call"
+        return f"chunk {chunk} · " + ", ".join(f"{c.tool} #{c.number}" for c in made)
 
     def reject_hunks(self, chunk: int, refs: list[tuple[int, int]]) -> None:
-        """Reverse-apply these hunks of chunk_patch(chunk) in the working tree (all-or-nothing)."""
-        raise NotImplementedError
+        """Reverse-apply these hunks of chunk_patch(chunk) in the working tree (all-or-nothing).
+        The chunk's check has to pass again before it lands."""
+        if not refs:
+            return
+        patch = self.chunk_patch(chunk)
+        self._work.snapshot("pre-reject", chunk, f"before rejecting {len(refs)} hunk(s)")
+        self._work.reverse_hunks(patch, refs)
+        session = edits.with_note(self._session, chunk, f"{len(refs)} hunk(s) rejected in review; re-verify")
+        self._save(self._mark_changed(session, chunk))
 
     async def send_back(self, chunk: int, ref: tuple[int, int], comment: str) -> None:
         """Send one hunk back to the executor with the person's comment; it revises the tree."""
-        raise NotImplementedError
+        path, hunk_text = self._work.hunk_text(self.chunk_patch(chunk), ref)
+        brief = self._brief(chunk)
+        self._to_reviewing(chunk)
+        self._save(self._session.advance(chunk, S.EXECUTING, note=f"sent back: {comment.strip()[:200]}"))
+        self._emit(StepStarted(chunk, "executing"))
+        await self._executor_round(
+            chunk, self._executor.revise_hunk(brief, path, hunk_text, comment, self._next_call_number(chunk)))
 
     def land(self, chunk: int) -> LandResult:
-        raise NotImplementedError
+        """Commit the chunk (start checkpoint -> reviewed snapshot) on the current branch."""
+        self._to_reviewing(chunk)
+        item = self._chunk(chunk)
+        self._emit(StepStarted(chunk, "landing"))
+        reviewed = self._work.snapshot("reviewed", chunk, item.title)
+        self._save(self._session.record_checkpoint(chunk, "reviewed", reviewed.id))
+        result = self._work.land(self._start(chunk), reviewed, item.title, item.body.strip())
+        session = edits.with_note(self._session.landed(chunk, result.commit), chunk, result.message)
+        self._save(self._mark_changed(session, chunk, changed=False))
+        self._emit(ChunkLanded(chunk, result.commit, result.message))
+        return result
 
     def rollback(self, chunk: int) -> Checkpoint:
-        raise NotImplementedError
+        """Undo a chunk (see the module docstring); returns the checkpoint the tree went back to."""
+        state = self._session.chunk_state(chunk)
+        if state.status == S.PENDING:
+            raise StateError(f"chunk {chunk} has not started: nothing to roll back")
+        if state.status == S.ROLLED_BACK:
+            raise StateError(f"chunk {chunk} is already rolled back")
+        self._emit(StepStarted(chunk, "rolling-back"))
+        if state.status == S.LANDED:
+            target, note = self._revert_landed(chunk, state.commit)
+        else:
+            target = self._start(chunk)
+            self._save(edits.with_extra(self._session, pending_restore={"chunk": chunk, "checkpoint": target.id}))
+            undo = self._work.restore(target)
+            note = f"rolled back to {target.id}; what was there is kept in {undo.id}"
+        session = self._session.advance(chunk, S.ROLLED_BACK, note=note)
+        self._save(edits.with_extra(session, pending_restore=None))
+        self._emit(ChunkRolledBack(chunk, target))
+        return target
 
     async def next_step(self) -> str:
         """Do whatever comes next for the current chunk; returns the step done (for `enter`)."""
-        raise NotImplementedError
+        session = self._session
+        if session.phase == Phase.PLANNING:
+            if self.plan is None:
+                await self.make_plan()
+                return "planned"
+            self.approve_plan()
+            return "approved"
+        chunk = session.current
+        if session.phase == Phase.DONE or chunk is None:
+            return "done"
+        status = self._status(chunk)
+        if status in (S.PENDING, S.ROLLED_BACK, S.EXECUTING):
+            await self.execute(chunk)
+            return "executed"
+        if status in (S.EXECUTED, S.VERIFYING, S.FAILED) or (
+                status == S.REVIEWING and chunk in self._changed_in_review()):
+            return "verified" if await self.verify(chunk) else "failed"
+        if status == S.VERIFIED:
+            self._to_reviewing(chunk)
+            return "review"
+        self.land(chunk)
+        return "landed"
+
+    # -- internals (VerifyRounds uses a few) -----------------------------------------------
+
+    def _status(self, chunk: int) -> ChunkStatus:
+        return self._session.chunk_state(chunk).status
+
+    def _chunk(self, chunk: int) -> Chunk:
+        try:
+            return self._require_plan().chunk(chunk)
+        except KeyError:
+            raise UsageError(f"the plan has no chunk {chunk}") from None
+
+    def _brief(self, chunk: int) -> ChunkBrief:
+        plan = self._require_plan()
+        item = self._chunk(chunk)
+        landed = [s.commit for s in self._session.chunks if s.status == S.LANDED and s.commit]
+        return ChunkBrief(plan.source, item, self._work.chunk_context(item, self._session.goal),
+                          self._work.landed_diff(landed))
+
+    def _start(self, chunk: int) -> Checkpoint:
+        cp_id = self._session.chunk_state(chunk).checkpoint("start")
+        if cp_id is None:
+            raise StateError(f"chunk {chunk} has no start checkpoint (it has not been executed)")
+        return self._work.checkpoint(cp_id)
+
+    async def _executor_round(self, chunk: int, work: Awaitable[object]) -> None:
+        """Await one executor round of `chunk` (EXECUTING), then checkpoint it as EXECUTED."""
+        self._active = chunk
+        try:
+            await work
+        except LoopStoppedError as err:
+            self._save(self._session.advance(chunk, S.FAILED, note=err.message))
+            raise
+        finally:
+            self._active = None
+        executed = self._work.snapshot("executed", chunk)
+        self._save(self._session.advance(chunk, S.EXECUTED).record_checkpoint(chunk, "executed", executed.id))
+
+    def _to_reviewing(self, chunk: int) -> None:
+        status = self._status(chunk)
+        if status in (S.VERIFIED, S.EXECUTED):
+            self._save(self._session.advance(chunk, S.REVIEWING))
+        elif status != S.REVIEWING:
+            raise StateError(f"chunk {chunk} is {status}; it has to pass its check first")
+
+    def _revert_landed(self, chunk: int, commit: str | None) -> tuple[Checkpoint, str]:
+        if not commit:
+            raise StateError(f"chunk {chunk} landed without a commit: nothing to revert")
+        title = self._chunk(chunk).title
+        before = self._work.snapshot("pre-revert", chunk, f"before reverting {commit[:10]}")
+        self._work.reverse_commit(commit)
+        after = self._work.snapshot("reverted", chunk, f"reverted {commit[:10]}")
+        result = self._work.land(before, after, f'Revert "{title}"',
+                                 f"This reverts commit {commit} (pairtui rollback of chunk {chunk}).")
+        return before, f"reverted by {result.commit[:10] if result.commit else 'no new commit'}"
+
+    def _calls(self, chunk: int) -> list[CallRecord]:
+        raw = self._session.extra.get("calls", {}).get(str(chunk), [])
+        return [CallRecord(int(n), str(tool), tuple(paths), bool(err)) for n, tool, paths, err in raw]
+
+    def _calls_without(self, chunk: int) -> dict:
+        return {k: v for k, v in self._session.extra.get("calls", {}).items() if k != str(chunk)}
+
+    def _next_call_number(self, chunk: int) -> int:
+        return max((c.number for c in self._calls(chunk)), default=0) + 1
+
+    def _note_call(self, call: CallRecord) -> None:
+        """Kept in memory at once, persisted with the next save (so a hunk can name its call)."""
+        if self._active is None:
+            return
+        calls = {k: list(v) for k, v in self._session.extra.get("calls", {}).items()}
+        calls.setdefault(str(self._active), []).append(
+            [call.number, call.tool, list(call.paths), call.is_error])
+        self._session = edits.with_extra(self._session, calls=calls)
+
+    def _changed_in_review(self) -> list[int]:
+        return list(self._session.extra.get("changed_in_review", []))
+
+    def _mark_changed(self, session: Session, chunk: int, changed: bool = True) -> Session:
+        marked = [n for n in session.extra.get("changed_in_review", []) if n != chunk]
+        marked += [chunk] if changed else []
+        return edits.with_extra(session, changed_in_review=marked or None)
+
+    def _require_plan(self) -> Plan:
+        plan = self.plan
+        if plan is None:
+            raise StateError("there is no plan yet")
+        return plan
+
+    def _require_planning(self) -> None:
+        if self._session.phase != Phase.PLANNING:
+            raise StateError("the plan is already approved; roll back or start a new session to change it")
+
+    def _resume(self) -> None:
+        """Finish an interrupted rollback; say what else was left half done."""
+        session = self._session
+        pending = session.extra.get("pending_restore")
+        if pending:
+            chunk = int(pending["chunk"])
+            self._work.restore(self._work.checkpoint(pending["checkpoint"]))
+            moved = session.advance(chunk, S.ROLLED_BACK, note="rolled back (finished on resume)")
+            self._save(edits.with_extra(moved, pending_restore=None))
+            self._emit(ChunkRolledBack(chunk, self._start(chunk)))
+            return
+        chunk = session.current
+        if chunk is None:
+            return
+        status = self._status(chunk)
+        if status == S.EXECUTING:
+            self.notify(f"chunk {chunk} was interrupted while executing; running it again starts from "
+                        "its start checkpoint (the partial edits are kept in a checkpoint)", "warning")
+        elif status == S.VERIFYING:
+            self.notify(f"chunk {chunk} was interrupted while verifying; its check will run again", "warning")
+
+    # -- events, persistence ---------------------------------------------------------------
+
+    def _emit(self, event: FlowEvent) -> None:
+        if isinstance(event, UsageUpdated):
+            self._session = edits.with_usage(self._session, event.tokens_in, event.tokens_out, event.cost_usd)
+        elif isinstance(event, CheckpointTaken):
+            self._record({"kind": "checkpoint", "id": event.checkpoint.id, "step": event.checkpoint.step})
+        self._on_event(event)
+
+    def _record(self, record: dict) -> None:
+        try:
+            self._store.append_transcript(self._session.id, {"time": round(time.time(), 3), **record})
+        except PairtuiError as err:
+            self._on_event(Notice(err.message, "warning"))
+
+    def _save(self, session: Session) -> None:
+        self._session = session
+        self._store.save(session)
+        self._on_event(SessionChanged(session))

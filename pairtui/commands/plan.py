@@ -1,11 +1,38 @@
-"""`pairtui plan`."""
+"""`pairtui plan --goal TEXT`: write the plan (the session's plan.md in the git dir), print its path.
+
+The session stays in planning, so `pairtui` opens it for the person to read, edit and approve,
+and `pairtui run --plan PATH` can execute it unattended.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
+from pathlib import Path
 
-from pairtui.errors import NotAvailableError
+from pairtui.agent.flow import Pairing
+from pairtui.agent.headless import HeadlessPrinter
+from pairtui.config import load_config
+from pairtui.git.repo import ensure_ready, find_repo
+
+
+def model_flags(args: argparse.Namespace) -> dict[str, str]:
+    """--planner/--executor given on the command line (they override every config file)."""
+    return {k: v for k in ("planner", "executor") if (v := getattr(args, k, None))}
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotAvailableError("'pairtui plan' is not available yet in this version")
+    info = find_repo(Path(args.repo))
+    ensure_ready(info)
+    config = load_config(info.root, model_flags(args))
+    printer = HeadlessPrinter()
+    pairing = Pairing.open(info.root, config, printer, goal=args.goal)
+    try:
+        plan = asyncio.run(pairing.make_plan())
+    finally:
+        printer.close()
+    printer.line(f"pairtui: plan with {len(plan.chunks)} chunk(s) written; review it with `pairtui`, "
+                 "or run it with `pairtui run --plan PATH`")
+    sys.stdout.write(f"{pairing.plan_path()}\n")
+    return 0

@@ -1,11 +1,58 @@
-"""`pairtui run`."""
+"""`pairtui run (--goal TEXT | --plan FILE) [--yes] [--json]`: the unattended mode.
+
+Plans if needed, then executes and verifies every chunk in order with checkpoints between steps;
+with --yes each verified chunk lands as a commit, without it the run stops after the first chunk
+for review. Exit codes as DESIGN.md says (see agent/autorun.py).
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+from pathlib import Path
 
-from pairtui.errors import NotAvailableError
+from pairtui.agent.autorun import run_chunks
+from pairtui.agent.flow import Pairing
+from pairtui.agent.headless import HeadlessPrinter
+from pairtui.commands.plan import model_flags
+from pairtui.config import load_config
+from pairtui.core.plan import parse_plan
+from pairtui.errors import UsageError
+from pairtui.git.repo import ensure_ready, find_repo
+
+
+def read_plan_file(path: Path) -> str:
+    """The text of a plan file, or a one-line UsageError."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"plan file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"plan file is not UTF-8 text: {path}") from None
+    except OSError as err:
+        raise UsageError(f"cannot read plan file {path}: {err.strerror or err}") from None
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotAvailableError("'pairtui run' is not available yet in this version")
+    info = find_repo(Path(args.repo))
+    ensure_ready(info)
+    plan_text = read_plan_file(Path(args.plan)) if args.plan else None
+    goal = args.goal or parse_plan(plan_text or "").goal or Path(args.plan).stem
+    config = load_config(info.root, model_flags(args))
+    printer = HeadlessPrinter(json_events=args.json)
+    try:
+        return asyncio.run(_run(info.root, config, printer, goal, plan_text, args.yes))
+    finally:
+        printer.close()
+
+
+async def _run(root: Path, config, printer: HeadlessPrinter, goal: str, plan_text: str | None,
+               land: bool) -> int:
+    pairing = Pairing.open(root, config, printer, goal=goal)
+    if plan_text is not None:
+        pairing.set_plan_text(plan_text)
+    else:
+        plan = await pairing.make_plan()
+        printer.line(f"pairtui: plan with {len(plan.chunks)} chunk(s): {pairing.plan_path()}")
+    pairing.approve_plan()
+    return await run_chunks(pairing, land, printer.line)

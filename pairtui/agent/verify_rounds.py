@@ -1,0 +1,92 @@
+"""A chunk's check and the fix rounds after it fails.
+
+The check runs; on failure its output (tail, bounded) goes back to the executor, up to
+config.max_fix_rounds times, each round followed by a checkpoint and the check again.
+A fix round is FAILED -> EXECUTING -> EXECUTED -> VERIFYING in the session, each step persisted,
+with an "executed" checkpoint after the executor's round. A chunk without a check (no Verify
+line, no repo default) passes as "unverified". A cancelled check leaves the chunk VERIFYING,
+so verifying again simply re-runs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from pairtui.agent.events import StepStarted, VerifyFinished, VerifyOutput
+from pairtui.agent.verify import CheckResult, run_check, tail
+from pairtui.core.session import ChunkStatus
+
+if TYPE_CHECKING:
+    from pairtui.agent.flow import Pairing
+
+TAIL_LINES = 60
+
+
+class VerifyRounds:
+    """Runs verify + fix rounds for a Pairing (uses its internals; not a public API)."""
+
+    def __init__(self, pairing: Pairing) -> None:
+        self._p = pairing
+        self.cancel = asyncio.Event()
+
+    async def run(self, chunk: int) -> bool:
+        p = self._p
+        command = p._chunk(chunk).verify or p.config.verify
+        self._enter_verifying(chunk)
+        p._emit(StepStarted(chunk, "verifying"))
+        if not command:
+            p._emit(VerifyFinished(chunk, True, None))
+            self._passed(chunk, "unverified: the chunk has no check")
+            return True
+        rounds = max(0, p.config.max_fix_rounds)
+        for round_no in range(1, rounds + 2):
+            result = await self._check(chunk, command)
+            if result.passed:
+                self._passed(chunk, f"verified: {command}")
+                return True
+            if result.cancelled:
+                return False
+            if round_no > rounds:
+                break
+            p._save(p.session.advance(chunk, ChunkStatus.FAILED,
+                                      note=f"check failed; fix round {round_no} of {rounds}"))
+            p._save(p.session.advance(chunk, ChunkStatus.EXECUTING, note=f"fix round {round_no} of {rounds}"))
+            p._emit(StepStarted(chunk, "fixing"))
+            fix = p._executor.fix(p._brief(chunk), command, result.output, round_no, rounds,
+                                  p._next_call_number(chunk))
+            await p._executor_round(chunk, fix)
+            p._save(p.session.advance(chunk, ChunkStatus.VERIFYING))
+        note = (f"check still fails after {rounds} fix round(s): {command}\n"
+                + tail(result.output, TAIL_LINES))
+        p._save(p.session.advance(chunk, ChunkStatus.FAILED, note=note))
+        return False
+
+    def _enter_verifying(self, chunk: int) -> None:
+        """From wherever the chunk is to VERIFYING: after execution, after review changes, or
+        again after a failure (the person's own fixes: FAILED -> EXECUTING -> EXECUTED)."""
+        p = self._p
+        status = p._status(chunk)
+        if status == ChunkStatus.VERIFYING:
+            return
+        if status == ChunkStatus.FAILED:
+            p._save(p.session.advance(chunk, ChunkStatus.EXECUTING, note="checking again"))
+            p._save(p.session.advance(chunk, ChunkStatus.EXECUTED))
+        elif status == ChunkStatus.VERIFIED:
+            p._save(p.session.advance(chunk, ChunkStatus.REVIEWING))
+        p._save(p._mark_changed(p.session.advance(chunk, ChunkStatus.VERIFYING), chunk, changed=False))
+
+    async def _check(self, chunk: int, command: str) -> CheckResult:
+        p = self._p
+        self.cancel.clear()
+        result = await run_check(command, p.repo_root, p.config.verify_timeout,
+                                 on_output=lambda line: p._emit(VerifyOutput(line)), cancel=self.cancel)
+        p._emit(VerifyFinished(chunk, result.passed, command, result.exit_code,
+                               tail(result.output, TAIL_LINES), result.timed_out))
+        return result
+
+    def _passed(self, chunk: int, note: str) -> None:
+        p = self._p
+        verified = p._work.snapshot("verified", chunk)
+        session = p.session.advance(chunk, ChunkStatus.VERIFIED, note=note)
+        p._save(session.record_checkpoint(chunk, "verified", verified.id))

@@ -1,0 +1,104 @@
+"""The flow's hands on the repository: checkpoints, diffs, patches, landing and context.
+
+One place where the engine meets the git, diff and context layers, so Pairing reads as the
+story of a session. Every method that changes files is preceded by a checkpoint in the flow;
+those that apply patches are all-or-nothing (the diff engine's guarantee).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pairtui.agent.events import CheckpointTaken, FlowEvent
+from pairtui.core.plan import Chunk
+from pairtui.diff.compute import WORKTREE, diff_between, diff_rev_range, rev_range_bytes
+from pairtui.diff.model import Patch
+from pairtui.errors import PatchError
+from pairtui.git.checkpoints import Checkpoint, Checkpoints
+from pairtui.git.land import LandResult, land_chunk
+
+
+class Workspace:
+    """Checkpoints, diffs and context for one session in one repository."""
+
+    def __init__(self, repo_root: Path, session_id: str, emit: Callable[[FlowEvent], None]) -> None:
+        self.repo_root = repo_root
+        self._checkpoints = Checkpoints(repo_root, session_id)
+        self._emit = emit
+
+    # -- checkpoints ---------------------------------------------------------------------
+
+    def snapshot(self, step: str, chunk: int | None, message: str = "") -> Checkpoint:
+        checkpoint = self._checkpoints.snapshot(step, chunk, message)
+        self._emit(CheckpointTaken(checkpoint))
+        return checkpoint
+
+    def restore(self, target: Checkpoint) -> Checkpoint:
+        """Make the tree equal to `target`; returns (and reports) the pre-restore snapshot."""
+        undo = self._checkpoints.restore(target)
+        self._emit(CheckpointTaken(undo))
+        return undo
+
+    def checkpoint(self, checkpoint_id: str) -> Checkpoint:
+        return self._checkpoints.get(checkpoint_id)
+
+    # -- diffs and patches ---------------------------------------------------------------
+
+    def patch_since(self, start: Checkpoint) -> Patch:
+        """What changed in the working tree since `start` (untracked files included)."""
+        return diff_between(self.repo_root, start.commit, WORKTREE)
+
+    def reverse_hunks(self, patch: Patch, refs: list[tuple[int, int]]) -> None:
+        """Un-apply the chosen hunks in the working tree, all or nothing."""
+        from pairtui.diff.apply import apply_patch
+        from pairtui.diff.select import select_hunks
+
+        apply_patch(self.repo_root, select_hunks(patch, _numbers(patch, refs), for_reverse=True), reverse=True)
+
+    def hunk_text(self, patch: Patch, ref: tuple[int, int]) -> tuple[str, str]:
+        """(path, the hunk as unified-diff text) for showing one hunk to the executor."""
+        from pairtui.diff.parse import render_patch
+        from pairtui.diff.select import select_hunks
+
+        file_index, _ = ref
+        path = patch.files[file_index].path
+        return path, render_patch(select_hunks(patch, _numbers(patch, [ref]))).decode("utf-8", "replace")
+
+    def reverse_commit(self, commit: str) -> None:
+        """Reverse-apply a commit's own change to the working tree (all or nothing)."""
+        from pairtui.diff.apply import apply_patch
+
+        apply_patch(self.repo_root, diff_rev_range(self.repo_root, commit), reverse=True)
+
+    def landed_diff(self, commits: list[str]) -> str:
+        """The text of the changes of earlier landed chunks, oldest first."""
+        parts = [rev_range_bytes(self.repo_root, c).decode("utf-8", "replace") for c in commits]
+        return "".join(parts)
+
+    def land(self, start: Checkpoint, reviewed: Checkpoint, subject: str, body: str) -> LandResult:
+        return land_chunk(self.repo_root, start.tree, reviewed.tree, subject, body)
+
+    # -- context for the models ----------------------------------------------------------
+
+    def read_roots(self) -> tuple[Path, ...]:
+        """Directories outside the repo the models may read (the user's own skills)."""
+        return ()
+
+    def planning_context(self, goal: str) -> str:
+        return ""
+
+    def chunk_context(self, chunk: Chunk, goal: str) -> str:
+        return ""
+
+    def mentions(self, text: str) -> str:
+        return ""
+
+
+def _numbers(patch: Patch, refs: list[tuple[int, int]]) -> list[int]:
+    """(file index, hunk index) refs -> the diff engine's 1-based hunk numbers."""
+    order = {ref: n for n, ref in enumerate(patch.hunk_refs(), 1)}
+    try:
+        return sorted(order[tuple(ref)] for ref in refs)
+    except KeyError as err:
+        raise PatchError(f"no hunk {err.args[0]} in the chunk's change") from None
