@@ -1,10 +1,76 @@
 """Settings: defaults < user config < repo config (.pairtui.toml) < environment < flags.
-(Interface fixed; owned by the core work.)"""
+
+Files (TOML):
+  user config   $XDG_CONFIG_HOME/pairtui/config.toml if XDG_CONFIG_HOME is set, else the
+                platform's config dir (platformdirs: ~/.config/pairtui/config.toml on Linux,
+                ~/Library/Application Support/pairtui/config.toml on macOS)
+  repo config   <repo>/.pairtui.toml, meant to be committed: API keys are refused there
+
+Keys (top level of either file):
+  planner = "anthropic:claude-opus-4-1"      PROVIDER:MODEL that writes and revises the plan
+  executor = "anthropic:claude-sonnet-4-5"   PROVIDER:MODEL that carries out each chunk
+      PROVIDER is anthropic, openai, openai-chat (any Chat Completions server) or replay
+  verify = "pytest -q"                       check for chunks without a Verify: line
+  max_fix_rounds = 2                         executor retries after a failed check
+  verify_timeout = 300                       seconds before a check is stopped
+  allow_run_command_headless = false         let run_command run without asking (headless)
+  max_turns = 40                             executor turns per chunk
+  anthropic_base_url / openai_base_url       endpoints (e.g. a proxy or a local server)
+  anthropic_api_key / openai_api_key         user config only (or the environment)
+  [prices]                                   $ per million tokens, [input, output]
+  "gpt-4.1" = [2.0, 8.0]                     adds to / overrides the built-in table
+
+Environment: PAIRTUI_PLANNER, PAIRTUI_EXECUTOR, PAIRTUI_VERIFY, ANTHROPIC_API_KEY,
+OPENAI_API_KEY, ANTHROPIC_BASE_URL, OPENAI_BASE_URL. Flags: a dict keyed like Config's
+fields; None means "not given".
+
+Guarantees: a bad file, key or value is a ConfigError naming the file (or variable) and the
+key; API key values never appear in a repr, an error message or anything pairtui writes.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from pairtui.errors import ConfigError
+
+# $ per million tokens (input, output); list prices of well-known models.
+DEFAULT_PRICES: dict[str, tuple[float, float]] = {
+    "claude-opus-4-5": (5.0, 25.0),
+    "claude-opus-4-1": (15.0, 75.0),
+    "claude-opus-4": (15.0, 75.0),
+    "claude-sonnet-4-5": (3.0, 15.0),
+    "claude-sonnet-4": (3.0, 15.0),
+    "claude-haiku-4-5": (1.0, 5.0),
+    "claude-3-5-haiku": (0.8, 4.0),
+    "gpt-5": (1.25, 10.0),
+    "gpt-5-mini": (0.25, 2.0),
+    "gpt-5-nano": (0.05, 0.4),
+    "gpt-4.1": (2.0, 8.0),
+    "gpt-4.1-mini": (0.4, 1.6),
+    "gpt-4o": (2.5, 10.0),
+    "gpt-4o-mini": (0.15, 0.6),
+}
+
+REPO_CONFIG_NAME = ".pairtui.toml"
+KEY_FIELDS = ("anthropic_api_key", "openai_api_key")
+ENVIRONMENT = {
+    "PAIRTUI_PLANNER": "planner",
+    "PAIRTUI_EXECUTOR": "executor",
+    "PAIRTUI_VERIFY": "verify",
+    "ANTHROPIC_API_KEY": "anthropic_api_key",
+    "OPENAI_API_KEY": "openai_api_key",
+    "ANTHROPIC_BASE_URL": "anthropic_base_url",
+    "OPENAI_BASE_URL": "openai_base_url",
+}
 
 
 @dataclass(frozen=True)
@@ -22,6 +88,170 @@ class Config:
     anthropic_base_url: str | None = None
     openai_base_url: str | None = None
 
+    def price(self, model: str) -> tuple[float, float] | None:
+        """($/Mtok in, out) for "PROVIDER:MODEL" or a bare model name; dated ids such as
+        "claude-sonnet-4-5-20250929" match their family. None if unknown."""
+        table = {**DEFAULT_PRICES, **self.prices}
+        for name in (model, model.split(":", 1)[-1]):
+            if name in table:
+                return table[name]
+        name = model.split(":", 1)[-1]
+        families = [key for key in table if name.startswith(key + "-")]
+        return table[max(families, key=len)] if families else None
+
+    def cost(self, model: str, tokens_in: int, tokens_out: int) -> float:
+        """Dollars for a call; 0.0 for a model without a known price (e.g. a local one)."""
+        price = self.price(model)
+        if price is None:
+            return 0.0
+        return (tokens_in * price[0] + tokens_out * price[1]) / 1_000_000
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The configured API keys, for redaction."""
+        return tuple(k for k in (self.anthropic_api_key, self.openai_api_key) if k)
+
+
+def _model_spec(value: Any) -> str:
+    if not isinstance(value, str) or ":" not in value or not all(value.split(":", 1)):
+        raise ValueError("expected PROVIDER:MODEL, e.g. anthropic:claude-sonnet-4-5")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a non-empty string")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value.strip() or None
+
+
+def _count(minimum: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"expected a whole number >= {minimum}")
+        return value
+    return check
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError("expected a positive number of seconds")
+    return float(value)
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _url(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise ValueError("expected an http:// or https:// URL")
+    return value
+
+
+def _prices(value: Any) -> dict[str, tuple[float, float]]:
+    if not isinstance(value, Mapping):
+        raise ValueError("expected a table of model = [input, output] ($ per million tokens)")
+    table = {}
+    for model, pair in value.items():
+        if (
+            not isinstance(pair, list | tuple) or len(pair) != 2
+            or any(isinstance(p, bool) or not isinstance(p, int | float) or p < 0 for p in pair)
+        ):
+            raise ValueError(f"{model}: expected [input, output] $ per million tokens, e.g. [3.0, 15.0]")
+        table[str(model)] = (float(pair[0]), float(pair[1]))
+    return table
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "planner": _model_spec,
+    "executor": _model_spec,
+    "verify": _optional_text,
+    "max_fix_rounds": _count(0),
+    "verify_timeout": _seconds,
+    "allow_run_command_headless": _flag,
+    "max_turns": _count(1),
+    "prices": _prices,
+    "anthropic_api_key": _text,
+    "openai_api_key": _text,
+    "anthropic_base_url": _url,
+    "openai_base_url": _url,
+}
+
+
+def _checked(where: str, key: str, value: Any) -> Any:
+    if key not in _CHECKS:
+        hint = difflib.get_close_matches(key, _CHECKS, n=1)
+        raise ConfigError(f"{where}: unknown key {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+    try:
+        return _CHECKS[key](value)
+    except ValueError as exc:
+        shown = "" if key in KEY_FIELDS else f", got {value!r}"
+        raise ConfigError(f"{where}: {key}: {exc}{shown}") from None
+
+
+def user_config_path() -> Path:
+    """Where the user config lives (it need not exist)."""
+    xdg = os.environ.get("XDG_CONFIG_HOME", "").strip()
+    if xdg:
+        return Path(xdg) / "pairtui" / "config.toml"
+    return platformdirs.user_config_path("pairtui") / "config.toml"
+
+
+def _read_file(path: Path, keys_allowed: bool) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    settings = {}
+    for key, value in data.items():
+        if key in KEY_FIELDS and not keys_allowed:
+            raise ConfigError(
+                f"{path}: {key}: API keys are not allowed in the repo config (it is meant to be "
+                f"committed); set {key.upper()} or put it in {user_config_path()}"
+            )
+        settings[key] = _checked(str(path), key, value)
+    return settings
+
+
+def _from_environment() -> dict[str, Any]:
+    settings = {}
+    for variable, key in ENVIRONMENT.items():
+        value = os.environ.get(variable, "")
+        if value.strip():
+            settings[key] = _checked(variable, key, value.strip())
+    return settings
+
+
+def _from_flags(flags: Mapping[str, Any] | None) -> dict[str, Any]:
+    settings = {}
+    for key, value in (flags or {}).items():
+        if value is not None:
+            option = "--" + key.replace("_", "-")
+            settings[key] = _checked(option, key, value)
+    return settings
+
 
 def load_config(repo_root: Path | None, flags: dict | None = None) -> Config:
-    raise NotImplementedError
+    """Merge every layer (later wins; `[prices]` tables merge per model). ConfigError on bad input."""
+    layers = [_read_file(user_config_path(), keys_allowed=True)]
+    if repo_root is not None:
+        layers.append(_read_file(Path(repo_root) / REPO_CONFIG_NAME, keys_allowed=False))
+    layers += [_from_environment(), _from_flags(flags)]
+    config = Config()
+    prices = dict(DEFAULT_PRICES)
+    for layer in layers:
+        prices.update(layer.pop("prices", {}))
+        config = replace(config, **layer)
+    return replace(config, prices=prices)
