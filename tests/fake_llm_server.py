@@ -62,6 +62,10 @@ class Tool:
     args: dict[str, Any]
     id: str | None = None
     pieces: int = 1
+    raw: str | None = None  # arguments text to send instead of json.dumps(args) (e.g. broken JSON)
+
+    def wire_args(self) -> str:
+        return self.raw if self.raw is not None else json.dumps(self.args)
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def anthropic_events(reply: Reply, model: str) -> list[bytes]:
         else:
             block = {"type": "tool_use", "id": _tool_id(part, i), "name": part.name, "input": {}}
             deltas = [{"type": "input_json_delta", "partial_json": t}
-                      for t in _split(json.dumps(part.args), part.pieces)]
+                      for t in _split(part.wire_args(), part.pieces)]
         out.append(_sse("content_block_start",
                         {"type": "content_block_start", "index": i, "content_block": block}))
         out += [_sse("content_block_delta", {"type": "content_block_delta", "index": i, "delta": d})
@@ -186,7 +190,7 @@ def responses_events(reply: Reply, model: str) -> list[bytes]:
             item = {"type": "reasoning", "id": item_id, "encrypted_content": part.signature,
                     "summary": [{"type": "summary_text", "text": part.text}]}
         else:
-            item_id, args = f"fc_{i}", json.dumps(part.args)
+            item_id, args = f"fc_{i}", part.wire_args()
             head = {"type": "function_call", "id": item_id, "call_id": _tool_id(part, i),
                     "name": part.name}
             out.append(ev("response.output_item.added", output_index=i,
@@ -232,7 +236,7 @@ def chat_events(reply: Reply, model: str) -> list[bytes]:
                                               "type": "function",
                                               "function": {"name": part.name, "arguments": ""}}]}))
             out += [chunk({"tool_calls": [{"index": calls, "function": {"arguments": t}}]})
-                    for t in _split(json.dumps(part.args), part.pieces)]
+                    for t in _split(part.wire_args(), part.pieces)]
             calls += 1
     out.append(chunk({}, "tool_calls" if calls else "stop"))
     out.append(_sse(None, {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0,
@@ -369,7 +373,8 @@ class FakeLLMServer:
         self._disconnect = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
+                                        daemon=True)
 
     @property
     def url(self) -> str:
