@@ -1,0 +1,169 @@
+"""`pairtui review` interactive: a small app hosting DiffReview and doing the file work.
+
+Source "worktree": the diff is the working tree's own change, so a rejected hunk is
+reverse-applied at once (all-or-nothing, through the diff engine) and undo re-applies it.
+Source "patch"/"revs": nothing touches the tree until the person finishes with `q`; then the
+accepted hunks are applied in one all-or-nothing step. Esc or ctrl+c leaves without applying.
+File work runs in a thread worker, one step at a time; a step that fails is shown as a
+notification and its review step is taken back, so what the screen says matches the disk.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Literal
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Static
+
+from pairtui.diff.model import FileDiff, FileStatus, Hunk, Patch
+from pairtui.errors import PairtuiError
+from pairtui.ui.widgets.diff_files import DiffReview
+from pairtui.ui.widgets.diff_review import HunkState, ReviewAction
+from pairtui.ui.widgets.diff_view import DiffView
+
+Source = Literal["worktree", "patch", "revs"]
+
+
+def single_hunk_patch(file: FileDiff, hunk: Hunk | None) -> Patch:
+    """A patch carrying one hunk of `file`, to reverse-apply to (or re-apply in) the working
+    tree. A whole-file change (binary, mode, rename, a new or deleted file's only hunk) is taken
+    whole; any other hunk is a plain content change of the file at its new path."""
+    from pairtui.diff.select import with_hunks
+
+    if hunk is None or file.is_binary or not file.hunks:
+        return Patch((file,))
+    whole = len(file.hunks) == 1 and file.hunks[0] is hunk
+    if whole and file.status in (FileStatus.ADDED, FileStatus.DELETED):
+        return Patch((file,))
+    path = file.new_path or file.old_path
+    plain = replace(file, old_path=path, new_path=path, status=FileStatus.MODIFIED,
+                    old_mode=file.new_mode or file.old_mode, new_mode=file.new_mode or file.old_mode,
+                    old_oid=None, new_oid=None, similarity=None, binary=None)
+    return Patch((with_hunks(plain, [hunk], for_reverse=True),))
+
+
+class ReviewApp(App[int]):
+    """Hosts one review; `summary` holds the line printed when it ends."""
+
+    TITLE = "pairtui review"
+    CSS = """
+    #review-title { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("q", "finish", "Finish"),
+        Binding("escape", "leave", "Quit, apply nothing"),
+        Binding("ctrl+c", "leave", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(self, repo_root: Path, patch: Patch, source: Source) -> None:
+        super().__init__()
+        self.repo_root = Path(repo_root)
+        self.source = source
+        self._patch = patch
+        self._disk = threading.Lock()
+        self.summary = ""
+        self.comments: list[str] = []
+
+    @property
+    def view(self) -> DiffView:
+        return self.query_one(DiffView)
+
+    def compose(self) -> ComposeResult:
+        files = len(self._patch.files)
+        hunks = len(self._patch.hunk_refs())
+        how = ("rejecting a hunk undoes it in the working tree at once" if self.source == "worktree"
+               else "accepted hunks are applied when you press q")
+        yield Static(f"pairtui review · {self.source} · {files} file(s), {hunks} hunk(s) · {how}",
+                     id="review-title")
+        yield DiffReview(self._patch)
+        yield Footer()
+
+    # -- messages from the view --------------------------------------------------------------
+    def on_diff_view_hunk_rejected(self, message: DiffView.HunkRejected) -> None:
+        if self.source == "worktree":
+            self._apply(single_hunk_patch(message.file, message.hunk), True, message.action)
+
+    def on_diff_view_undone(self, message: DiffView.Undone) -> None:
+        action = message.action
+        if self.source == "worktree" and action.kind in ("reject", "partial") and message.file:
+            self._apply(single_hunk_patch(message.file, action.hunk), False, None)
+
+    def on_diff_view_comment_requested(self, message: DiffView.CommentRequested) -> None:
+        where = message.hunk.header if message.hunk is not None else "(whole file)"
+        self.notify(f"Comment noted for {message.file.path}; it goes into the summary.")
+        self.comments.append(f"{message.file.path} {where}: {message.text}")
+
+    @work(thread=True, group="review-files")
+    def _apply(self, patch: Patch, reverse: bool, action: ReviewAction | None) -> None:
+        from pairtui.diff.apply import apply_patch
+
+        with self._disk:
+            try:
+                apply_patch(self.repo_root, patch, reverse=reverse)
+            except PairtuiError as exc:
+                self.call_from_thread(self._failed, str(exc), action)
+            except OSError as exc:
+                self.call_from_thread(self._failed, f"cannot write: {exc}", action)
+
+    def _failed(self, message: str, action: ReviewAction | None) -> None:
+        self.notify(message, title="Nothing changed on disk", severity="error", timeout=10)
+        if action is not None:
+            self.view.take_back(action)
+
+    # -- finishing -------------------------------------------------------------------------------
+    def _counts(self) -> str:
+        counts = self.view.book.counts()
+        parts = [f"{counts[s]} {s.value}" for s in HunkState if counts[s]]
+        return ", ".join(parts) or "no hunks"
+
+    def action_finish(self) -> None:
+        if self.source == "worktree":
+            self.summary = f"review done: {self._counts()} (working tree updated as you went)"
+            self.exit(0)
+            return
+        self._finish(self.view.book.accepted_patch())
+
+    @work(thread=True, group="review-finish", exclusive=True)
+    def _finish(self, accepted: Patch) -> None:
+        from pairtui.diff.apply import apply_patch
+
+        with self._disk:
+            try:
+                if accepted.files:
+                    apply_patch(self.repo_root, accepted)
+            except (PairtuiError, OSError) as exc:
+                self.call_from_thread(self.notify, f"{exc} · nothing was applied; Esc leaves",
+                                      title="Cannot apply", severity="error", timeout=15)
+                return
+        applied = len(accepted.hunk_refs()) if accepted.files else 0
+        self.summary = (f"applied {applied} hunk(s) in {len(accepted.files)} file(s): "
+                        f"{self._counts()}")
+        self.call_from_thread(self.exit, 0)
+
+    def action_leave(self) -> None:
+        if self.source == "worktree":
+            self.summary = f"review left: {self._counts()} (working tree updated as you went)"
+        else:
+            self.summary = f"review left without applying anything ({self._counts()})"
+        self.exit(0)
+
+
+def run_review(repo_root: Path, patch: Patch, source: str) -> int:
+    """Open the review app on `patch`; print a one-line summary (and any comments) at the end."""
+    if source not in ("worktree", "patch", "revs"):
+        raise ValueError(f"unknown review source {source!r}")
+    if not patch.files:
+        print("nothing to review: the diff is empty")
+        return 0
+    app = ReviewApp(repo_root, patch, source)  # type: ignore[arg-type]
+    code = app.run()
+    if app.summary:
+        print(app.summary)
+    for comment in app.comments:
+        print(f"comment: {comment}")
+    return code if isinstance(code, int) else 0

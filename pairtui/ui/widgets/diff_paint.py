@@ -1,0 +1,128 @@
+"""Turning one diff line into cells: tabs, CRLF, control bytes, syntax and word colours, cut or
+wrap. Everything a person must see faithfully (a tab, a carriage return, a cut) gets a faint
+marker instead of silently disappearing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from pairtui.diff.model import DiffLine
+
+from .diff_highlight import LineTokens, style_for
+
+TAB = 4
+CUT_MARK = "›"
+TAB_MARK = "→"
+CR_MARK = "^M"  # how git and editors show a CR; dim, so it never reads as text
+NO_EOL_MARK = "∅"
+
+
+def display_text(line: DiffLine) -> tuple[str, bool]:
+    """The line as text (undecodable bytes marked by the model) and whether it ended in CR."""
+    return line.text, line.crlf
+
+
+def _control(ch: str) -> str:
+    """Caret notation (^@, ^[, ^?), the form terminals and git use for control bytes."""
+    return "^" + chr(ord(ch) ^ 0x40)
+
+
+def _pieces(text: str, style: Style, marker: Style, col: int,
+            out: list[Segment]) -> int:
+    """Append `text` as segments, expanding tabs (marker + spaces) and showing control chars."""
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "\t" or ch < " " or ch == "\x7f":
+            if i > start:
+                chunk = text[start:i]
+                out.append(Segment(chunk, style))
+                col += cell_len(chunk)
+            if ch == "\t":
+                n = TAB - col % TAB
+                out.append(Segment(TAB_MARK, style + marker))
+                if n > 1:
+                    out.append(Segment(" " * (n - 1), style))
+                col += n
+            else:
+                out.append(Segment(_control(ch), style + marker))
+                col += 2
+            start = i + 1
+    if start < len(text):
+        chunk = text[start:]
+        out.append(Segment(chunk, style))
+        col += cell_len(chunk)
+    return col
+
+
+@dataclass(frozen=True)
+class TextStyles:
+    base: Style
+    word: Style  # added on changed words
+    marker: Style  # faint markers: tab, CR, control chars, cut
+    tokens: dict  # pygments token type -> Style
+
+
+def line_segments(text: str, cr: bool, no_eol: bool, styles: TextStyles,
+                  tokens: LineTokens | None, words: Sequence[tuple[int, int]]) -> list[Segment]:
+    """All cells of one line (uncut), syntax colours under word highlights under the base."""
+    cuts = {0, len(text)}
+    if tokens:
+        for s, e, _ in tokens:
+            cuts.update((min(s, len(text)), min(e, len(text))))
+    for s, e in words:
+        cuts.update((min(s, len(text)), min(e, len(text))))
+    points = sorted(cuts)
+    out: list[Segment] = []
+    col = 0
+    ti = wi = 0
+    tokens = tokens or ()
+    for a, b in zip(points, points[1:], strict=False):
+        if a == b:
+            continue
+        style = styles.base
+        while ti < len(tokens) and tokens[ti][1] <= a:
+            ti += 1
+        if ti < len(tokens) and tokens[ti][0] <= a:
+            token_style = style_for(tokens[ti][2], styles.tokens)
+            if token_style is not None:
+                style = style + token_style
+        while wi < len(words) and words[wi][1] <= a:
+            wi += 1
+        if wi < len(words) and words[wi][0] <= a:
+            style = style + styles.word
+        col = _pieces(text[a:b], style, styles.marker, col, out)
+    if cr:
+        out.append(Segment(CR_MARK, styles.base + styles.marker))
+    if no_eol:
+        out.append(Segment(NO_EOL_MARK, styles.base + styles.marker))
+    return out
+
+
+def fit(segments: list[Segment], width: int, base: Style, marker: Style,
+        wrap_row: int | None) -> Strip:
+    """Cut to `width` with a marker (wrap_row None) or take wrapped row `wrap_row`."""
+    strip = Strip(segments)
+    if width <= 0:
+        return Strip([])
+    if wrap_row is None:
+        if strip.cell_length > width:
+            strip = Strip.join([strip.crop(0, width - 1),
+                                Strip([Segment(CUT_MARK, base + marker)])])
+    else:
+        strip = strip.crop(wrap_row * width, (wrap_row + 1) * width)
+    return strip.extend_cell_length(width, base)
+
+
+def wrapped_height(line: DiffLine | None, width: int) -> int:
+    """Rows a line needs when wrapped at `width` cells."""
+    if line is None or width <= 0:
+        return 1
+    text, cr = display_text(line)
+    cells = cell_len(text.expandtabs(TAB)) + 2 * cr + line.no_newline
+    return max(1, -(-cells // width))

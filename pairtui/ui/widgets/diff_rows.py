@@ -1,0 +1,274 @@
+"""Painting one screen row of the diff: file and hunk headers, folds, and the body rows in
+side-by-side or unified form. Called only for rows on screen; per-hunk lookups (pairing for
+intraline, line indexes, syntax tokens) are computed on first use and cached."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from pairtui.diff.model import DiffLine, FileDiff, FileStatus, Hunk, Patch, Row, intraline_spans
+
+from .diff_highlight import SyntaxCache
+from .diff_layout import Block, Kind, Layout, Ref
+from .diff_paint import TextStyles, display_text, fit, line_segments
+from .diff_review import HunkState, ReviewBook
+
+BADGES = {
+    HunkState.PENDING: "○ pending",
+    HunkState.ACCEPTED: "✓ accepted",
+    HunkState.REJECTED: "✗ rejected",
+    HunkState.PARTIAL: "◐ partly rejected",
+    HunkState.COMMENTED: "✎ commented",
+}
+
+
+@dataclass
+class Cursor:
+    """What the person points at: the current hunk and, in line mode, a line and marks."""
+
+    ref: Ref | None = None
+    line: int | None = None  # index in the current hunk's lines (line mode only)
+    marks: set[int] = field(default_factory=set)
+
+
+@dataclass
+class _HunkInfo:
+    index: dict[int, int]  # id(DiffLine) -> index in hunk.lines
+    partner: dict[int, DiffLine]  # id(line) -> the line it is paired with (for word spans)
+
+
+def _file_title(f: FileDiff) -> str:
+    if f.status in (FileStatus.RENAMED, FileStatus.COPIED) and f.old_path != f.new_path:
+        sim = f" {f.similarity}%" if f.similarity is not None else ""
+        return f"{f.old_path} → {f.new_path}  ({f.status.value}{sim})"
+    return f"{f.path}  ({f.status.value})"
+
+
+def _is_utf8(f: FileDiff) -> bool:
+    try:
+        for h in f.hunks:
+            for line in h.lines:
+                line.raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class RowPainter:
+    """Paints rows of one layout; rebuilt whenever the patch or layout changes."""
+
+    def __init__(self, layout: Layout, book: ReviewBook, styles: dict[str, Style],
+                 tokens: dict, syntax: SyntaxCache, origin: Callable[[str], str] | None) -> None:
+        self.layout = layout
+        self.patch: Patch = layout.patch
+        self.book = book
+        self.s = styles
+        self.tokens = tokens
+        self.syntax = syntax
+        self.origin = origin
+        self._hunks: dict[int, tuple[Hunk, _HunkInfo]] = {}
+        self._utf8: dict[int, bool] = {}
+        top = max((max(h.old_start + h.old_len, h.new_start + h.new_len)
+                   for f in self.patch.files for h in f.hunks), default=1)
+        self.nw = max(3, len(str(top)))
+
+    # -- geometry -------------------------------------------------------------------------
+    def column_width(self, width: int) -> int:
+        """Text cells per side (side by side) or of the one text column (unified)."""
+        if self.layout.split:
+            return max(1, (width - 2 - 2 * (self.nw + 2)) // 2)
+        return max(1, width - 1 - 2 * (self.nw + 1) - 1)
+
+    # -- rows -----------------------------------------------------------------------------
+    def row(self, y: int, width: int, cursor: Cursor, wrap: bool) -> Strip:
+        block, offset = self.layout.locate(y)
+        kind = block.kind
+        if kind is Kind.FILE:
+            return self._file_header(block, width)
+        if kind is Kind.HUNK:
+            return self._hunk_header(block, width, cursor)
+        if kind is Kind.BODY:
+            return self._body(block, offset, width, cursor, wrap)
+        if kind is Kind.NOTE:
+            return self._note(block, width, cursor)
+        text = (f"  ⋯ {block.first} unchanged lines" if kind is Kind.GAP
+                else f"  ⋯ {block.count} unchanged lines · e or click to expand")
+        return self._text_row(text, self.s["gap"] if kind is Kind.GAP else self.s["fold"], width)
+
+    def _text_row(self, text: str, style: Style, width: int, right: str = "",
+                  right_style: Style | None = None) -> Strip:
+        segs = [Segment(text, style)]
+        strip = Strip(segs)
+        if right:
+            room = width - len(right) - 1
+            strip = strip.crop(0, max(room, 0)).extend_cell_length(max(room, 0), style)
+            strip = Strip.join([strip, Strip([Segment(right + " ", right_style or style)])])
+        return strip.crop(0, width).extend_cell_length(width, style)
+
+    def _file_header(self, block: Block, width: int) -> Strip:
+        fi = block.file
+        f = self.patch.files[fi]
+        labels = []
+        if f.is_binary:
+            labels.append("binary")
+        elif fi not in self._utf8:
+            self._utf8[fi] = _is_utf8(f)
+        if not f.is_binary and not self._utf8[fi]:
+            labels.append("non-UTF-8")
+        if f.mode_changed:
+            labels.append(f"mode {f.old_mode} → {f.new_mode}")
+        label = "".join(f"  [{x}]" for x in labels)
+        refs = [r for r in self.book.refs if r[0] == fi]
+        done = sum(1 for r in refs if self.book.state(r) is not HunkState.PENDING)
+        right = f"+{f.added} −{f.removed}  {done}/{len(refs)} reviewed"
+        return self._text_row(f"▌ {_file_title(f)}{label}", self.s["file"], width, right)
+
+    def _hunk_header(self, block: Block, width: int, cursor: Cursor) -> Strip:
+        ref = (block.file, block.hunk)
+        hunk = self.patch.files[block.file].hunks[block.hunk]
+        text = f"{'▶' if ref == cursor.ref else ' '} {hunk.header} {hunk.section}".rstrip()
+        return self._text_row(text, self._header_style(ref, cursor), width, self._badge(ref),
+                              self._badge_style(ref, cursor))
+
+    def _note(self, block: Block, width: int, cursor: Cursor) -> Strip:
+        ref = (block.file, 0)
+        f = self.patch.files[block.file]
+        if f.is_binary:
+            text = "binary file: accepted or rejected whole"
+        elif f.mode_changed:
+            text = f"mode change only: {f.old_mode} → {f.new_mode}"
+        elif f.status is FileStatus.ADDED:
+            text = "empty file added"
+        elif f.status is FileStatus.DELETED:
+            text = "empty file deleted"
+        else:
+            text = "no content change"
+        text = f"{'▶' if ref == cursor.ref else ' '} {text}"
+        return self._text_row(text, self._header_style(ref, cursor), width, self._badge(ref),
+                              self._badge_style(ref, cursor))
+
+    def _header_style(self, ref: Ref, cursor: Cursor) -> Style:
+        return self.s["hunk-current"] if ref == cursor.ref else self.s["hunk"]
+
+    def _badge(self, ref: Ref) -> str:
+        badge = BADGES[self.book.state(ref)]
+        if self.origin is not None:
+            label = self.origin(self.patch.files[ref[0]].path)
+            if label:
+                badge = f"{label} · {badge}"
+        return badge
+
+    def _badge_style(self, ref: Ref, cursor: Cursor) -> Style:
+        base = self._header_style(ref, cursor)
+        key = {HunkState.ACCEPTED: "accepted", HunkState.REJECTED: "rejected-badge",
+               HunkState.PARTIAL: "rejected-badge", HunkState.COMMENTED: "commented"}.get(
+                   self.book.state(ref))
+        return base + self.s[key] if key else base
+
+    # -- body -----------------------------------------------------------------------------
+    def _info(self, hunk: Hunk, items) -> _HunkInfo:
+        hit = self._hunks.get(id(hunk))
+        if hit is not None and hit[0] is hunk:
+            return hit[1]
+        index = {id(line): i for i, line in enumerate(hunk.lines)}
+        partner: dict[int, DiffLine] = {}
+        rows = items if self.layout.split else None
+        if rows is None:
+            from pairtui.diff.model import align_rows
+            rows = align_rows(hunk)
+        for r in rows:
+            if r.old is not None and r.new is not None and r.old is not r.new:
+                partner[id(r.old)] = r.new
+                partner[id(r.new)] = r.old
+        info = _HunkInfo(index, partner)
+        self._hunks[id(hunk)] = (hunk, info)
+        return info
+
+    def _body(self, block: Block, offset: int, width: int, cursor: Cursor, wrap: bool) -> Strip:
+        ref = (block.file, block.hunk)
+        f = self.patch.files[block.file]
+        hunk = f.hunks[block.hunk]
+        items = self.layout.items(ref)
+        item_no, wrap_row = self.layout.item_at(block, offset)
+        item = items[item_no]
+        info = self._info(hunk, items)
+        tokens = self.syntax.tokens(f.path, hunk)
+        cw = self.column_width(width)
+        current = ref == cursor.ref
+        bar = Segment("▎" if current else " ", self.s["bar-current"] if current else self.s["bar"])
+        wrap_at = wrap_row if wrap else None
+        if isinstance(item, Row):
+            old = self._side(item.old, "old", ref, info, tokens, cw, cursor, wrap_at)
+            new = self._side(item.new, "new", ref, info, tokens, cw, cursor, wrap_at)
+            parts = [Strip([bar]), old, Strip([Segment("│", self.s["separator"])]), new]
+        else:
+            parts = [Strip([bar]), self._unified(item, ref, info, tokens, cw, cursor, wrap_at)]
+        return Strip.join(parts).crop(0, width).extend_cell_length(width, self.s["context"])
+
+    def _line_style(self, line: DiffLine, ref: Ref, idx: int) -> tuple[Style, Style, bool]:
+        """(base, word, struck): struck when the line's change was rejected."""
+        if line.kind == " ":
+            return self.s["context"], self.s["context"], False
+        state = self.book.state(ref)
+        struck = state is HunkState.REJECTED or (
+            state is HunkState.PARTIAL and idx in self.book.rejected_lines.get(ref, ()))
+        key = "added" if line.kind == "+" else "removed"
+        return self.s[key], self.s[key + "-word"], struck
+
+    def _text(self, line: DiffLine, ref: Ref, info: _HunkInfo, tokens, cw: int,
+              cursor: Cursor, wrap_at: int | None) -> tuple[Strip, Style, int]:
+        idx = info.index.get(id(line), -1)
+        base, word, struck = self._line_style(line, ref, idx)
+        if ref == cursor.ref and cursor.line == idx:
+            base, word = base + self.s["cursor"], word + self.s["cursor"]
+        if struck:
+            base, word = base + self.s["rejected"], word + self.s["rejected"]
+        text, cr = display_text(line)
+        words: list[tuple[int, int]] = []
+        partner = info.partner.get(id(line))
+        if partner is not None and line.kind != " ":
+            spans = intraline_spans(*((text, partner.text) if line.kind == "-"
+                                      else (partner.text, text)))
+            words = spans[0] if line.kind == "-" else spans[1]
+        line_tokens = tokens[idx] if tokens is not None and 0 <= idx < len(tokens) else None
+        styles = TextStyles(base, word, self.s["marker"], self.tokens)
+        segs = line_segments(text, cr, line.no_newline, styles, line_tokens, words)
+        return fit(segs, cw, base, self.s["marker"], wrap_at), base, idx
+
+    def _sign(self, line: DiffLine, idx: int, ref: Ref, cursor: Cursor, base: Style) -> Segment:
+        if ref == cursor.ref and idx in cursor.marks:
+            return Segment("●", base + self.s["marked"])
+        return Segment(line.kind, base)
+
+    def _number(self, n: int | None, style: Style, first: bool) -> Segment:
+        text = str(n) if n is not None and first else ""
+        return Segment(text.rjust(self.nw) + " ", style)
+
+    def _number_style(self, line: DiffLine) -> Style:
+        key = {"+": "number-added", "-": "number-removed"}.get(line.kind, "number")
+        return self.s[key]
+
+    def _side(self, line: DiffLine | None, side: str, ref: Ref, info: _HunkInfo, tokens,
+              cw: int, cursor: Cursor, wrap_at: int | None) -> Strip:
+        if line is None:
+            return Strip.blank(self.nw + 2 + cw, self.s["filler"])
+        text, base, idx = self._text(line, ref, info, tokens, cw, cursor, wrap_at)
+        no = line.old_no if side == "old" else line.new_no
+        first = not wrap_at
+        sign = self._sign(line, idx, ref, cursor, base) if first else Segment(" ", base)
+        return Strip.join([Strip([self._number(no, self._number_style(line), first), sign]),
+                           text])
+
+    def _unified(self, line: DiffLine, ref: Ref, info: _HunkInfo, tokens, cw: int,
+                 cursor: Cursor, wrap_at: int | None) -> Strip:
+        text, base, idx = self._text(line, ref, info, tokens, cw, cursor, wrap_at)
+        first = not wrap_at
+        style = self._number_style(line)
+        sign = self._sign(line, idx, ref, cursor, base) if first else Segment(" ", base)
+        return Strip.join([Strip([self._number(line.old_no, style, first),
+                                  self._number(line.new_no, style, first), sign]), text])

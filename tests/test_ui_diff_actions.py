@@ -1,0 +1,249 @@
+"""Every review action in the DiffView, checked on disk in real git repos (ReviewApp host)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pairtui.diff.compute import diff_between
+from pairtui.ui.review_app import ReviewApp
+from pairtui.ui.widgets.diff_review import HunkState
+from pairtui.ui.widgets.diff_view import DiffView
+from tests.support_ui_diff import (
+    CART_NEW,
+    CART_OLD,
+    cart_only_repo,
+    change_worktree,
+    git,
+    make_repo,
+    settle,
+    worktree_patch,
+)
+
+SIZE = (160, 45)
+
+
+def cart(repo: Path) -> str:
+    return (repo / "src" / "cart.py").read_text()
+
+
+async def test_reject_reverts_only_that_hunk_in_the_working_tree(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await settle(pilot)
+        text = cart(repo)
+        assert '"""Shopping cart."""' in text and "TAX_RATE = 0.2\n" in text
+        assert "def total(self, with_tax=False):" in text  # hunk 2 untouched
+        assert app.view.state_of((0, 0)) is HunkState.REJECTED
+        assert app.view.cursor.ref == (0, 1)  # moved on to the next pending hunk
+
+
+async def test_accept_keeps_the_file_and_moves_to_next_hunk(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        assert cart(repo) == CART_NEW
+        assert app.view.state_of((0, 0)) is HunkState.ACCEPTED
+        assert app.view.cursor.ref == (0, 1)
+
+
+async def test_undo_of_a_reject_puts_the_change_back_on_disk(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await settle(pilot)
+        assert cart(repo) != CART_NEW
+        await pilot.press("z")
+        await settle(pilot)
+        assert cart(repo) == CART_NEW
+        assert app.view.state_of((0, 0)) is HunkState.PENDING
+        assert app.view.cursor.ref == (0, 0)
+
+
+async def test_split_then_reject_one_part_leaves_the_others(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "S")
+        await settle(pilot)
+        assert len(app.view.patch.files[0].hunks) == 4  # hunk 2 became 3 parts
+        assert app.view.cursor.ref == (0, 1)
+        await pilot.press("x")
+        await settle(pilot)
+        text = cart(repo)
+        assert "    def total(self):\n        return sum(" in text  # part 1 rejected
+        assert "{price:.2f}" in text and "return round(" in text  # parts 2, 3 kept
+        await pilot.press("z", "z")  # undo the reject, then the split
+        await settle(pilot)
+        assert cart(repo) == CART_NEW
+        assert len(app.view.patch.files[0].hunks) == 2
+
+
+async def test_line_mode_rejects_only_the_marked_lines(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        assert app.view.line_mode
+        await pilot.press("space", "space")  # the docstring's - and + lines
+        assert app.view.cursor.marks == {0, 1}
+        await pilot.press("x")
+        await settle(pilot)
+        text = cart(repo)
+        assert '"""Shopping cart."""' in text  # marked change rejected
+        assert "TAX_RATE = 0.25" in text  # unmarked change kept
+        assert app.view.state_of((0, 0)) is HunkState.PARTIAL
+        assert not app.view.line_mode
+        await pilot.press("z")
+        await settle(pilot)
+        assert cart(repo) == CART_NEW
+
+
+async def test_line_mode_accept_keeps_marked_lines_and_rejects_the_rest(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space", "a")  # space enters line mode by itself
+        await settle(pilot)
+        text = cart(repo)
+        assert '"""Shopping cart with tax."""' in text and "TAX_RATE = 0.2\n" in text
+
+
+async def test_comment_posts_the_text_and_leaves_files_alone(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"use a constant", "enter")
+        await settle(pilot)
+        assert app.view.state_of((0, 0)) is HunkState.COMMENTED
+        assert app.comments == ["src/cart.py @@ -1,6 +1,6 @@: use a constant"]
+        assert cart(repo) == CART_NEW
+
+
+async def test_comment_prompt_escape_changes_nothing(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "h", "escape")
+        await settle(pilot)
+        assert app.view.state_of((0, 0)) is HunkState.PENDING and not app.comments
+
+
+def _patch_mode_repo(tmp_path):
+    """The cart change as a patch against a clean tree (the change is not on disk yet)."""
+    repo, _ = cart_only_repo(tmp_path)
+    git(repo, "commit", "-qam", "new cart")
+    patch = diff_between(repo, "HEAD~1", "HEAD")
+    git(repo, "revert", "--no-edit", "HEAD")  # tree back at the old cart, history clean
+    assert cart(repo) == CART_OLD
+    return repo, patch
+
+
+async def test_patch_mode_applies_only_accepted_hunks_when_finished(tmp_path):
+    repo, patch = _patch_mode_repo(tmp_path)
+    app = ReviewApp(repo, patch, "patch")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a", "x")
+        await settle(pilot)
+        assert cart(repo) == CART_OLD  # nothing before finishing
+        await pilot.press("q")
+        await settle(pilot)
+    text = cart(repo)
+    assert "TAX_RATE = 0.25" in text and "def total(self):" in text
+    assert app.summary.startswith("applied 1 hunk(s) in 1 file(s)")
+
+
+async def test_accept_all_remaining_then_finish_applies_everything(tmp_path):
+    repo, patch = _patch_mode_repo(tmp_path)
+    app = ReviewApp(repo, patch, "revs")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("A")
+        assert all(app.view.state_of(r) is HunkState.ACCEPTED for r in app.view.book.refs)
+        await pilot.press("q")
+        await settle(pilot)
+    assert cart(repo) == CART_NEW
+
+
+async def test_escape_leaves_without_applying(tmp_path):
+    repo, patch = _patch_mode_repo(tmp_path)
+    app = ReviewApp(repo, patch, "patch")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("A", "escape")
+        await settle(pilot)
+    assert cart(repo) == CART_OLD
+    assert "without applying" in app.summary
+
+
+async def test_undo_of_accept_all_makes_hunks_pending_again(tmp_path):
+    repo, patch = _patch_mode_repo(tmp_path)
+    app = ReviewApp(repo, patch, "patch")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a", "A", "z")
+        assert app.view.state_of((0, 0)) is HunkState.ACCEPTED
+        assert app.view.state_of((0, 1)) is HunkState.PENDING
+        await pilot.press("q")
+        await settle(pilot)
+    assert "TAX_RATE = 0.25" in cart(repo) and "def total(self):" in cart(repo)
+
+
+async def test_file_jumps_move_between_files(tmp_path):
+    repo = make_repo(tmp_path)
+    change_worktree(repo)
+    patch = worktree_patch(repo)
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.view
+        paths = [f.path for f in patch.files]
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert view.cursor.ref == (2, 0) and paths[2] == "logo.bin"
+        await pilot.press("left_square_bracket")
+        assert view.cursor.ref == (1, 0)
+        await pilot.press("n", "n", "n", "n")
+        assert view.cursor.ref == (4, 1)  # second hunk of src/cart.py
+        top, height = view.scroll_offset.y, view.scrollable_content_region.height
+        assert top <= view.layout.hunk_rows[(4, 1)] < top + height
+
+
+async def test_rejecting_binary_and_deleted_files_restores_them(tmp_path):
+    repo = make_repo(tmp_path)
+    change_worktree(repo)
+    app = ReviewApp(repo, worktree_patch(repo), "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket", "right_square_bracket", "x")  # logo.bin
+        await settle(pilot)
+        assert (repo / "logo.bin").read_bytes() == bytes(range(256))
+        await pilot.press("x")  # old.py, deleted: rejecting brings it back
+        await settle(pilot)
+        assert (repo / "old.py").read_text() == "print('bye')\n"
+        assert git(repo, "status", "--porcelain", "--", "logo.bin", "old.py") == ""
+
+
+async def test_reject_that_no_longer_applies_is_reported_and_taken_back(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    (repo / "src" / "cart.py").write_text("something else entirely\n")
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.view.state_of((0, 0)) is HunkState.PENDING
+        assert any("Nothing changed on disk" in (n.title or "") for n in app._notifications)
+    assert cart(repo) == "something else entirely\n"
+
+
+async def test_narrow_terminal_is_unified_and_s_toggles(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(DiffView)
+        assert not view.is_split
+        await pilot.press("s")
+        assert view.is_split
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=(160, 30)) as pilot:
+        assert app.query_one(DiffView).is_split
