@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from pairtui.agent import session_edits as edits
@@ -50,7 +50,7 @@ from pairtui.errors import PairtuiError, StateError, UsageError
 from pairtui.git.checkpoints import Checkpoint
 from pairtui.git.land import LandResult
 from pairtui.git.repo import ensure_ready, find_repo
-from pairtui.models.base import Provider
+from pairtui.models.base import Event, Provider, Request
 
 EventSink = Callable[[FlowEvent], None]
 AskPermission = Callable[[str], Awaitable[bool]]  # "run_command: pytest -q" -> allowed?
@@ -63,6 +63,25 @@ def session_store(git_dir: Path, config: Config) -> SessionStore:
     keys = (config.anthropic_api_key, config.openai_api_key,
             os.environ.get("ANTHROPIC_API_KEY"), os.environ.get("OPENAI_API_KEY"))
     return SessionStore(git_dir, secrets=keys)
+
+
+class LazyProvider:
+    """A provider built on first use, so a run that needs no planner (a plan file given) needs
+    no planner key; a bad spec or a missing key still fails with the provider's one-line error."""
+
+    def __init__(self, spec: str, config: Config) -> None:
+        from pairtui.models.registry import parse_spec
+
+        self.name, self.model = parse_spec(spec)
+        self._spec, self._config = spec, config
+        self._provider: Provider | None = None
+
+    def stream(self, request: Request) -> AsyncIterator[Event]:
+        if self._provider is None:
+            from pairtui.models.registry import make_provider
+
+            self._provider = make_provider(self._spec, self._config)
+        return self._provider.stream(request)
 
 
 class Pairing:
@@ -109,16 +128,13 @@ class Pairing:
         ask_permission: AskPermission | None = None,
     ) -> Pairing:
         """Resume the repo's open session, or start one for `goal`. Guards the repo state."""
-        from pairtui.models import make_provider
-
         info = find_repo(Path(repo_path))
         ensure_ready(info)
         session = None if goal else session_store(info.git_dir, config).open_session()
         fresh = session is None
         if session is None:
             session = new_session((goal or "").strip(), config.planner, config.executor)
-        planner = make_provider(config.planner, config)
-        executor = make_provider(config.executor, config)
+        planner, executor = LazyProvider(config.planner, config), LazyProvider(config.executor, config)
         pairing = cls(info.root, config, session, planner, executor, on_event, ask_permission)
         if fresh:
             pairing._save(session)
