@@ -5,18 +5,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pairtui.errors import PairtuiError
 from pairtui.git.repo import RepoInfo, find_repo
 
 MANUAL_SESSION = "manual"
 
 
 def session_for(repo: RepoInfo) -> str:
-    """The open session's id, so manual save points sit with the session's own; else "manual"."""
+    """The open session's id, so manual save points sit with the session's own; else "manual".
+
+    A damaged session store never blocks a save point: it falls back to "manual"."""
     try:
         from pairtui.core.store import SessionStore
 
         session = SessionStore(repo.git_dir).open_session()
-    except NotImplementedError:  # the session store has not landed yet
+    except (NotImplementedError, PairtuiError):
         session = None
     return session.id if session is not None else MANUAL_SESSION
 

@@ -10,8 +10,9 @@ the ref is written last, so a crash at any point leaves either no checkpoint or 
 A restore first snapshots the current state ("pre-restore"), so every restore can be undone,
 then moves the working tree from that snapshot's tree to the target's with
 `read-tree -m -u` in the snapshot's own temp index. That index was just refreshed by
-`git add -A`, so git only rewrites the paths that differ, and it refuses (changing nothing)
-if a file in the way is not in the snapshot (an ignored file, or one written meanwhile).
+`git add -A` (no separate `update-index --refresh` is needed), so git only rewrites the paths
+that differ. A restore that would overwrite a file no checkpoint holds (an ignored file, which
+git >= 2.34 would overwrite, or one written meanwhile) is refused before anything changes.
 The user's real index is left exactly as it was: it is their staging area, and git status
 afterwards shows the restored files against what they had staged. A staged file that the
 restore removes shows as staged-and-deleted ("AD"); its staged content is still in the index
@@ -40,9 +41,11 @@ from pairtui.git.checkpoint_refs import (
     short_id,
 )
 from pairtui.git.crashpoints import crash_point
+from pairtui.git.in_the_way import paths_in_the_way
 from pairtui.git.plumbing import Git, first_line, split_z
 from pairtui.git.repo import read_head
 from pairtui.git.tempindex import TempIndex
+from pairtui.git.treediff import tree_changes
 
 # Checkpoint commits are private: a fixed identity, so they work before the user sets one.
 _IDENTITY = {
@@ -167,6 +170,7 @@ class Checkpoints:
             pre = self._snapshot_in(index, "pre-restore", None, f"before restoring {target.id}")
             crash_point("restore:pre-restore-saved")
             if pre.tree != target.tree:
+                self._refuse_if_in_the_way(pre, target)
                 marker = self._mark_pending(PendingRestore(target.id, pre.id))
                 result = self._git.try_run("read-tree", "-m", "-u", pre.tree, target.tree, env=index.env)
                 if not result.ok:
@@ -177,6 +181,15 @@ class Checkpoints:
                 crash_point("restore:worktree-updated")
                 marker.unlink(missing_ok=True)
         return pre
+
+    def _refuse_if_in_the_way(self, pre: Checkpoint, target: Checkpoint) -> None:
+        blocked = paths_in_the_way(self.repo_root, tree_changes(self._git, pre.tree, target.tree))
+        if blocked:
+            shown = ", ".join(blocked[:5]) + (f" and {len(blocked) - 5} more" if len(blocked) > 5 else "")
+            raise GitError(
+                f"could not restore {target.id}: it would overwrite {shown}, which no checkpoint "
+                "holds (ignored or just created); move it away and try again. Nothing was changed"
+            )
 
     def _mark_pending(self, pending: PendingRestore) -> Path:
         """Written atomically before the working tree is touched, removed after."""
