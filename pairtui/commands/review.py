@@ -1,11 +1,141 @@
-"""`pairtui review`."""
+"""`pairtui review [PATCH|REVS] [--accept SPEC --yes | --dry-run] [--reverse]`.
+
+Sources: PATCH is an existing patch file (path as typed, relative to the current directory);
+anything else is a rev range ("main..agent", "a...b", or one commit); nothing means the working
+tree's changes against HEAD, untracked files included.
+
+Headless meanings (hunk numbers as `--dry-run` lists them):
+- patch or revs, `--accept SPEC --yes`: apply those hunks to the working tree;
+  with `--reverse`: un-apply them (the tree is expected to have them).
+- working tree, `--accept SPEC --yes`: the changes are already there, so accepting means
+  keeping: the hunks NOT in SPEC are reverse-applied (rejected); with `--reverse`, the hunks in
+  SPEC are reverse-applied instead.
+A checkpoint is taken first (`pairtui restore ID` brings the tree back). Any bad input — a
+malformed patch, context that no longer matches, a hunk number out of range, an unsafe path —
+exits 2 with one line naming the file and hunk, and no file is changed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
+from pathlib import Path
 
-from pairtui.errors import NotAvailableError
+from pairtui.diff.apply import apply_patch
+from pairtui.diff.compute import EMPTY_TREE, WORKTREE, diff_between, diff_rev_range
+from pairtui.diff.model import FileDiff, Patch
+from pairtui.diff.parse import read_patch
+from pairtui.diff.select import parse_spec, select_hunks
+from pairtui.errors import PatchError, UsageError
+from pairtui.git.repo import RepoInfo, find_repo
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotAvailableError("'pairtui review' is not available yet in this version")
+    repo = find_repo(Path(args.repo))
+    source, patch = load_source(repo.root, args.source)
+    if args.dry_run:
+        sys.stdout.write(list_hunks(patch) or "no hunks: the diff is empty\n")
+        return 0
+    if not args.yes:
+        if args.accept is not None:
+            raise UsageError("--accept applies only with --yes (or use --dry-run to list hunks)")
+        from pairtui.ui.review_app import run_review
+
+        return int(run_review(repo.root, patch, source) or 0)
+    if args.accept is None:
+        raise UsageError("--yes needs --accept SPEC (e.g. --accept 1,3-5, all or none)")
+    chosen = parse_spec(args.accept, patch.hunk_count)
+    if source == "worktree":
+        numbers = set(chosen) if args.reverse else set(range(1, patch.hunk_count + 1)) - set(chosen)
+        change, reverse = select_hunks(patch, numbers, for_reverse=True), True
+        verb = "rejected" if numbers else "kept all"
+    else:
+        change, reverse = select_hunks(patch, chosen, for_reverse=args.reverse), args.reverse
+        numbers = set(chosen)
+        verb = "un-applied" if args.reverse else "applied"
+    if not change.files:
+        print(f"nothing to do: {verb} 0 hunks")
+        return 0
+    checkpoint = _checkpoint(repo)
+    apply_patch(repo.root, change, reverse=reverse)
+    files = len(change.files)
+    note = f"; 'pairtui restore {checkpoint}' undoes it" if checkpoint else ""
+    print(f"{verb} {len(numbers)} hunk(s) in {files} file(s){note}")
+    return 0
+
+
+def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
+    """("worktree" | "patch" | "revs", the Patch to review)."""
+    if source is None:
+        return "worktree", diff_between(root, _head_or_empty(root), WORKTREE)
+    path = Path(source)
+    if path.is_file():
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise UsageError(f"{source}: cannot read the patch file: {err.strerror}") from err
+        patch = read_patch(data)
+        if not patch.files:
+            raise PatchError(f"{source}: no diff found in this file")
+        return "patch", patch
+    try:
+        return "revs", diff_rev_range(root, source)
+    except UsageError as err:
+        raise UsageError(f"{source}: not a patch file or a revision range ({err})") from err
+
+
+def _head_or_empty(root: Path) -> str:
+    out = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD^{tree}"], cwd=root,
+                         capture_output=True)
+    return out.stdout.decode().strip() if out.returncode == 0 else EMPTY_TREE
+
+
+def list_hunks(patch: Patch) -> str:
+    """One line per hunk: "N  path  @@ -a,b +c,d @@  +x -y" (whole-file changes described)."""
+    out: list[str] = []
+    for n, (fi, hi) in enumerate(patch.hunk_refs(), 1):
+        f = patch.files[fi]
+        path = _shown(f.path)
+        if f.old_path and f.new_path and f.old_path != f.new_path:
+            path = f"{_shown(f.old_path)} => {path}"
+        if f.is_binary or not f.hunks:
+            what = _whole_file(f)
+            out.append(f"{n}  {path}  {what}\n")
+        else:
+            h = f.hunks[hi]
+            out.append(f"{n}  {path}  {h.header}  +{h.added} -{h.removed}\n")
+    return "".join(out)
+
+
+def _whole_file(f: FileDiff) -> str:
+    parts: list[str] = []
+    if f.is_binary:
+        parts.append("binary")
+    if f.old_path is None:
+        parts.append(f"new file {f.new_mode or ''}".strip())
+    elif f.new_path is None:
+        parts.append("deleted file")
+    elif f.old_path != f.new_path:
+        parts.append(f"{f.status.value} ({f.similarity}% similar)" if f.similarity is not None
+                     else f.status.value)
+    if f.mode_changed:
+        parts.append(f"mode {f.old_mode} -> {f.new_mode}")
+    return "[" + ", ".join(parts or ["no content change"]) + "]"
+
+
+def _shown(path: str) -> str:
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _checkpoint(repo: RepoInfo) -> str | None:
+    """A save point before the tree changes (None only while checkpoints are unavailable)."""
+    try:
+        from pairtui.commands.checkpoint import session_for
+        from pairtui.git.checkpoints import Checkpoints
+
+        cp = Checkpoints(repo.root, session_for(repo)).snapshot(
+            "pre-review", message="before pairtui review --yes")
+    except NotImplementedError:
+        return None
+    return cp.id
