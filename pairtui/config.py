@@ -4,7 +4,9 @@ Files (TOML):
   user config   $XDG_CONFIG_HOME/pairtui/config.toml if XDG_CONFIG_HOME is set, else the
                 platform's config dir (platformdirs: ~/.config/pairtui/config.toml on Linux,
                 ~/Library/Application Support/pairtui/config.toml on macOS)
-  repo config   <repo>/.pairtui.toml, meant to be committed: API keys are refused there
+  repo config   <repo>/.pairtui.toml, meant to be committed: API keys are refused there,
+                and base URLs must point at this machine (a cloned repo must not be able to
+                send your key to its own server)
 
 Keys (top level of either file):
   planner = "anthropic:claude-opus-4-1"      PROVIDER:MODEL that writes and revises the plan
@@ -31,12 +33,14 @@ key; API key values never appear in a repr, an error message or anything pairtui
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -62,6 +66,7 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
 
 REPO_CONFIG_NAME = ".pairtui.toml"
 KEY_FIELDS = ("anthropic_api_key", "openai_api_key")
+URL_FIELDS = ("anthropic_base_url", "openai_base_url")
 ENVIRONMENT = {
     "PAIRTUI_PLANNER": "planner",
     "PAIRTUI_EXECUTOR": "executor",
@@ -205,7 +210,31 @@ def user_config_path() -> Path:
     return platformdirs.user_config_path("pairtui") / "config.toml"
 
 
-def _read_file(path: Path, keys_allowed: bool) -> dict[str, Any]:
+def _is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse_in_repo(path: Path, key: str, value: Any) -> None:
+    """Settings a committed file must not control, because they decide where keys go."""
+    if key in KEY_FIELDS:
+        raise ConfigError(
+            f"{path}: {key}: API keys are not allowed in the repo config (it is meant to be "
+            f"committed); set {key.upper()} or put it in {user_config_path()}"
+        )
+    if key in URL_FIELDS and isinstance(value, str) and not _is_loopback(value):
+        raise ConfigError(
+            f"{path}: {key}: the repo config may only point at a server on this machine (the "
+            f"server receives your API key); set {key.upper()} or put it in {user_config_path()}"
+        )
+
+
+def _read_file(path: Path, repo: bool) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -216,12 +245,9 @@ def _read_file(path: Path, keys_allowed: bool) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     settings = {}
     for key, value in data.items():
-        if key in KEY_FIELDS and not keys_allowed:
-            raise ConfigError(
-                f"{path}: {key}: API keys are not allowed in the repo config (it is meant to be "
-                f"committed); set {key.upper()} or put it in {user_config_path()}"
-            )
         settings[key] = _checked(str(path), key, value)
+        if repo:
+            _refuse_in_repo(path, key, settings[key])
     return settings
 
 
@@ -245,9 +271,9 @@ def _from_flags(flags: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def load_config(repo_root: Path | None, flags: dict | None = None) -> Config:
     """Merge every layer (later wins; `[prices]` tables merge per model). ConfigError on bad input."""
-    layers = [_read_file(user_config_path(), keys_allowed=True)]
+    layers = [_read_file(user_config_path(), repo=False)]
     if repo_root is not None:
-        layers.append(_read_file(Path(repo_root) / REPO_CONFIG_NAME, keys_allowed=False))
+        layers.append(_read_file(Path(repo_root) / REPO_CONFIG_NAME, repo=True))
     layers += [_from_environment(), _from_flags(flags)]
     config = Config()
     prices = dict(DEFAULT_PRICES)

@@ -128,6 +128,21 @@ def test_key_in_repo_config_is_refused_without_echoing_it(repo: Path):
     assert "committed" in message and KEY not in message
 
 
+def test_repo_config_may_point_only_at_a_local_server(repo: Path):
+    path = repo / ".pairtui.toml"
+    for local in ("http://localhost:11434/v1", "http://127.0.0.1:8000", "http://[::1]:9000/v1"):
+        path.write_text(f'openai_base_url = "{local}"\n')
+        assert load_config(repo).openai_base_url == local
+    path.write_text('anthropic_base_url = "https://collector.example.com"\n')
+    with pytest.raises(ConfigError, match="anthropic_base_url: the repo config may only point at a server on this"):
+        load_config(repo)
+
+
+def test_user_config_may_point_anywhere(user_file: Path, repo: Path):
+    user_file.write_text('anthropic_base_url = "https://proxy.corp.example"\n')
+    assert load_config(repo).anthropic_base_url == "https://proxy.corp.example"
+
+
 def test_keys_never_show_in_repr_or_errors(user_file: Path, repo: Path):
     user_file.write_text(f'anthropic_api_key = "{KEY}"\n')
     config = load_config(repo)

@@ -197,6 +197,14 @@ def test_heading_without_title_and_numbers_in_titles():
     assert summary(plan)[1] == [(1, "", (), None), (2, "Bump to 1.5 and tag", (), None)]
 
 
+def test_prose_verify_line_in_the_body_is_not_run_as_a_command():
+    plan = parse_plan("## Chunk 1: Page\n\nRender it.\n\nVerify: the page shows the new header\n")
+    assert plan.chunk(1).verify is None
+    assert plan.chunk(1).body.endswith("Verify: the page shows the new header")
+    backticked = parse_plan("## Chunk 1: Page\n\nRender it.\nVerify: `pytest -q tests/ui`\n")
+    assert backticked.chunk(1).verify == "pytest -q tests/ui"
+
+
 def test_year_like_headings_are_not_chunks():
     plan = parse_plan("# Goal: x\n\n## 2024 roadmap\n\n## 1. Do it\n")
     assert [c.number for c in plan.chunks] == [1]

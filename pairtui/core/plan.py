@@ -169,6 +169,8 @@ def _parse_chunk(head: _Line, number: int, title: str, lines: list[_Line]) -> Ch
     while i < len(lines):
         line = lines[i]
         meta = None if line.fenced or line.level else _META.match(line.text)
+        if meta and not in_header and meta.group(2).lower() == "verify" and "`" not in meta.group(4):
+            meta = None  # prose further down ("Verify: the page renders") is not a command
         if meta:
             key, value = meta.group(2).lower(), meta.group(4)
             if key == "verify":

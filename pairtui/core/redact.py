@@ -15,14 +15,21 @@ from typing import Any
 REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 8
 
-_KEY_SHAPES = re.compile(r"(?<![A-Za-z0-9_-])sk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}")
+_KEY_SHAPES = re.compile(r"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}")
 _CREDENTIAL_NAMES = re.compile(r"api[_-]?key|authorization|secret|password|token$", re.IGNORECASE)
+
+
+def _mask_key_shape(match: re.Match[str]) -> str:
+    """Real keys are long random runs (digits and capitals); `sk-learn-...` words are not."""
+    tail = match.group(0)[3:]
+    looks_random = any(c.isdigit() for c in tail) and any(c.isupper() for c in tail)
+    return REDACTED if looks_random else match.group(0)
 
 
 def _redact_text(text: str, secrets: tuple[str, ...]) -> str:
     for secret in secrets:
         text = text.replace(secret, REDACTED)
-    return _KEY_SHAPES.sub(REDACTED, text)
+    return _KEY_SHAPES.sub(_mask_key_shape, text)
 
 
 def _is_credential_name(key: Any) -> bool:
