@@ -16,6 +16,7 @@ just their own edits. A crash between the two is repaired by `sync_index_after_l
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from pairtui.git.treediff import (
     tree_changes,
 )
 
+_REGULAR = ("100644", "100755")
 _IDENTITY_HELP = (
     "git does not know who you are, so the chunk cannot be committed; set it with: "
     'git config --global user.name "Your Name" && git config --global user.email you@example.com'
@@ -183,8 +185,10 @@ def sync_index_after_land(repo_root: Path, commit: str) -> list[str]:
     """Make the person's index agree with a landed commit for the paths it changed.
 
     A path whose index entry still matched the commit's parent takes the commit's entry (as
-    `git commit` of those paths would leave it); a path the person had staged differently is
-    left alone and returned. Idempotent, so it also repairs a landing killed halfway."""
+    `git commit` of those paths would leave it). A path the person had staged differently
+    gets their staged change merged onto the commit's version, so it stays staged; if the two
+    cannot be merged it is left alone and returned. Idempotent, so it also repairs a landing
+    killed halfway."""
     git = Git(repo_root)
     parent_line = git.try_run("rev-parse", "-q", "--verify", f"{commit}^1")
     parent = parent_line.stdout.decode().strip() if parent_line.ok else None
@@ -198,6 +202,8 @@ def sync_index_after_land(repo_root: Path, commit: str) -> list[str]:
             continue
         if now == change.old:
             updates.append((change.path, change.new))
+        elif (merged := _merge_staged(git, change, now)) is not None:
+            updates.append((change.path, merged))
         else:
             kept.append(change.path)
     if updates:
@@ -208,6 +214,27 @@ def sync_index_after_land(repo_root: Path, commit: str) -> list[str]:
                 f"({first_line(result.stderr)}); 'git reset -q {commit[:7]} -- <files>' fixes it"
             )
     return kept
+
+
+def _merge_staged(git: Git, change: Change, staged: Entry | None) -> Entry | None:
+    """The person's staged change to a file (parent -> staged) replayed onto the landed
+    version, or None when that is not a clean text merge."""
+    entries = (staged, change.old, change.new)
+    if any(e is None or e.mode not in _REGULAR for e in entries):
+        return None
+    with tempfile.TemporaryDirectory(prefix="pairtui-merge-") as tmp:
+        names = []
+        for label, entry in zip(("staged", "base", "landed"), entries, strict=True):
+            assert entry is not None
+            path = Path(tmp) / label
+            path.write_bytes(git.run("cat-file", "blob", entry.sha))
+            names.append(str(path))
+        merged = git.try_run("merge-file", "-p", *names)
+    if not merged.ok:
+        return None
+    sha = git.run("hash-object", "-w", "--no-filters", "--stdin", input=merged.stdout)
+    assert staged is not None
+    return Entry(staged.mode, sha.decode().strip())
 
 
 def _require_identity(git: Git) -> None:
