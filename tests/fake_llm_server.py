@@ -88,7 +88,7 @@ class Reply:
     body: Any = None  # error body (JSON-able or str); default: the format's usual error shape
     error_after: int | None = None  # send this many events, then an error event
     error_type: str = "overloaded_error"
-    drop_after: int | None = None  # send this many events, then end the body early
+    drop_after: int | None = None  # send this many events (negative: all but that many), then stop
     hard_drop: bool = False  # drop by closing the socket mid-body instead of ending it cleanly
     pace: float = 0.0  # seconds between events (0: the whole body in one write)
 

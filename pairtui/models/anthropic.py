@@ -37,6 +37,7 @@ from pairtui.models.retry import (
     one_line,
     parse_retry_after,
     stream_with_retries,
+    while_streaming,
 )
 
 EPHEMERAL = {"type": "ephemeral"}
@@ -155,7 +156,7 @@ class AnthropicProvider:
                     elif kind == "message_stop":
                         turn.complete = True
         except (anthropic.AnthropicError, httpx2.HTTPError) as exc:
-            failure = self._classify(exc)
+            failure = while_streaming(self._classify(exc))
         if failure is not None:
             raise AttemptFailed(failure)
         if not turn.complete:

@@ -39,6 +39,7 @@ from pairtui.models.retry import (
     one_line,
     parse_retry_after,
     stream_with_retries,
+    while_streaming,
 )
 
 
@@ -172,7 +173,7 @@ class OpenAIResponsesProvider:
                     if failure is not None:
                         break
         except (openai.OpenAIError, httpx2.HTTPError) as exc:
-            failure = classify_openai(exc, self._secrets)
+            failure = while_streaming(classify_openai(exc, self._secrets))
         if failure is not None:
             raise AttemptFailed(failure)
         if final is None:

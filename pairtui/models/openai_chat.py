@@ -35,6 +35,7 @@ from pairtui.models.retry import (
     ProviderLabel,
     RetryPolicy,
     stream_with_retries,
+    while_streaming,
 )
 
 FINISH = {"stop": "end_turn", "tool_calls": "tool_use", "function_call": "tool_use",
@@ -131,7 +132,7 @@ class OpenAIChatProvider:
                     if choice.finish_reason:
                         finish = choice.finish_reason
         except (openai.OpenAIError, httpx2.HTTPError) as exc:
-            failure = classify_openai(exc, self._secrets)
+            failure = while_streaming(classify_openai(exc, self._secrets))
         if failure is not None:
             raise AttemptFailed(failure)
         if finish is None:

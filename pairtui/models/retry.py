@@ -146,6 +146,11 @@ def classify_transport(exc: BaseException) -> Failure:
     return Failure("connection")
 
 
+def while_streaming(failure: Failure) -> Failure:
+    """A connection lost after the response started is a dropped stream."""
+    return Failure("dropped") if failure.kind in ("connection", "unreachable") else failure
+
+
 @dataclass(frozen=True)
 class ProviderLabel:
     """Who failed, for messages: never holds the key itself, only the names of where it lives."""
