@@ -209,6 +209,7 @@ class Pairing:
         a provider error or cancellation leaves it EXECUTING (running it again restarts it)."""
         brief = self._brief(chunk)
         status = self._status(chunk)
+        self._emit(StepStarted(chunk, "executing"))
         if status == S.EXECUTING:
             self._work.restore(self._start(chunk))
         elif status in (S.PENDING, S.ROLLED_BACK):
@@ -218,7 +219,6 @@ class Pairing:
         else:
             raise StateError(f"chunk {chunk} is {status}; only a pending chunk can be executed")
         self._save(edits.with_extra(self._session, calls=self._calls_without(chunk)))
-        self._emit(StepStarted(chunk, "executing"))
         await self._executor_round(chunk, self._executor.run_chunk(brief, 1))
 
     async def verify(self, chunk: int) -> bool:
