@@ -163,6 +163,14 @@ async def test_model_can_read_a_repo_skill_and_a_user_skill(git_repo):
     assert outside.is_error
 
 
+def test_user_skill_roots_are_the_existing_skill_folders_of_home(tmp_path):
+    from pairtui.agent.context import user_skill_roots
+
+    assert user_skill_roots(tmp_path) == ()
+    (tmp_path / ".claude" / "skills").mkdir(parents=True)
+    assert user_skill_roots(tmp_path) == ((tmp_path / ".claude" / "skills").resolve(),)
+
+
 @pytest.mark.parametrize("folder, front, reason", [
     ("no-front", None, "no front matter"),
     ("unclosed", "---\nname: unclosed\n", "not closed"),

@@ -102,7 +102,7 @@ async def test_symlink_into_git_dir_is_refused(box, git_repo):
 
 async def test_read_file_numbers_lines_and_pages(box, git_repo):
     (git_repo / "long.txt").write_text("".join(f"line {n}\n" for n in range(1, 51)))
-    outcome = await call(box, "read_file", path="long.txt", offset=10, limit=5)
+    outcome = await call(box, "read_file", path="long.txt", offset=10, limit=5.0)
     lines = outcome.content.splitlines()
     assert lines[0] == "    10\tline 10" and lines[4] == "    14\tline 14"
     assert "offset=15" in lines[-1]
@@ -138,8 +138,10 @@ async def test_list_files_leaves_out_ignored_files_and_filters_by_glob(box, git_
     assert not any(p.startswith("build/") for p in listed)
     assert (await call(box, "list_files", glob="*.py")).content.splitlines() == [
         "src/app.py", "src/new.py"]
-    assert (await call(box, "list_files", glob="src/**")).content.splitlines() == [
-        "src/app.py", "src/new.py"]
+    for folder in ("src/**", "src", "src/"):
+        assert (await call(box, "list_files", glob=folder)).content.splitlines() == [
+            "src/app.py", "src/new.py"]
+    assert (await call(box, "list_files", glob="**/app.py")).content == "src/app.py"
 
 
 async def test_search_finds_lines_and_reports_bad_regex(box, git_repo):

@@ -68,10 +68,7 @@ def executor_chunks(turns: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def demo_plan() -> Plan:
-    try:
-        return parse_plan((DEMO / "plan.md").read_text())
-    except NotImplementedError:
-        pytest.skip("the plan parser has not landed yet")
+    return parse_plan((DEMO / "plan.md").read_text())
 
 
 @pytest.fixture

@@ -114,10 +114,10 @@ def glob_matches(path: str, pattern: str | None) -> bool:
     regex = _glob_regex(pattern)
     if regex.match(path):
         return True
-    if "/" not in pattern:
-        return bool(regex.match(PurePosixPath(path).name))
-    # "shop" or "shop/" as a glob means "everything under shop/".
-    return path.startswith(pattern.rstrip("/") + "/") and not any(c in pattern for c in "*?")
+    if "/" not in pattern.rstrip("/") and regex.match(PurePosixPath(path).name):
+        return True
+    # A plain folder name ("shop" or "shop/") means everything under it.
+    return not any(c in pattern for c in "*?[") and path.startswith(pattern.rstrip("/") + "/")
 
 
 def filter_files(paths: Sequence[str], pattern: str | None) -> list[str]:

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pairtui.agent.confine import list_repo_files, repo_relative, resolve_in_repo
-from pairtui.agent.skills import Skill, SkippedSkill, discover_skills
+from pairtui.agent.skills import Skill, SkippedSkill, discover_skills, user_skill_roots
 from pairtui.agent.textfile import FileContentError, read_text_file
 from pairtui.errors import UnsafePathError
 
 __all__ = [
     "InstructionFile", "Mention", "RepoContext", "Skill", "SkippedSkill", "build_context",
-    "find_instruction_files", "find_mentions", "resolve_mentions",
+    "find_instruction_files", "find_mentions", "resolve_mentions", "user_skill_roots",
 ]
 
 INSTRUCTION_NAMES = ("AGENTS.md", "CLAUDE.md")

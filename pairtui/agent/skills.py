@@ -143,6 +143,13 @@ def _load_skill(folder: Path) -> tuple[str, str] | str:
     return fields["name"].strip(), " ".join(fields["description"].split())
 
 
+def user_skill_roots(home: Path | None = None) -> tuple[Path, ...]:
+    """The person's own skill folders that exist (~/.agents/skills, ~/.claude/skills),
+    resolved: the directories read_file may read outside the repository."""
+    user_home = (home or Path.home()).expanduser()
+    return tuple((user_home / d).resolve() for d in SKILL_DIRS if (user_home / d).is_dir())
+
+
 def discover_skills(repo_root: Path, home: Path | None = None
                     ) -> tuple[tuple[Skill, ...], tuple[SkippedSkill, ...]]:
     """Skills of the repository (.agents/skills, .claude/skills), then the person's own.

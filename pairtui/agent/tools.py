@@ -69,6 +69,8 @@ def _arg(args: dict[str, Any], name: str, kind: type, default: Any = ...) -> Any
         return default
     if kind is int and isinstance(value, str) and value.strip().isdigit():
         value = int(value)
+    if kind is int and isinstance(value, float) and value.is_integer():
+        value = int(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise _CallError(f"argument '{name}' must be a {kind.__name__}")
     return value
