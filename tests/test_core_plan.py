@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from pathlib import Path
 
@@ -233,3 +234,30 @@ def test_bad_plan_error_names_the_line(name: str, line: int, words: str):
 def test_empty_or_chunkless_text_is_a_plan_error(text: str):
     with pytest.raises(PlanError, match="no chunks"):
         parse_plan(text)
+
+
+def test_mangled_plans_either_parse_and_round_trip_or_raise_plan_error():
+    """Random line deletions, duplications and truncations never crash the parser."""
+    rng = random.Random(20261125)
+    texts = [p.read_text() for p in ALL_PLANS]
+    for _ in range(400):
+        lines = rng.choice(texts).splitlines(keepends=True)
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(lines))
+            action = rng.choice(["drop", "dup", "cut", "quote"])
+            if action == "drop" and len(lines) > 1:
+                del lines[i]
+            elif action == "dup":
+                lines.insert(i, lines[i])
+            elif action == "cut":
+                lines[i] = lines[i][: rng.randrange(len(lines[i]) + 1)]
+            else:
+                lines[i] = lines[i].replace("`", "'", 1)
+        text = "".join(lines)
+        try:
+            plan = parse_plan(text)
+        except PlanError as exc:
+            assert exc.line is not None and "\n" not in str(exc)
+            continue
+        assert render_plan(plan) == text
+        assert fields(parse_plan(render_plan(plan, canonical=True))) == fields(plan)

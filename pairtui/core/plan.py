@@ -175,8 +175,8 @@ def _parse_chunk(head: _Line, number: int, title: str, lines: list[_Line]) -> Ch
             key, value = meta.group(2).lower(), meta.group(4)
             if key == "verify":
                 command = _verify_command(value, line.number)
-                if command and command not in verifies:
-                    verifies.append(command)
+                if command:  # several Verify lines run in order; a repeated step runs once
+                    verifies.extend(p for p in command.split(" && ") if p not in verifies)
             else:
                 files.extend(p for p in _split_paths(value) if p not in files)
                 while not value.strip() and i + 1 < len(lines) and _LIST_ITEM.match(lines[i + 1].text):
@@ -218,7 +218,9 @@ def parse_plan(text: str) -> Plan:
     level = min((x.level for x, _ in found), default=0)
     heads = [(x, parsed) for x, parsed in found if x.level == level]
 
-    goal_line = next((x for x in lines if x.level == 1 and (not heads or x.number < heads[0][0].number)), None)
+    goal_line = next(
+        (x for x in lines if x.level == 1 and x.heading and (not heads or x.number < heads[0][0].number)), None
+    )
     if goal_line is not None:
         goal = _GOAL_PREFIX.sub("", goal_line.heading).strip()
     else:
