@@ -204,6 +204,14 @@ async def test_edit_file_keeps_crlf_line_endings(box, git_repo):
     assert "\r" not in read.content.split("[")[0] and "CRLF" in read.content
 
 
+async def test_single_line_edit_adding_lines_to_a_crlf_file_stays_crlf(box, git_repo):
+    (git_repo / "win.txt").write_bytes(b"a = 1\r\nb = 2\r\n")
+    outcome = await call(box, "edit_file", path="win.txt", old_string="a = 1",
+                         new_string="a = 1\nc = 3")
+    assert not outcome.is_error, outcome.content
+    assert (git_repo / "win.txt").read_bytes() == b"a = 1\r\nc = 3\r\nb = 2\r\n"
+
+
 async def test_write_file_over_a_crlf_file_keeps_crlf(box, git_repo):
     (git_repo / "notes.txt").write_bytes(b"a\r\nb\r\n")
     await call(box, "write_file", path="notes.txt", content="a\nb\nc\n")

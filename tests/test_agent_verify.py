@@ -117,6 +117,15 @@ async def test_long_lines_without_newlines_are_streamed(tmp_path):
     assert result.passed and seen == ["0" * 200000]
 
 
+async def test_a_failing_output_listener_does_not_hang_the_check(tmp_path):
+    def broken(line: str) -> None:
+        raise RuntimeError("listener bug")
+
+    script = "for i in range(200000): print('x' * 10)"
+    result = await run_check(f'python -c "{script}"', tmp_path, timeout=30, on_output=broken)
+    assert result.passed and not result.timed_out
+
+
 def test_tail_keeps_the_last_lines_with_a_note():
     text = "\n".join(f"l{n}" for n in range(100)) + "\n"
     cut = tail(text, lines=3)

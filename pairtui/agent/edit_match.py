@@ -31,12 +31,11 @@ def replace_once(text: str, old: str, new: str, newline: str, display: str) -> s
         )
     if old == new:
         raise EditMismatchError("old_string and new_string are identical; nothing to change")
-    count = text.count(old)
-    if count == 0 and newline == "\r\n" and "\r" not in old:
+    if newline == "\r\n" and "\r" not in old + new:
         crlf_old = old.replace("\n", "\r\n")
-        if text.count(crlf_old):
-            old, new = crlf_old, new.replace("\n", "\r\n") if "\r" not in new else new
-            count = text.count(old)
+        if text.count(crlf_old) or not text.count(old):
+            old, new = crlf_old, new.replace("\n", "\r\n")
+    count = text.count(old)
     if count == 1:
         return text.replace(old, new, 1)
     if count == 0:

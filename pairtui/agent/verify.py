@@ -73,8 +73,13 @@ class _Collector:
             self._partial = b""
 
     def _emit(self, line: bytes) -> None:
-        if self._on_output is not None:
+        if self._on_output is None:
+            return
+        try:
             self._on_output(line.rstrip(b"\r").decode("utf-8", "replace"))
+        except Exception:
+            # A broken listener must not stop the reading (a full pipe would hang the check).
+            self._on_output = None
 
     def text(self) -> str:
         data = bytes(self._tail)
