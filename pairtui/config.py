@@ -82,12 +82,14 @@ ENVIRONMENT = {
 class Config:
     planner: str = "anthropic:claude-opus-4-1"
     executor: str = "anthropic:claude-sonnet-4-5"
-    verify: str | None = None          # repo's default check for chunks without Verify:
+    verify: str | None = None  # repo's default check for chunks without Verify:
     max_fix_rounds: int = 2
     verify_timeout: float = 300.0
     allow_run_command_headless: bool = False
-    max_turns: int = 40                # executor turn limit per chunk
-    prices: dict[str, tuple[float, float]] = field(default_factory=dict)  # model -> ($/Mtok in, out)
+    max_turns: int = 40  # executor turn limit per chunk
+    prices: dict[str, tuple[float, float]] = field(
+        default_factory=dict
+    )  # model -> ($/Mtok in, out)
     anthropic_api_key: str | None = field(default=None, repr=False)
     openai_api_key: str | None = field(default=None, repr=False)
     anthropic_base_url: str | None = None
@@ -140,6 +142,7 @@ def _count(minimum: int) -> Callable[[Any], int]:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise ValueError(f"expected a whole number >= {minimum}")
         return value
+
     return check
 
 
@@ -167,10 +170,13 @@ def _prices(value: Any) -> dict[str, tuple[float, float]]:
     table = {}
     for model, pair in value.items():
         if (
-            not isinstance(pair, list | tuple) or len(pair) != 2
+            not isinstance(pair, list | tuple)
+            or len(pair) != 2
             or any(isinstance(p, bool) or not isinstance(p, int | float) or p < 0 for p in pair)
         ):
-            raise ValueError(f"{model}: expected [input, output] $ per million tokens, e.g. [3.0, 15.0]")
+            raise ValueError(
+                f"{model}: expected [input, output] $ per million tokens, e.g. [3.0, 15.0]"
+            )
         table[str(model)] = (float(pair[0]), float(pair[1]))
     return table
 
@@ -194,7 +200,9 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
 def _checked(where: str, key: str, value: Any) -> Any:
     if key not in _CHECKS:
         hint = difflib.get_close_matches(key, _CHECKS, n=1)
-        raise ConfigError(f"{where}: unknown key {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+        raise ConfigError(
+            f"{where}: unknown key {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+        )
     try:
         return _CHECKS[key](value)
     except ValueError as exc:
@@ -240,7 +248,9 @@ def _read_file(path: Path, repo: bool) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+        raise ConfigError(
+            f"{path}: cannot be read: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     settings = {}

@@ -62,20 +62,32 @@ def test_user_config_falls_back_to_the_platform_dir(monkeypatch):
 
 
 def test_each_layer_overrides_the_one_before(user_file: Path, repo: Path, monkeypatch):
-    user_file.write_text('planner = "openai:from-user"\nexecutor = "openai:user-exec"\nmax_turns = 7\n')
+    user_file.write_text(
+        'planner = "openai:from-user"\nexecutor = "openai:user-exec"\nmax_turns = 7\n'
+    )
     assert load_config(repo).planner == "openai:from-user"
 
     (repo / ".pairtui.toml").write_text('planner = "openai:from-repo"\nverify = "pytest -q"\n')
     config = load_config(repo)
-    assert (config.planner, config.executor, config.max_turns) == ("openai:from-repo", "openai:user-exec", 7)
+    assert (config.planner, config.executor, config.max_turns) == (
+        "openai:from-repo",
+        "openai:user-exec",
+        7,
+    )
 
     monkeypatch.setenv("PAIRTUI_PLANNER", "anthropic:from-env")
     monkeypatch.setenv("PAIRTUI_VERIFY", "make check")
     config = load_config(repo)
     assert (config.planner, config.verify) == ("anthropic:from-env", "make check")
 
-    config = load_config(repo, {"planner": "replay:demo.jsonl", "verify": None, "max_fix_rounds": 0})
-    assert (config.planner, config.verify, config.max_fix_rounds) == ("replay:demo.jsonl", "make check", 0)
+    config = load_config(
+        repo, {"planner": "replay:demo.jsonl", "verify": None, "max_fix_rounds": 0}
+    )
+    assert (config.planner, config.verify, config.max_fix_rounds) == (
+        "replay:demo.jsonl",
+        "make check",
+        0,
+    )
     assert config.executor == "openai:user-exec"
 
 
@@ -92,7 +104,7 @@ def test_empty_verify_in_repo_config_turns_off_the_users_default(user_file: Path
 
 def test_all_settings_read_from_toml_with_their_types(user_file: Path, repo: Path):
     user_file.write_text(
-        'verify_timeout = 60\nallow_run_command_headless = true\n'
+        "verify_timeout = 60\nallow_run_command_headless = true\n"
         'anthropic_base_url = "http://127.0.0.1:8080"\nopenai_base_url = "http://localhost:11434/v1"\n'
     )
     config = load_config(repo)
@@ -134,7 +146,9 @@ def test_repo_config_may_point_only_at_a_local_server(repo: Path):
         path.write_text(f'openai_base_url = "{local}"\n')
         assert load_config(repo).openai_base_url == local
     path.write_text('anthropic_base_url = "https://collector.example.com"\n')
-    with pytest.raises(ConfigError, match="anthropic_base_url: the repo config may only point at a server on this"):
+    with pytest.raises(
+        ConfigError, match="anthropic_base_url: the repo config may only point at a server on this"
+    ):
         load_config(repo)
 
 
@@ -166,7 +180,10 @@ def test_bad_toml_names_the_file_and_line(user_file: Path, repo: Path):
         ("max_fix_rounds = true", "max_fix_rounds: expected a whole number"),
         ("max_turns = 0", "max_turns: expected a whole number >= 1"),
         ("verify_timeout = -1", "verify_timeout: expected a positive number"),
-        ('allow_run_command_headless = "yes"', "allow_run_command_headless: expected true or false"),
+        (
+            'allow_run_command_headless = "yes"',
+            "allow_run_command_headless: expected true or false",
+        ),
         ('planner = "claude-opus"', "planner: expected PROVIDER:MODEL"),
         ('openai_base_url = "localhost:11434"', "openai_base_url: expected an http"),
         ('plannr = "anthropic:x"', "unknown key 'plannr' (did you mean 'planner'?)"),

@@ -17,67 +17,152 @@ CANONICAL = ["canonical_billing.md", "canonical_minimal.md"]
 
 # file -> (goal, [(number, title, files, verify)])
 EXPECTED: dict[str, tuple[str, list[tuple[int, str, tuple[str, ...], str | None]]]] = {
-    "canonical_billing.md": ("Split the billing module", [
-        (1, "Move billing helpers into shop/billing.py",
-         ("shop/utils.py", "shop/billing.py", "shop/__init__.py"), "pytest -q tests/test_billing.py"),
-        (2, "Point callers at the new module", ("shop/cart.py", "shop/checkout.py"), "pytest -q"),
-        (3, "Add tests for the tax rounding", ("tests/test_billing.py",),
-         'pytest -q tests/test_billing.py -k "rounding and not slow"'),
-    ]),
+    "canonical_billing.md": (
+        "Split the billing module",
+        [
+            (
+                1,
+                "Move billing helpers into shop/billing.py",
+                ("shop/utils.py", "shop/billing.py", "shop/__init__.py"),
+                "pytest -q tests/test_billing.py",
+            ),
+            (
+                2,
+                "Point callers at the new module",
+                ("shop/cart.py", "shop/checkout.py"),
+                "pytest -q",
+            ),
+            (
+                3,
+                "Add tests for the tax rounding",
+                ("tests/test_billing.py",),
+                'pytest -q tests/test_billing.py -k "rounding and not slow"',
+            ),
+        ],
+    ),
     "canonical_minimal.md": ("", [(1, "Print the version with --version", ("cli.py",), None)]),
-    "numbered_headings.md": ("Add retries to the HTTP client", [
-        (1, "Add a retry policy object", ("sync/http.py", "sync/retry.py"),
-         "python -m pytest tests/test_retry.py -q"),
-        (2, "Use the policy in the client", ("sync/http.py",), "python -m pytest tests -q"),
-        (3, "Log each retry at INFO", ("sync/http.py",), None),
-    ]),
-    "step_dash.md": ("Replace the hand-written CSV parser with the csv module", [
-        (1, "Characterise current behaviour", ("tests/test_import.py",), "pytest tests/test_import.py"),
-        (2, "Swap the implementation", ("importer/rows.py",),
-         "pytest tests/test_import.py && ruff check importer"),
-        (3, "Delete the dead helpers", ("importer/rows.py", "importer/_split.py"), "pytest -q"),
-    ]),
-    "phase_colon.md": ("Dark mode for the settings page", [
-        (1, "Theme tokens", ("web/src/theme.ts",), "npm test -- theme"),
-        (2, "Toggle in settings", ("web/src/Settings.tsx", "web/src/theme.ts"), "npm test -- settings"),
-    ]),
-    "cursor_plan_with_steps.plan.md": ("Add rate limiting to the public API", [
-        (1, "Token bucket", ("api/ratelimit.py",), None),
-        (2, "Middleware", ("api/middleware.py",), None),
-        (3, "Tests", ("tests/test_ratelimit.py", "tests/conftest.py"), None),
-    ]),
-    "cursor_plan_todos_only.plan.md": ("Migrate settings from INI to TOML", [
-        (1, "Add a TOML reader alongside the INI reader", (), None),
-        (2, "Write settings.ini -> config.toml migration with a backup", (), None),
-        (3, "Update the README's configuration section", (), None),
-    ]),
-    "claude_code_plan.md": ("Fix the login redirect loop", [
-        (1, "Validate the next parameter", ("auth/views.py",), None),
-        (2, "Stop the middleware from pointing at the login page", ("auth/middleware.py",), None),
-        (3, "Regression test", ("auth/tests/test_login_redirect.py",), None),
-    ]),
-    "humanlayer_phased.md": ("Webhook Delivery Retries Implementation Plan", [
-        (1, "Delivery table", ("migrations/0042_webhook_delivery.py", "webhooks/models.py"),
-         "python manage.py migrate && pytest webhooks/tests/test_models.py -q"),
-        (2, "Retry worker", ("webhooks/worker.py",),
-         "pytest webhooks/tests/test_worker.py -q && mypy webhooks && ruff check webhooks"),
-    ]),
-    "phased_bold_labels.md": ("Speed up the search index build", [
-        (1, "Measure", ("bench/build_index.py",), "python bench/build_index.py --docs 50000"),
-        (2, "Batch the inserts", ("search/index.py",),
-         "pytest tests/search -q && python bench/build_index.py --docs 50000 --max-seconds 20"),
-    ]),
-    "keyword_variants.md": ("Tidy the release script", [
-        (1, "Fail fast", (), "bash -n scripts/release.sh"),
-        (2, "Extract the changelog step", ("scripts/release.sh", "scripts/changelog.sh"), None),
-        (3, "Dry-run flag", ("scripts/release.sh",), "./scripts/release.sh --dry-run 1.2.3"),
-    ]),
-    "files_list_and_notes.md": ("Rename Customer to Account", [
-        (10, "Rename the class", ("crm/models.py", "crm/admin.py", "crm/serializers.py"),
-         "pytest -q crm -k 'model or admin'"),
-        (20, "Rename the API fields", ("crm/serializers.py", "docs/api.md"), None),
-        (30, "Remove the alias", ("crm/models.py",), "pytest -q"),
-    ]),
+    "numbered_headings.md": (
+        "Add retries to the HTTP client",
+        [
+            (
+                1,
+                "Add a retry policy object",
+                ("sync/http.py", "sync/retry.py"),
+                "python -m pytest tests/test_retry.py -q",
+            ),
+            (2, "Use the policy in the client", ("sync/http.py",), "python -m pytest tests -q"),
+            (3, "Log each retry at INFO", ("sync/http.py",), None),
+        ],
+    ),
+    "step_dash.md": (
+        "Replace the hand-written CSV parser with the csv module",
+        [
+            (
+                1,
+                "Characterise current behaviour",
+                ("tests/test_import.py",),
+                "pytest tests/test_import.py",
+            ),
+            (
+                2,
+                "Swap the implementation",
+                ("importer/rows.py",),
+                "pytest tests/test_import.py && ruff check importer",
+            ),
+            (3, "Delete the dead helpers", ("importer/rows.py", "importer/_split.py"), "pytest -q"),
+        ],
+    ),
+    "phase_colon.md": (
+        "Dark mode for the settings page",
+        [
+            (1, "Theme tokens", ("web/src/theme.ts",), "npm test -- theme"),
+            (
+                2,
+                "Toggle in settings",
+                ("web/src/Settings.tsx", "web/src/theme.ts"),
+                "npm test -- settings",
+            ),
+        ],
+    ),
+    "cursor_plan_with_steps.plan.md": (
+        "Add rate limiting to the public API",
+        [
+            (1, "Token bucket", ("api/ratelimit.py",), None),
+            (2, "Middleware", ("api/middleware.py",), None),
+            (3, "Tests", ("tests/test_ratelimit.py", "tests/conftest.py"), None),
+        ],
+    ),
+    "cursor_plan_todos_only.plan.md": (
+        "Migrate settings from INI to TOML",
+        [
+            (1, "Add a TOML reader alongside the INI reader", (), None),
+            (2, "Write settings.ini -> config.toml migration with a backup", (), None),
+            (3, "Update the README's configuration section", (), None),
+        ],
+    ),
+    "claude_code_plan.md": (
+        "Fix the login redirect loop",
+        [
+            (1, "Validate the next parameter", ("auth/views.py",), None),
+            (
+                2,
+                "Stop the middleware from pointing at the login page",
+                ("auth/middleware.py",),
+                None,
+            ),
+            (3, "Regression test", ("auth/tests/test_login_redirect.py",), None),
+        ],
+    ),
+    "humanlayer_phased.md": (
+        "Webhook Delivery Retries Implementation Plan",
+        [
+            (
+                1,
+                "Delivery table",
+                ("migrations/0042_webhook_delivery.py", "webhooks/models.py"),
+                "python manage.py migrate && pytest webhooks/tests/test_models.py -q",
+            ),
+            (
+                2,
+                "Retry worker",
+                ("webhooks/worker.py",),
+                "pytest webhooks/tests/test_worker.py -q && mypy webhooks && ruff check webhooks",
+            ),
+        ],
+    ),
+    "phased_bold_labels.md": (
+        "Speed up the search index build",
+        [
+            (1, "Measure", ("bench/build_index.py",), "python bench/build_index.py --docs 50000"),
+            (
+                2,
+                "Batch the inserts",
+                ("search/index.py",),
+                "pytest tests/search -q && python bench/build_index.py --docs 50000 --max-seconds 20",
+            ),
+        ],
+    ),
+    "keyword_variants.md": (
+        "Tidy the release script",
+        [
+            (1, "Fail fast", (), "bash -n scripts/release.sh"),
+            (2, "Extract the changelog step", ("scripts/release.sh", "scripts/changelog.sh"), None),
+            (3, "Dry-run flag", ("scripts/release.sh",), "./scripts/release.sh --dry-run 1.2.3"),
+        ],
+    ),
+    "files_list_and_notes.md": (
+        "Rename Customer to Account",
+        [
+            (
+                10,
+                "Rename the class",
+                ("crm/models.py", "crm/admin.py", "crm/serializers.py"),
+                "pytest -q crm -k 'model or admin'",
+            ),
+            (20, "Rename the API fields", ("crm/serializers.py", "docs/api.md"), None),
+            (30, "Remove the alias", ("crm/models.py",), "pytest -q"),
+        ],
+    ),
 }
 
 
@@ -172,7 +257,9 @@ def test_sections_after_the_chunks_become_notes_not_chunk_body():
 def test_manual_verification_commands_are_not_run():
     plan = parse_plan((PLANS / "humanlayer_phased.md").read_text())
     assert "runserver" not in (plan.chunk(1).verify or "")
-    assert "diff old.txt" not in (parse_plan((PLANS / "phased_bold_labels.md").read_text()).chunk(2).verify or "")
+    assert "diff old.txt" not in (
+        parse_plan((PLANS / "phased_bold_labels.md").read_text()).chunk(2).verify or ""
+    )
 
 
 def test_cursor_front_matter_gives_goal_and_todos_become_chunks():

@@ -41,7 +41,10 @@ def test_ordinary_words_with_sk_are_left_alone():
 def test_values_of_credential_fields_are_masked():
     value = {"api_key": "abc", "Authorization": "Bearer xyz", "x-api-key": "k", "input_tokens": 5}
     assert redact(value) == {
-        "api_key": REDACTED, "Authorization": REDACTED, "x-api-key": REDACTED, "input_tokens": 5
+        "api_key": REDACTED,
+        "Authorization": REDACTED,
+        "x-api-key": REDACTED,
+        "input_tokens": 5,
     }
 
 

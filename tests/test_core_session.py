@@ -31,7 +31,9 @@ def approved() -> Session:
 def session_with(status: ChunkStatus, number: int = 1) -> Session:
     """An approved session whose chunk `number` is in `status` (built directly, as if loaded)."""
     s = approved()
-    return replace(s, chunks=tuple(replace(c, status=status) if c.number == number else c for c in s.chunks))
+    return replace(
+        s, chunks=tuple(replace(c, status=status) if c.number == number else c for c in s.chunks)
+    )
 
 
 def walk(session: Session, number: int, *statuses: ChunkStatus) -> Session:
@@ -52,7 +54,11 @@ def test_new_session_id_is_utc_timestamp_plus_suffix_and_sorts_by_age():
 def test_with_plan_parses_and_adds_pending_chunks():
     s = new_session("g", "p", "e").with_plan(PLAN)
     assert s.plan is not None and s.plan.chunk(1).verify == "pytest -q"
-    assert [(c.number, c.status) for c in s.chunks] == [(1, S.PENDING), (2, S.PENDING), (3, S.PENDING)]
+    assert [(c.number, c.status) for c in s.chunks] == [
+        (1, S.PENDING),
+        (2, S.PENDING),
+        (3, S.PENDING),
+    ]
     assert s.plan_versions == (PLAN,)
 
 
@@ -65,7 +71,9 @@ def test_with_plan_rejects_bad_markdown_and_leaves_session_unchanged():
 
 def test_revised_plan_keeps_started_chunks_and_adds_new_ones():
     s = walk(approved(), 1, S.EXECUTING, S.EXECUTED, S.REVIEWING).landed(1, "abc123")
-    revised = PLAN.replace("## Chunk 3: Three\n", "## Chunk 3: Three, smaller\n\n## Chunk 4: Four\n")
+    revised = PLAN.replace(
+        "## Chunk 3: Three\n", "## Chunk 3: Three, smaller\n\n## Chunk 4: Four\n"
+    )
     s2 = s.with_plan(revised)
     assert s2.plan_versions == (PLAN, revised)
     assert s2.chunk_state(1).status is S.LANDED and s2.chunk_state(1).commit == "abc123"
@@ -106,7 +114,11 @@ def test_full_walk_lands_every_chunk_and_finishes():
     s = approved()
     s = walk(s, 1, S.EXECUTING, S.EXECUTED, S.VERIFYING, S.VERIFIED, S.REVIEWING).landed(1, "c1")
     assert s.current == 2 and s.phase is Phase.EXECUTING
-    s = walk(s, 2, S.EXECUTING, S.EXECUTED).advance(2, S.REVIEWING, note="unverified").landed(2, "c2")
+    s = (
+        walk(s, 2, S.EXECUTING, S.EXECUTED)
+        .advance(2, S.REVIEWING, note="unverified")
+        .landed(2, "c2")
+    )
     assert s.chunk_state(2).note == "unverified"  # kept through landing
     s = walk(s, 3, S.EXECUTING, S.FAILED, S.ROLLED_BACK)
     assert s.phase is Phase.DONE and s.current is None and s.next_chunk() is None
@@ -170,7 +182,9 @@ def test_every_allowed_transition_is_taken(start: ChunkStatus, target: ChunkStat
 
 
 @pytest.mark.parametrize(("start", "target"), INVALID, ids=lambda s: s.value)
-def test_every_other_transition_is_refused_naming_what_is_allowed(start: ChunkStatus, target: ChunkStatus):
+def test_every_other_transition_is_refused_naming_what_is_allowed(
+    start: ChunkStatus, target: ChunkStatus
+):
     before = session_with(start)
     with pytest.raises(StateError) as caught:
         before.advance(1, target)
@@ -179,7 +193,9 @@ def test_every_other_transition_is_refused_naming_what_is_allowed(start: ChunkSt
 
 
 def test_refusal_message_reads_plainly():
-    with pytest.raises(StateError, match=r"^chunk 2: cannot go from landed to executing; allowed: rolled-back$"):
+    with pytest.raises(
+        StateError, match=r"^chunk 2: cannot go from landed to executing; allowed: rolled-back$"
+    ):
         session_with(S.LANDED, number=2).advance(2, "executing")
 
 
@@ -199,7 +215,9 @@ def test_checkpoints_are_recorded_in_order_and_found_by_step():
 
 
 def test_restarting_execution_clears_the_note():
-    s = walk(approved(), 1, S.EXECUTING, S.EXECUTED, S.VERIFYING).advance(1, S.FAILED, note="2 failed")
+    s = walk(approved(), 1, S.EXECUTING, S.EXECUTED, S.VERIFYING).advance(
+        1, S.FAILED, note="2 failed"
+    )
     assert s.advance(1, S.ROLLED_BACK).chunk_state(1).note == "2 failed"
     assert s.advance(1, S.EXECUTING).chunk_state(1).note == ""
 
@@ -238,8 +256,18 @@ def test_state_from_a_newer_pairtui_is_refused_clearly():
         lambda d: d.pop("id"),
         lambda d: d.update(phase="sleeping"),
         lambda d: d.update(chunks=[{"number": "one"}]),
-        lambda d: d.update(chunks=[{"number": 1, "status": "landed", "checkpoints": [["only-one"]],
-                                    "commit": None, "fix_rounds": 0, "note": ""}]),
+        lambda d: d.update(
+            chunks=[
+                {
+                    "number": 1,
+                    "status": "landed",
+                    "checkpoints": [["only-one"]],
+                    "commit": None,
+                    "fix_rounds": 0,
+                    "note": "",
+                }
+            ]
+        ),
         lambda d: d.update(plan_versions=[3]),
         lambda d: d.update(tokens_in=True),
         lambda d: d.pop("schema_version"),

@@ -30,12 +30,19 @@ def store(git_repo: Path) -> SessionStore:
 
 
 def test_save_then_load_gives_back_the_same_session(store: SessionStore):
-    session = make_session().approve().advance(1, ChunkStatus.EXECUTING).record_checkpoint(1, "start", "c0")
+    session = (
+        make_session()
+        .approve()
+        .advance(1, ChunkStatus.EXECUTING)
+        .record_checkpoint(1, "start", "c0")
+    )
     store.save(session)
     assert store.load(session.id) == session
 
 
-def test_files_live_in_the_git_dir_and_the_working_tree_stays_clean(git_repo: Path, store: SessionStore):
+def test_files_live_in_the_git_dir_and_the_working_tree_stays_clean(
+    git_repo: Path, store: SessionStore
+):
     session = make_session()
     store.save(session)
     directory = git_repo / ".git" / "pairtui" / "sessions" / session.id
@@ -50,7 +57,10 @@ def test_repeated_saves_replace_the_files_and_leave_no_temp_files(store: Session
     store.save(session)
     store.save(session.approve())
     assert store.load(session.id).phase is Phase.EXECUTING
-    assert sorted(p.name for p in store.session_dir(session.id).iterdir()) == ["plan.md", "state.json"]
+    assert sorted(p.name for p in store.session_dir(session.id).iterdir()) == [
+        "plan.md",
+        "state.json",
+    ]
 
 
 def test_failure_between_write_and_rename_keeps_the_old_state(store: SessionStore, monkeypatch):
@@ -65,10 +75,15 @@ def test_failure_between_write_and_rename_keeps_the_old_state(store: SessionStor
         store.save(session.approve())
     monkeypatch.undo()
     assert store.load(session.id) == session
-    assert sorted(p.name for p in store.session_dir(session.id).iterdir()) == ["plan.md", "state.json"]
+    assert sorted(p.name for p in store.session_dir(session.id).iterdir()) == [
+        "plan.md",
+        "state.json",
+    ]
 
 
-def test_process_killed_between_write_and_rename_keeps_the_old_state(git_repo: Path, store: SessionStore):
+def test_process_killed_between_write_and_rename_keeps_the_old_state(
+    git_repo: Path, store: SessionStore
+):
     script = textwrap.dedent(
         """
         import os, signal, sys
@@ -85,7 +100,10 @@ def test_process_killed_between_write_and_rename_keeps_the_old_state(git_repo: P
         """
     )
     out = subprocess.run(
-        [sys.executable, "-c", script, str(git_repo / ".git")], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script, str(git_repo / ".git")],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == -9, out.stderr
     session_id = out.stdout.strip()
@@ -106,7 +124,9 @@ def test_process_killed_between_write_and_rename_keeps_the_old_state(git_repo: P
     ],
     ids=["truncated", "empty", "not-utf8", "missing-fields", "not-an-object"],
 )
-def test_damaged_state_is_set_aside_and_reported_never_overwritten(store: SessionStore, damage, reason):
+def test_damaged_state_is_set_aside_and_reported_never_overwritten(
+    store: SessionStore, damage, reason
+):
     session = make_session()
     store.save(session)
     state = store.session_dir(session.id) / "state.json"
@@ -180,7 +200,9 @@ def test_transcript_is_jsonl_with_secrets_redacted(git_repo: Path):
     store = SessionStore(git_repo / ".git", secrets=["my-local-proxy-token-123", None])
     session = make_session()
     store.append_transcript(session.id, {"text": f"key is {FAKE_KEY}", "n": 1})
-    store.append_transcript(session.id, {"headers": {"x-api-key": "abc"}, "note": "my-local-proxy-token-123"})
+    store.append_transcript(
+        session.id, {"headers": {"x-api-key": "abc"}, "note": "my-local-proxy-token-123"}
+    )
     raw = (store.session_dir(session.id) / "transcript.jsonl").read_text()
     assert FAKE_KEY not in raw and "my-local-proxy-token-123" not in raw and "abc" not in raw
     assert len(raw.splitlines()) == 2

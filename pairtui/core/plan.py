@@ -157,7 +157,9 @@ def _check_quotes(command: str, line: int) -> None:
     try:
         shlex.split(command)
     except ValueError as exc:
-        raise PlanError(f"Verify command has an unbalanced quote ({exc}): {command}", line) from None
+        raise PlanError(
+            f"Verify command has an unbalanced quote ({exc}): {command}", line
+        ) from None
 
 
 def _parse_chunk(head: _Line, number: int, title: str, lines: list[_Line]) -> Chunk:
@@ -169,7 +171,12 @@ def _parse_chunk(head: _Line, number: int, title: str, lines: list[_Line]) -> Ch
     while i < len(lines):
         line = lines[i]
         meta = None if line.fenced or line.level else _META.match(line.text)
-        if meta and not in_header and meta.group(2).lower() == "verify" and "`" not in meta.group(4):
+        if (
+            meta
+            and not in_header
+            and meta.group(2).lower() == "verify"
+            and "`" not in meta.group(4)
+        ):
             meta = None  # prose further down ("Verify: the page renders") is not a command
         if meta:
             key, value = meta.group(2).lower(), meta.group(4)
@@ -179,7 +186,9 @@ def _parse_chunk(head: _Line, number: int, title: str, lines: list[_Line]) -> Ch
                     verifies.extend(p for p in command.split(" && ") if p not in verifies)
             else:
                 files.extend(p for p in _split_paths(value) if p not in files)
-                while not value.strip() and i + 1 < len(lines) and _LIST_ITEM.match(lines[i + 1].text):
+                while (
+                    not value.strip() and i + 1 < len(lines) and _LIST_ITEM.match(lines[i + 1].text)
+                ):
                     i += 1
                     listed = _LIST_ITEM.match(lines[i].text).group(1)  # type: ignore[union-attr]
                     files.extend(p for p in _split_paths(listed) if p not in files)
@@ -202,7 +211,7 @@ def _lift_heading(line: _Line, by: int) -> str:
     """Notes keep their shape relative to `## Chunk` headings, so the canonical form re-parses."""
     if by <= 0 or not line.level:
         return line.text
-    return line.text[min(by, line.level - 1):]
+    return line.text[min(by, line.level - 1) :]
 
 
 def parse_plan(text: str) -> Plan:
@@ -219,7 +228,12 @@ def parse_plan(text: str) -> Plan:
     heads = [(x, parsed) for x, parsed in found if x.level == level]
 
     goal_line = next(
-        (x for x in lines if x.level == 1 and x.heading and (not heads or x.number < heads[0][0].number)), None
+        (
+            x
+            for x in lines
+            if x.level == 1 and x.heading and (not heads or x.number < heads[0][0].number)
+        ),
+        None,
     )
     if goal_line is not None:
         goal = _GOAL_PREFIX.sub("", goal_line.heading).strip()
@@ -233,8 +247,12 @@ def parse_plan(text: str) -> Plan:
     if not heads:
         chunks = todo_chunks(front)
         if not chunks:
-            raise PlanError("no chunks found; start each chunk with a heading like '## Chunk 1: Title'", 1)
-        return Plan(goal, tuple(Chunk(n, title, line=line) for n, title, line in chunks), context, text)
+            raise PlanError(
+                "no chunks found; start each chunk with a heading like '## Chunk 1: Title'", 1
+            )
+        return Plan(
+            goal, tuple(Chunk(n, title, line=line) for n, title, line in chunks), context, text
+        )
 
     chunks: list[Chunk] = []
     notes: list[str] = []
@@ -242,7 +260,9 @@ def parse_plan(text: str) -> Plan:
     index = {x.number: i for i, x in enumerate(lines)}
     for k, (head, (number, title)) in enumerate(heads):
         if number in seen:
-            raise PlanError(f"duplicate chunk number {number} (also used at line {seen[number]})", head.number)
+            raise PlanError(
+                f"duplicate chunk number {number} (also used at line {seen[number]})", head.number
+            )
         seen[number] = head.number
         start = index[head.number] + 1
         stop = index[heads[k + 1][0].number] if k + 1 < len(heads) else len(lines)
@@ -266,7 +286,9 @@ def _render_fields(plan: Plan) -> str:
     if plan.context:
         blocks.append(plan.context)
     for chunk in plan.chunks:
-        head = [f"## Chunk {chunk.number}: {chunk.title}" if chunk.title else f"## Chunk {chunk.number}"]
+        head = [
+            f"## Chunk {chunk.number}: {chunk.title}" if chunk.title else f"## Chunk {chunk.number}"
+        ]
         if chunk.files:
             head.append("Files: " + ", ".join(chunk.files))
         if chunk.verify:

@@ -46,7 +46,9 @@ def split_front_matter(lines: list[str]) -> tuple[FrontMatter, int]:
     """Read a leading `---` block; returns it and the index of the first markdown line."""
     if not lines or lines[0].rstrip("\r").strip() != "---":
         return FrontMatter(), 0
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r").strip() in ("---", "...")), None)
+    end = next(
+        (i for i in range(1, len(lines)) if lines[i].rstrip("\r").strip() in ("---", "...")), None
+    )
     if end is None:
         return FrontMatter(), 0
     values: dict[str, str] = {}
@@ -118,7 +120,7 @@ def _is_command(span: str) -> bool:
 
 def _section(lines: list[tuple[str, int, bool]], start: int, level: int) -> list[str]:
     commands: list[str] = []
-    for text, heading_level, fenced in lines[start + 1:]:
+    for text, heading_level, fenced in lines[start + 1 :]:
         if heading_level and (level == 0 or heading_level <= level):
             break
         label = None if fenced else _label(text, heading_level)

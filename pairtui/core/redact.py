@@ -41,7 +41,8 @@ def _walk(value: Any, secrets: tuple[str, ...]) -> Any:
         return _redact_text(value, secrets)
     if isinstance(value, dict):
         return {
-            _walk(key, secrets): REDACTED if _is_credential_name(key) and isinstance(item, str) and item
+            _walk(key, secrets): REDACTED
+            if _is_credential_name(key) and isinstance(item, str) and item
             else _walk(item, secrets)
             for key, item in value.items()
         }
@@ -54,5 +55,7 @@ def _walk(value: Any, secrets: tuple[str, ...]) -> Any:
 
 def redact(value: Any, secrets: Iterable[str | None] = ()) -> Any:
     """A copy of `value` (str, or dicts/lists/tuples nesting them) with secrets masked."""
-    usable = sorted({s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True)
+    usable = sorted(
+        {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True
+    )
     return _walk(value, tuple(usable))

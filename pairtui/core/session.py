@@ -38,9 +38,9 @@ class ChunkStatus(StrEnum):
 class Phase(StrEnum):
     """Where the whole session is, before/after the per-chunk loop."""
 
-    PLANNING = "planning"      # no approved plan yet
-    EXECUTING = "executing"    # plan approved; chunks being worked through
-    DONE = "done"              # every chunk landed or rolled back
+    PLANNING = "planning"  # no approved plan yet
+    EXECUTING = "executing"  # plan approved; chunks being worked through
+    DONE = "done"  # every chunk landed or rolled back
 
 
 _S = ChunkStatus
@@ -141,7 +141,11 @@ class Session:
                 )
         kept = [old[n] if n in old else ChunkState(n) for n in numbers]
         kept += [s for s in self.chunks if s.number not in numbers and s.status in FINAL]
-        versions = self.plan_versions if self.plan_versions[-1:] == (text,) else (*self.plan_versions, text)
+        versions = (
+            self.plan_versions
+            if self.plan_versions[-1:] == (text,)
+            else (*self.plan_versions, text)
+        )
         return replace(self, plan_versions=versions, chunks=tuple(kept))._settled()
 
     def approve(self) -> Session:
@@ -167,7 +171,9 @@ class Session:
             raise StateError(f"chunk {number}: the plan is not approved yet")
         if status not in ALLOWED[state.status]:
             allowed = ", ".join(s.value for s in ChunkStatus if s in ALLOWED[state.status])
-            raise StateError(f"chunk {number}: cannot go from {state.status} to {status}; allowed: {allowed}")
+            raise StateError(
+                f"chunk {number}: cannot go from {state.status} to {status}; allowed: {allowed}"
+            )
         if status is _S.EXECUTING:
             busy = next((s for s in self.chunks if s.in_flight and s.number != number), None)
             if busy is not None:
@@ -194,7 +200,9 @@ class Session:
 
     def record_checkpoint(self, number: int, step: str, checkpoint_id: str) -> Session:
         state = self.chunk_state(number)
-        return self._with_chunk(replace(state, checkpoints=(*state.checkpoints, (step, checkpoint_id))))
+        return self._with_chunk(
+            replace(state, checkpoints=(*state.checkpoints, (step, checkpoint_id)))
+        )
 
     def add_usage(self, tokens_in: int, tokens_out: int, cost: float) -> Session:
         return replace(
@@ -205,7 +213,9 @@ class Session:
         )
 
     def _with_chunk(self, new: ChunkState) -> Session:
-        return replace(self, chunks=tuple(new if s.number == new.number else s for s in self.chunks))
+        return replace(
+            self, chunks=tuple(new if s.number == new.number else s for s in self.chunks)
+        )
 
     def _settled(self) -> Session:
         """Re-derive phase and `current` after a change (PLANNING is left alone)."""
@@ -267,7 +277,9 @@ class Session:
                 ChunkState(
                     number=_typed(c, "number", int),
                     status=ChunkStatus(_typed(c, "status", str)),
-                    checkpoints=tuple((str(step), str(cid)) for step, cid in _typed(c, "checkpoints", list)),
+                    checkpoints=tuple(
+                        (str(step), str(cid)) for step, cid in _typed(c, "checkpoints", list)
+                    ),
                     commit=_typed(c, "commit", str, optional=True),
                     fix_rounds=_typed(c, "fix_rounds", int),
                     note=_typed(c, "note", str),
@@ -320,5 +332,9 @@ def new_session(goal: str, planner: str, executor: str, now: float | None = None
     created = time.time() if now is None else now
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(created))
     return Session(
-        id=f"{stamp}-{secrets.token_hex(2)}", goal=goal, created=created, planner=planner, executor=executor
+        id=f"{stamp}-{secrets.token_hex(2)}",
+        goal=goal,
+        created=created,
+        planner=planner,
+        executor=executor,
     )

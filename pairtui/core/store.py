@@ -80,7 +80,9 @@ class SessionStore:
                 write_atomic(directory / PLAN_FILE, session.plan_versions[-1].encode("utf-8"))
             write_atomic(directory / STATE_FILE, state.encode("utf-8"))
         except OSError as exc:
-            raise StateError(f"could not save session {session.id}: {exc.strerror or exc}") from None
+            raise StateError(
+                f"could not save session {session.id}: {exc.strerror or exc}"
+            ) from None
 
     def load(self, session_id: str) -> Session:
         """Raises StateError for a missing, newer-schema, truncated or corrupt state file;
@@ -91,7 +93,9 @@ class SessionStore:
         except FileNotFoundError:
             raise StateError(f"no saved session {session_id}") from None
         except OSError as exc:
-            raise StateError(f"could not read session {session_id}: {exc.strerror or exc}") from None
+            raise StateError(
+                f"could not read session {session_id}: {exc.strerror or exc}"
+            ) from None
         try:
             data: Any = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -127,7 +131,11 @@ class SessionStore:
         """Ids of saved sessions, newest first."""
         if not self.root.is_dir():
             return []
-        ids = [p.name for p in self.root.iterdir() if _SESSION_ID.match(p.name) and (p / STATE_FILE).is_file()]
+        ids = [
+            p.name
+            for p in self.root.iterdir()
+            if _SESSION_ID.match(p.name) and (p / STATE_FILE).is_file()
+        ]
         return sorted(ids, reverse=True)
 
     def open_session(self) -> Session | None:
@@ -147,7 +155,9 @@ class SessionStore:
             with open(directory / TRANSCRIPT_FILE, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
         except OSError as exc:
-            raise StateError(f"could not write the transcript of {session_id}: {exc.strerror or exc}") from None
+            raise StateError(
+                f"could not write the transcript of {session_id}: {exc.strerror or exc}"
+            ) from None
 
     def read_transcript(self, session_id: str) -> list[dict]:
         """The transcript's records; a line cut short by a crash is skipped, not fatal."""
