@@ -81,3 +81,23 @@ class RecordingProvider:
                 parts.append(message.text)
                 parts += [r.content for r in message.tool_results]
         return "\n".join(parts)
+
+
+def make_pairing(repo: Path, tmp_path: Path, planner: list[dict], executor: list[dict],
+                 goal: str = "Greet people by name", **config_fields: Any):
+    """A Pairing on `repo` with recording replay models; returns (pairing, planner, executor, events)."""
+    from pairtui.agent.flow import Pairing
+    from pairtui.config import Config
+    from pairtui.core.session import new_session
+
+    planner_model = RecordingProvider(write_transcript(tmp_path / "planner.jsonl", planner))
+    executor_model = RecordingProvider(write_transcript(tmp_path / "executor.jsonl", executor))
+    config = Config(**config_fields)
+    events: list = []
+    session = new_session(goal, "replay:planner", "replay:executor")
+    pairing = Pairing(repo, config, session, planner_model, executor_model, events.append)
+    return pairing, planner_model, executor_model, events
+
+
+def of_kind(events: list, kind: type) -> list:
+    return [e for e in events if isinstance(e, kind)]

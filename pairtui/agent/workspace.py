@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pairtui.agent.events import CheckpointTaken, FlowEvent
+from pairtui.agent.context import RepoContext, build_context
+from pairtui.agent.events import CheckpointTaken, FlowEvent, Notice
 from pairtui.core.plan import Chunk
 from pairtui.diff.compute import WORKTREE, diff_between, diff_rev_range, rev_range_bytes
 from pairtui.diff.model import Patch
@@ -26,6 +27,7 @@ class Workspace:
         self.repo_root = repo_root
         self._checkpoints = Checkpoints(repo_root, session_id)
         self._emit = emit
+        self._warned: set[str] = set()
 
     # -- checkpoints ---------------------------------------------------------------------
 
@@ -83,17 +85,26 @@ class Workspace:
 
     def read_roots(self) -> tuple[Path, ...]:
         """Directories outside the repo the models may read (the user's own skills)."""
-        return ()
+        return build_context(self.repo_root).read_roots
 
     def planning_context(self, goal: str) -> str:
-        return ""
+        """Root instructions, skills and the goal's @mentions, for the planner."""
+        return self._rendered(build_context(self.repo_root, (), goal))
 
     def chunk_context(self, chunk: Chunk, goal: str) -> str:
-        return ""
+        """Instructions nearest the chunk's files (nearest wins), skills, the chunk's @mentions."""
+        return self._rendered(build_context(self.repo_root, chunk.files, chunk.body))
 
     def mentions(self, text: str) -> str:
-        return ""
+        """Only the files and folders `text` mentions with @ (for a plan revision comment)."""
+        return self._rendered(build_context(self.repo_root, (), text), only_mentions=True)
 
+    def _rendered(self, context: RepoContext, only_mentions: bool = False) -> str:
+        for warning in context.warnings:
+            if warning not in self._warned:
+                self._warned.add(warning)
+                self._emit(Notice(warning, "warning"))
+        return context.mentions if only_mentions else context.render()
 
 def _numbers(patch: Patch, refs: list[tuple[int, int]]) -> list[int]:
     """(file index, hunk index) refs -> the diff engine's 1-based hunk numbers."""
