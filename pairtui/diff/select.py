@@ -66,10 +66,15 @@ def select_hunks(patch: Patch, numbers: list[int] | set[int], *, for_reverse: bo
     return Patch(tuple(files))
 
 
-def with_hunks(f: FileDiff, hunks: list[Hunk], *, for_reverse: bool = False) -> FileDiff:
-    """`f` carrying exactly these hunks (in file order), positions and status made consistent."""
-    hunks = _merge_overlapping(sorted(hunks, key=lambda h: (h.old_start, h.new_start)))
-    hunks = _reposition(hunks, for_reverse)
+def with_hunks(f: FileDiff, hunks: list[Hunk], *, for_reverse: bool = False,
+               merge: bool = True) -> FileDiff:
+    """`f` carrying exactly these hunks (in file order), positions and status made consistent.
+
+    With `merge` (the default, needed before applying) hunks sharing lines, such as split parts
+    next to each other, are joined, and positions are recomputed for the side applied to."""
+    hunks = sorted(hunks, key=lambda h: (h.old_start, h.new_start))
+    if merge:
+        hunks = _reposition(_merge_overlapping(hunks), for_reverse)
     same = tuple(hunks) == f.hunks
     status, new_path, new_mode = f.status, f.new_path, f.new_mode
     if f.status is FileStatus.DELETED and any(h.new_len for h in hunks):
@@ -218,7 +223,10 @@ def has_changes(hunk: Hunk) -> bool:
 
 def replace_hunk(patch: Patch, number: int, hunks: list[Hunk]) -> Patch:
     """The patch with hunk `number` replaced by `hunks` (its split parts, or a line selection);
-    parts without changes are dropped, and a file left with nothing is dropped."""
+    parts without changes are dropped, and a file left with nothing is dropped.
+
+    Split parts stay separate (each gets its own number); pass the result through
+    `select_hunks` before applying it, which joins chosen parts that share context."""
     refs = patch.hunk_refs()
     if not 1 <= number <= len(refs):
         raise PatchError(f"hunk {number} is out of range: the patch has {len(refs)} hunk(s)")
@@ -229,7 +237,7 @@ def replace_hunk(patch: Patch, number: int, hunks: list[Hunk]) -> Patch:
     new = list(f.hunks[:hi]) + [h for h in hunks if has_changes(h)] + list(f.hunks[hi + 1:])
     files = list(patch.files)
     if new:
-        files[fi] = replace(with_hunks(f, new), old_oid=None, new_oid=None)
+        files[fi] = replace(with_hunks(f, new, merge=False), old_oid=None, new_oid=None)
     else:
         del files[fi]
     return Patch(tuple(files))
