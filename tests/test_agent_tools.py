@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -181,6 +182,24 @@ async def test_edit_file_with_no_match_shows_nearest_lines(box, git_repo):
     assert "lines 4-5" in outcome.content
     assert "     4 | def area(radius):" in outcome.content
     assert (git_repo / "calc.py").read_bytes() == before
+
+
+async def test_edit_file_mismatch_in_a_large_file_still_points_to_the_right_place(box, git_repo):
+    lines = [f"def handler_{n}(request):\n    return respond(request, {n})\n" for n in range(8000)]
+    (git_repo / "big.py").write_text("".join(lines))
+    started = time.monotonic()
+    outcome = await call(box, "edit_file", path="big.py",
+                         old_string="def handler_6001(request):\n    return respond(req, 6001)",
+                         new_string="pass")
+    assert time.monotonic() - started < 3
+    assert "lines 12003-12004" in outcome.content
+
+
+async def test_edit_file_says_when_only_whitespace_differs(box, git_repo):
+    (git_repo / "ws.py").write_text("if x:\n\ty = 1\n")
+    outcome = await call(box, "edit_file", path="ws.py", old_string="if x:\n    y = 1",
+                         new_string="if x:\n    y = 2")
+    assert outcome.is_error and "different whitespace or indentation" in outcome.content
 
 
 async def test_edit_file_with_several_matches_lists_them(box, git_repo):

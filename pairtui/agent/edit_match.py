@@ -63,24 +63,54 @@ def _ambiguous_message(text: str, old: str, count: int, display: str) -> str:
     )
 
 
+def _vote_starts(lines: list[str], wanted_lines: list[str]) -> dict[int, float]:
+    """Likely window starts: each line of old_string found (exactly, else roughly) in the
+    file votes for the window that would put it at its place. Linear in the file size."""
+    where: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        if line.strip():
+            where.setdefault(line.strip(), []).append(index)
+    votes: dict[int, float] = {}
+    for offset, line in enumerate(wanted_lines):
+        for index in where.get(line.strip(), ())[:50]:
+            votes[index - offset] = votes.get(index - offset, 0) + 1
+    if votes:
+        return votes
+    matcher = SequenceMatcher(autojunk=False)
+    probes = [(o, line.strip()) for o, line in enumerate(wanted_lines) if line.strip()][:3]
+    for offset, probe in probes:
+        matcher.set_seq2(probe)
+        for key, indexes in where.items():
+            matcher.set_seq1(key)
+            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                score = matcher.ratio()
+                if score >= 0.6:
+                    for index in indexes[:50]:
+                        votes[index - offset] = votes.get(index - offset, 0) + score
+    return votes
+
+
 def nearest_candidates(text: str, old: str, limit: int = 2) -> list[tuple[int, int, float]]:
     """(first line, last line, similarity) of the windows of `text` most like `old`, best first."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
     wanted_lines = [line.rstrip("\r") for line in old.strip("\n").split("\n")]
-    if len(lines) > _MAX_CANDIDATE_LINES or not any(wanted_lines):
+    if len(lines) > _MAX_CANDIDATE_LINES or not any(line.strip() for line in wanted_lines):
         return []
     size = len(wanted_lines)
     wanted = "\n".join(wanted_lines)
+    votes = _vote_starts(lines, wanted_lines)
+    starts = sorted(votes, key=lambda start: (-votes[start], start))[:25]
+    matcher = SequenceMatcher(autojunk=False)
+    matcher.set_seq2(wanted)
     rough: list[tuple[float, int]] = []
-    for start in range(max(1, len(lines) - size + 1)):
-        window = "\n".join(lines[start:start + size])
-        matcher = SequenceMatcher(None, window, wanted, autojunk=False)
+    for start in {min(max(0, s), max(0, len(lines) - size)) for s in starts}:
+        matcher.set_seq1("\n".join(lines[start:start + size]))
         rough.append((matcher.quick_ratio(), start))
-    rough.sort(reverse=True)
+    rough.sort(key=lambda item: (-item[0], item[1]))
     scored: list[tuple[float, int]] = []
-    for _, start in rough[:25]:
-        window = "\n".join(lines[start:start + size])
-        scored.append((SequenceMatcher(None, window, wanted, autojunk=False).ratio(), start))
+    for _, start in rough[:4]:  # ratio() is quadratic: only for the most promising windows
+        matcher.set_seq1("\n".join(lines[start:start + size]))
+        scored.append((matcher.ratio(), start))
     scored.sort(key=lambda item: (-item[0], item[1]))
     picked: list[tuple[int, int, float]] = []
     for ratio, start in scored:
