@@ -265,8 +265,7 @@ class Pairing:
         reviewed = self._work.snapshot("reviewed", chunk, item.title)
         self._save(self._session.record_checkpoint(chunk, "reviewed", reviewed.id))
         result = self._work.land(self._start(chunk), reviewed, item.title, item.body.strip())
-        session = edits.with_note(self._session.landed(chunk, result.commit), chunk, result.message)
-        self._save(self._mark_changed(session, chunk, changed=False))
+        self._save(self._mark_changed(self._session.landed(chunk, result.commit), chunk, changed=False))
         self._emit(ChunkLanded(chunk, result.commit, result.message))
         return result
 
