@@ -10,6 +10,7 @@ notification and its review step is taken back, so what the screen says matches 
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -82,6 +83,11 @@ class ReviewApp(App[int]):
                      id="review-title")
         yield DiffReview(self._patch)
         yield Footer()
+
+    def on_mount(self) -> None:
+        # The parsed patch lives as long as the app: keep it out of every full GC pass, so a
+        # collection over tens of thousands of diff lines never lands inside a frame.
+        gc.freeze()
 
     # -- messages from the view --------------------------------------------------------------
     def on_diff_view_hunk_rejected(self, message: DiffView.HunkRejected) -> None:

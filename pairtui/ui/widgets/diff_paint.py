@@ -69,8 +69,10 @@ class TextStyles:
 
 
 def line_segments(text: str, cr: bool, no_eol: bool, styles: TextStyles,
-                  tokens: LineTokens | None, words: Sequence[tuple[int, int]]) -> list[Segment]:
-    """All cells of one line (uncut), syntax colours under word highlights under the base."""
+                  tokens: LineTokens | None, words: Sequence[tuple[int, int]]
+                  ) -> tuple[list[Segment], int]:
+    """All cells of one line (uncut) and their count; syntax colours and word highlights
+    over the base style."""
     cuts = {0, len(text)}
     if tokens:
         for s, e, _ in tokens:
@@ -99,24 +101,29 @@ def line_segments(text: str, cr: bool, no_eol: bool, styles: TextStyles,
         col = _pieces(text[a:b], style, styles.marker, col, out)
     if cr:
         out.append(Segment(CR_MARK, styles.base + styles.marker))
+        col += len(CR_MARK)
     if no_eol:
         out.append(Segment(NO_EOL_MARK, styles.base + styles.marker))
-    return out
+        col += 1
+    return out, col
 
 
-def fit(segments: list[Segment], width: int, base: Style, marker: Style,
-        wrap_row: int | None) -> Strip:
-    """Cut to `width` with a marker (wrap_row None) or take wrapped row `wrap_row`."""
-    strip = Strip(segments)
+def fit(segments: list[Segment], cells: int, width: int, base: Style, marker: Style,
+        wrap_row: int | None) -> list[Segment]:
+    """Exactly `width` cells: padded, cut with a marker (wrap_row None), or wrapped row
+    `wrap_row` of the line. The common case (fits) costs one append."""
     if width <= 0:
-        return Strip([])
+        return []
     if wrap_row is None:
-        if strip.cell_length > width:
-            strip = Strip.join([strip.crop(0, width - 1),
-                                Strip([Segment(CUT_MARK, base + marker)])])
-    else:
-        strip = strip.crop(wrap_row * width, (wrap_row + 1) * width)
-    return strip.extend_cell_length(width, base)
+        if cells <= width:
+            if cells < width:
+                segments.append(Segment(" " * (width - cells), base))
+            return segments
+        cut = list(Strip(segments, cells).crop(0, width - 1))
+        cut.append(Segment(CUT_MARK, base + marker))
+        return list(Strip(cut).extend_cell_length(width, base))
+    row = Strip(segments, cells).crop(wrap_row * width, (wrap_row + 1) * width)
+    return list(row.extend_cell_length(width, base))
 
 
 def wrapped_height(line: DiffLine | None, width: int) -> int:

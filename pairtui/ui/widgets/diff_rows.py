@@ -200,15 +200,22 @@ class RowPainter:
         tokens = self.syntax.tokens(f.path, hunk)
         cw = self.column_width(width)
         current = ref == cursor.ref
-        bar = Segment("▎" if current else " ", self.s["bar-current"] if current else self.s["bar"])
+        out = [Segment("▎" if current else " ",
+                       self.s["bar-current"] if current else self.s["bar"])]
         wrap_at = wrap_row if wrap else None
         if isinstance(item, Row):
-            old = self._side(item.old, "old", ref, info, tokens, cw, cursor, wrap_at)
-            new = self._side(item.new, "new", ref, info, tokens, cw, cursor, wrap_at)
-            parts = [Strip([bar]), old, Strip([Segment("│", self.s["separator"])]), new]
+            self._side(out, item.old, "old", ref, info, tokens, cw, cursor, wrap_at)
+            out.append(Segment("│", self.s["separator"]))
+            self._side(out, item.new, "new", ref, info, tokens, cw, cursor, wrap_at)
+            used = 2 + 2 * (self.nw + 2 + cw)
         else:
-            parts = [Strip([bar]), self._unified(item, ref, info, tokens, cw, cursor, wrap_at)]
-        return Strip.join(parts).crop(0, width).extend_cell_length(width, self.s["context"])
+            self._unified(out, item, ref, info, tokens, cw, cursor, wrap_at)
+            used = 1 + 2 * (self.nw + 1) + 1 + cw
+        if used < width:
+            out.append(Segment(" " * (width - used), self.s["context"]))
+        elif used > width:
+            return Strip(out).crop(0, width)
+        return Strip(out, width)
 
     def _line_style(self, line: DiffLine, ref: Ref, idx: int) -> tuple[Style, Style, bool]:
         """(base, word, struck): struck when the line's change was rejected."""
@@ -220,14 +227,22 @@ class RowPainter:
         key = "added" if line.kind == "+" else "removed"
         return self.s[key], self.s[key + "-word"], struck
 
-    def _text(self, line: DiffLine, ref: Ref, info: _HunkInfo, tokens, cw: int,
-              cursor: Cursor, wrap_at: int | None) -> tuple[Strip, Style, int]:
+    def _text(self, out: list[Segment], line: DiffLine, ref: Ref, info: _HunkInfo, tokens,
+              cw: int, cursor: Cursor, wrap_at: int | None, head: list[Segment]) -> None:
+        """Append the head cells (numbers), the sign and the line's text cut/wrapped to cw."""
         idx = info.index.get(id(line), -1)
         base, word, struck = self._line_style(line, ref, idx)
         if ref == cursor.ref and cursor.line == idx:
             base, word = base + self.s["cursor"], word + self.s["cursor"]
         if struck:
             base, word = base + self.s["rejected"], word + self.s["rejected"]
+        out.extend(head)
+        if not wrap_at:
+            marked = ref == cursor.ref and idx in cursor.marks
+            out.append(Segment("●", base + self.s["marked"]) if marked
+                       else Segment(line.kind, base))
+        else:
+            out.append(Segment(" ", base))
         text, cr = display_text(line)
         words: list[tuple[int, int]] = []
         partner = info.partner.get(id(line))
@@ -237,13 +252,8 @@ class RowPainter:
             words = spans[0] if line.kind == "-" else spans[1]
         line_tokens = tokens[idx] if tokens is not None and 0 <= idx < len(tokens) else None
         styles = TextStyles(base, word, self.s["marker"], self.tokens)
-        segs = line_segments(text, cr, line.no_newline, styles, line_tokens, words)
-        return fit(segs, cw, base, self.s["marker"], wrap_at), base, idx
-
-    def _sign(self, line: DiffLine, idx: int, ref: Ref, cursor: Cursor, base: Style) -> Segment:
-        if ref == cursor.ref and idx in cursor.marks:
-            return Segment("●", base + self.s["marked"])
-        return Segment(line.kind, base)
+        segs, cells = line_segments(text, cr, line.no_newline, styles, line_tokens, words)
+        out.extend(fit(segs, cells, cw, base, self.s["marker"], wrap_at))
 
     def _number(self, n: int | None, style: Style, first: bool) -> Segment:
         text = str(n) if n is not None and first else ""
@@ -253,22 +263,18 @@ class RowPainter:
         key = {"+": "number-added", "-": "number-removed"}.get(line.kind, "number")
         return self.s[key]
 
-    def _side(self, line: DiffLine | None, side: str, ref: Ref, info: _HunkInfo, tokens,
-              cw: int, cursor: Cursor, wrap_at: int | None) -> Strip:
+    def _side(self, out: list[Segment], line: DiffLine | None, side: str, ref: Ref,
+              info: _HunkInfo, tokens, cw: int, cursor: Cursor, wrap_at: int | None) -> None:
         if line is None:
-            return Strip.blank(self.nw + 2 + cw, self.s["filler"])
-        text, base, idx = self._text(line, ref, info, tokens, cw, cursor, wrap_at)
+            out.append(Segment(" " * (self.nw + 2 + cw), self.s["filler"]))
+            return
         no = line.old_no if side == "old" else line.new_no
-        first = not wrap_at
-        sign = self._sign(line, idx, ref, cursor, base) if first else Segment(" ", base)
-        return Strip.join([Strip([self._number(no, self._number_style(line), first), sign]),
-                           text])
+        head = [self._number(no, self._number_style(line), not wrap_at)]
+        self._text(out, line, ref, info, tokens, cw, cursor, wrap_at, head)
 
-    def _unified(self, line: DiffLine, ref: Ref, info: _HunkInfo, tokens, cw: int,
-                 cursor: Cursor, wrap_at: int | None) -> Strip:
-        text, base, idx = self._text(line, ref, info, tokens, cw, cursor, wrap_at)
-        first = not wrap_at
+    def _unified(self, out: list[Segment], line: DiffLine, ref: Ref, info: _HunkInfo, tokens,
+                 cw: int, cursor: Cursor, wrap_at: int | None) -> None:
         style = self._number_style(line)
-        sign = self._sign(line, idx, ref, cursor, base) if first else Segment(" ", base)
-        return Strip.join([Strip([self._number(line.old_no, style, first),
-                                  self._number(line.new_no, style, first), sign]), text])
+        first = not wrap_at
+        head = [self._number(line.old_no, style, first), self._number(line.new_no, style, first)]
+        self._text(out, line, ref, info, tokens, cw, cursor, wrap_at, head)
