@@ -293,6 +293,32 @@ def test_prose_verify_line_in_the_body_is_not_run_as_a_command():
     assert backticked.chunk(1).verify == "pytest -q tests/ui"
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Files: a.py, docs/b.md",
+        "Files: a.py docs/b.md",
+        "Files: `a.py` and `docs/b.md`",
+        "**Files:** a.py (new), docs/b.md (update the table)",
+        "- Files: a.py & docs/b.md",
+    ],
+)
+def test_files_line_shapes(line: str):
+    assert parse_plan(f"## Chunk 1: X\n{line}\n").chunk(1).files == ("a.py", "docs/b.md")
+
+
+def test_files_keep_leading_underscores_and_dots():
+    plan = parse_plan("## Chunk 1: X\nFiles: _private.py, .github/ci.yml\n")
+    assert plan.chunk(1).files == ("_private.py", ".github/ci.yml")
+
+
+def test_paths_with_spaces_are_backticked_in_canonical_form():
+    plan = Plan("g", (Chunk(1, "X", files=("docs/user guide.md", "a.py")),))
+    text = render_plan(plan)
+    assert "Files: `docs/user guide.md`, `a.py`\n" in text
+    assert parse_plan(text).chunk(1).files == ("docs/user guide.md", "a.py")
+
+
 def test_year_like_headings_are_not_chunks():
     plan = parse_plan("# Goal: x\n\n## 2024 roadmap\n\n## 1. Do it\n")
     assert [c.number for c in plan.chunks] == [1]

@@ -78,6 +78,7 @@ _META = re.compile(
     re.IGNORECASE,
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
+_PLAIN_PATH = re.compile(r"^[\w./@~-][\w./@~+=:-]*$")  # written without backticks when rendering
 _NO_VERIFY = {"", "none", "n/a", "-", "—"}
 
 
@@ -134,12 +135,13 @@ def _strip_blank_edges(lines: list[str]) -> str:
 
 
 def _split_paths(value: str) -> list[str]:
-    paths = []
-    for part in value.split(","):
-        part = re.sub(r"\s*\([^)]*\)\s*$", "", part.strip()).strip().strip("`").strip()
-        if part:
-            paths.append(part)
-    return paths
+    """`a.py`, `b c.py` -> backticked spans; otherwise comma/space separated, notes dropped."""
+    spans = re.findall(r"`([^`]+)`", value)
+    if spans:
+        return [s.strip() for s in spans if s.strip()]
+    value = re.sub(r"\([^)]*\)", " ", value)
+    words = (p.strip("`*") for p in re.split(r"[,\s]+", value))
+    return [p for p in words if p and p.lower() not in ("and", "&", "+")]
 
 
 def _verify_command(value: str, line: int) -> str | None:
@@ -290,7 +292,8 @@ def _render_fields(plan: Plan) -> str:
             f"## Chunk {chunk.number}: {chunk.title}" if chunk.title else f"## Chunk {chunk.number}"
         ]
         if chunk.files:
-            head.append("Files: " + ", ".join(chunk.files))
+            plain = all(_PLAIN_PATH.match(f) and f.lower() != "and" for f in chunk.files)
+            head.append("Files: " + ", ".join(f if plain else f"`{f}`" for f in chunk.files))
         if chunk.verify:
             head.append(f"Verify: {chunk.verify}")
         blocks.append("\n".join(head) + (f"\n\n{chunk.body}" if chunk.body else ""))
