@@ -92,6 +92,12 @@ async def test_git_dir_is_off_limits(box, git_repo, path):
     assert (git_repo / ".git").is_dir()
 
 
+async def test_names_that_only_start_with_git_are_fine(box, git_repo):
+    for path in (".gitignore", ".github/workflows/ci.yml", "docs/.gitkeep"):
+        outcome = await call(box, "write_file", path=path, content="x\n")
+        assert not outcome.is_error and outcome.changed_paths == (path,)
+
+
 async def test_symlink_into_git_dir_is_refused(box, git_repo):
     os.symlink(git_repo / ".git", git_repo / "sneaky")
     outcome = await call(box, "write_file", path="sneaky/hooks/pre-commit", content="evil")
