@@ -75,10 +75,11 @@ class FakePairing:
 
     def __init__(self, on_event, goal: str | None = "Split the billing helpers",
                  delay: float = 0.0, session: Session | None = None,
-                 fail_with: Exception | None = None) -> None:
+                 fail_with: Exception | None = None, verify_delay: float = 0.0) -> None:
         self.on_event = on_event
         self.delay = delay
         self.fail_with = fail_with
+        self.verify_delay = verify_delay
         self.calls: list[str] = []
         self._n = 0
         self._session = session or Session(id="20260101-demo", goal=goal or "", created=0.0,
@@ -139,6 +140,10 @@ class FakePairing:
         self._set(replace(self._session, plan_versions=(*self._session.plan_versions, text)))
         return plan
 
+    def set_goal(self, goal: str) -> None:
+        self.calls.append(f"goal:{goal}")
+        self._set(replace(self._session, goal=goal))
+
     def approve_plan(self) -> None:
         plan = self.plan
         assert plan is not None
@@ -164,8 +169,8 @@ class FakePairing:
         for line in ("============ test session starts ============", "collected 4 items",
                      "tests/test_billing.py ....                [100%]", "4 passed in 0.02s"):
             self.on_event(ev.VerifyOutput(line + "\n"))
-            if self.delay:
-                await asyncio.sleep(self.delay * 5)
+            if self.verify_delay:
+                await asyncio.sleep(self.verify_delay)
         cmd = self.plan.chunk(chunk).verify if self.plan else None
         self.on_event(ev.VerifyFinished(chunk, True, cmd, 0))
         self._checkpoint("verified", chunk)
@@ -251,3 +256,29 @@ def fake_app(tmp: Path | None = None, **kwargs):
     app = PairApp(open_pairing, goal, planner="replay:/x/assets/demo/planner.jsonl",
                   executor="replay:/x/assets/demo/executor.jsonl", verify_timeout=300.0)
     return app, holder
+
+
+async def settle(pilot, app, timeout: float = 10.0) -> None:
+    """Wait until the app is idle: no step running, no events or text waiting to be shown."""
+    import time
+
+    from pairtui.ui.widgets.model_pane import ModelPane
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause(0.02)
+        busy_workers = [w for w in app.workers if w.is_running and w.group != "dialog"]
+        if app.busy is None and not busy_workers and not app.query_one(ModelPane).pending:
+            await pilot.pause(0.05)
+            return
+    raise AssertionError(f"app still busy after {timeout}s: {app.busy}")
+
+
+async def press_enter_until(pilot, app, predicate, limit: int = 30) -> int:
+    """Press enter (next step) until predicate(app) holds; returns the presses used."""
+    for presses in range(1, limit + 1):
+        await pilot.press("enter")
+        await settle(pilot, app)
+        if predicate(app):
+            return presses
+    raise AssertionError("the flow did not reach the expected state")

@@ -9,6 +9,7 @@ becomes a notification saying what happened and what to do.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,14 +24,13 @@ from textual.worker import Worker
 
 from pairtui.agent import events as ev
 from pairtui.core.session import Session
-from pairtui.errors import PairtuiError, PlanError
+from pairtui.errors import PairtuiError
 from pairtui.ui import session_view as view
+from pairtui.ui.app_dialogs import DialogActions
+from pairtui.ui.app_review import ReviewActions
 from pairtui.ui.error_hints import describe, one_line
 from pairtui.ui.event_inbox import EventInbox
-from pairtui.ui.screens.confirm import ConfirmScreen
 from pairtui.ui.screens.help import HelpScreen
-from pairtui.ui.screens.plan_editor import PlanEditorScreen, edit_in_external_editor
-from pairtui.ui.screens.prompt import PromptScreen
 from pairtui.ui.widgets.chunk_list import ChunkList
 from pairtui.ui.widgets.model_pane import ModelPane
 from pairtui.ui.widgets.plan_pane import PlanPane
@@ -49,7 +49,7 @@ STEP_TABS = {"planning": "plan-tab", "revising": "plan-tab", "executing": "model
 STREAMING_STEPS = {"planning", "revising", "executing", "fixing"}
 
 
-class PairApp(App[int]):
+class PairApp(DialogActions, ReviewActions, App[int]):
     """One session in one repo. `open_pairing` builds the engine (tests pass a fake)."""
 
     CSS_PATH = "styles.tcss"
@@ -92,6 +92,8 @@ class PairApp(App[int]):
         self.session: Session | None = None
         self.busy: str | None = None
         self._flow_worker: Worker | None = None
+        self._cancel_requested = 0.0
+        self.cancel_latency: float | None = None  # seconds from esc to the step stopping
         self._inbox = EventInbox(self, self._on_events)
 
     # -- layout -------------------------------------------------------------------------------
@@ -142,27 +144,13 @@ class PairApp(App[int]):
             self._show_error(err)
             self.query_one(ChunkList).set_step("could not open the session · q quits")
 
-    @work(group="goal")
-    async def _ask_goal(self) -> None:
-        goal = await self.push_screen_wait(PromptScreen(
-            "What do you want done?",
-            "Describe the change in plain English. The planner breaks it into small chunks "
-            "you can read, edit and approve before anything runs.",
-            placeholder="e.g. Split the billing helpers out of shop/utils.py",
-        ))
-        if goal is None:
-            self.query_one(ChunkList).set_step("no goal · q quits")
-            self.notify("No goal given. Quit with q, or press ctrl+p → New goal.",
-                        severity="warning")
-            return
-        self._goal = goal
-        self.query_one(StatusBar).goal = goal
-        self._open(goal)
-
     async def _opened(self, pairing: Pairing) -> None:
         self.pairing = pairing
         await self._show_session(pairing.session)
         session = pairing.session
+        if not session.goal.strip() and not session.plan_versions:
+            self._ask_goal()
+            return
         if session.plan_versions or session.phase != "planning":
             step = view.expected_step(session)
             self.notify(f"Session {session.id} opened"
@@ -289,11 +277,13 @@ class PairApp(App[int]):
                          after: Callable[[Any], Awaitable[None] | None] | None) -> None:
         try:
             result = await call()
+            self._inbox.drain()
             if after is not None:
                 maybe = after(result)
                 if asyncio.iscoroutine(maybe):
                     await maybe
         except asyncio.CancelledError:
+            self.cancel_latency = time.monotonic() - self._cancel_requested
             self._step_ended()
             self.query_one(ModelPane).note("■ cancelled · what arrived is kept · enter retries",
                                            "warning")
@@ -354,62 +344,12 @@ class PairApp(App[int]):
 
     def action_cancel(self) -> None:
         if self._flow_worker is not None and self._flow_worker.is_running:
+            self._cancel_requested = time.monotonic()
             self._flow_worker.cancel()
 
     async def action_quit_session(self) -> None:
         self.action_cancel()
         self.exit(0)
-
-    @work(group="dialog")
-    async def action_edit_plan(self) -> None:
-        if self.pairing is None or self.busy:
-            return
-        plan = self.pairing.plan
-        text = plan.source if plan and plan.source else (
-            self.session.plan_versions[-1] if self.session and self.session.plan_versions
-            else f"# Goal: {self._goal or ''}\n\n## Chunk 1: \nVerify: \n\n")
-        saved = await self.push_screen_wait(PlanEditorScreen(text, self._save_plan))
-        if saved is not None:
-            self.notify("Plan saved as a new version.", timeout=3)
-            self.query_one(TabbedContent).active = "plan-tab"
-
-    async def _save_plan(self, text: str) -> str | None:
-        """Hand the person's text to the engine; the parse error to show, or None when kept."""
-        assert self.pairing is not None
-        try:
-            await self._thread_call(lambda: self.pairing.set_plan_text(text))
-        except PlanError as err:
-            return err.message
-        except PairtuiError as err:
-            return err.message
-        await self._show_session(self.pairing.session)
-        return None
-
-    async def action_edit_plan_external(self) -> None:
-        if self.pairing is None or self.busy:
-            return
-        plan = self.pairing.plan
-        text = edit_in_external_editor(self, plan.source if plan else "")
-        if text is None:
-            return
-        problem = await self._save_plan(text)
-        if problem is not None:
-            self.notify(f"{problem}. Opening it in the editor so you can fix it.",
-                        title="The plan does not parse", severity="error")
-            self.push_screen(PlanEditorScreen(text, self._save_plan))
-
-    @work(group="dialog")
-    async def action_revise_plan(self) -> None:
-        if self.pairing is None or self.busy:
-            return
-        comment = await self.push_screen_wait(PromptScreen(
-            "Ask the planner to revise the plan",
-            "Say what should change, e.g. 'merge chunks 2 and 3' or 'add tests first'.",
-        ))
-        if comment:
-            pairing = self.pairing
-            self._run_flow("revising plan", lambda: pairing.revise_plan(comment),
-                           self._after_step)
 
     def action_verify(self) -> None:
         pairing, session = self.pairing, self.session
@@ -418,60 +358,6 @@ class PairApp(App[int]):
             return
         self.query_one(TabbedContent).active = "verify-tab"
         self._run_flow(f"verifying chunk {number}", lambda: pairing.verify(number))
-
-    def action_diff(self) -> None:
-        number = self.query_one(ChunkList).selected or (
-            view.current_chunk(self.session) if self.session else None)
-        if number is not None:
-            self._load_diff(number)
-
-    @work(group="diff", exclusive=True, exit_on_error=False)
-    async def _load_diff(self, number: int | None) -> None:
-        if self.pairing is None or number is None:
-            return
-        pairing = self.pairing
-        try:
-            patch = await self._thread_call(lambda: pairing.chunk_patch(number))
-        except Exception as err:  # noqa: BLE001
-            self._show_error(err)
-            return
-        title = pairing.plan.chunk(number).title if pairing.plan else ""
-        self.query_one(TabbedContent).active = "diff-tab"
-        await self.query_one(ReviewPane).show(number, title, patch)
-
-    @work(group="dialog")
-    async def action_rollback(self) -> None:
-        if self.pairing is None or self.session is None or self.busy:
-            return
-        number = self.query_one(ChunkList).selected or view.current_chunk(self.session)
-        if number is None:
-            return
-        status = view.chunk_status(self.session, number) or "pending"
-        later = [c.number for c in self.session.chunks
-                 if c.number > number and c.status not in ("pending", "rolled-back")]
-        body = (f"The working tree goes back to the checkpoint taken before chunk {number} "
-                f"started (it is now {status}). ")
-        if status == "landed":
-            body += "Its commit is undone in your working tree. "
-        if later:
-            body += f"Chunks {', '.join(map(str, later))} came after it and are undone too. "
-        body += ("Your current files are snapshotted first, so `pairtui restore` can bring "
-                 "them back.")
-        if not await self.push_screen_wait(
-            ConfirmScreen(f"Roll back chunk {number}?", body, yes="Roll back")
-        ):
-            return
-        pairing = self.pairing
-        self._run_flow(f"rolling back chunk {number}",
-                       lambda: self._thread_call(lambda: pairing.rollback(number)))
-
-    async def ask_permission(self, what: str) -> bool:
-        """The executor wants to run a command: the person decides."""
-        return bool(await self.push_screen_wait(ConfirmScreen(
-            "Allow this command?", f"The model wants to run:\n\n  {what}\n",
-            yes="Run it", no="Refuse")))
-
-    # -- the diff viewer's messages ----------------------------------------------------------
 
     def on_resize(self) -> None:
         self.screen_stack[0].set_class(self.size.width < 100, "-narrow")
@@ -503,9 +389,9 @@ class PairApp(App[int]):
 
 def run_tui(repo_root: Path, config: Config, goal: str | None = None) -> int:
     """Open the app on `repo_root`; returns the exit code. The terminal is always restored."""
-    from pairtui.agent.flow import Pairing
-
     def open_pairing(sink: EventSink, goal: str | None, ask: AskPermission) -> Pairing:
+        from pairtui.agent.flow import Pairing  # imported in the worker: first paint stays fast
+
         return Pairing.open(repo_root, config, sink, goal=goal, ask_permission=ask)
 
     app = PairApp(open_pairing, goal, planner=config.planner, executor=config.executor,

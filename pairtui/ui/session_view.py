@@ -19,6 +19,7 @@ STEP_LABELS: dict[str, str] = {
     "verify": "Verify",
     "review": "Review",
     "land": "Land chunk",
+    "next": "Next chunk",
 }
 
 
@@ -49,13 +50,14 @@ def expected_step(session: Session | None) -> str | None:
     status = chunk_status(session, current_chunk(session))
     return {
         "pending": "execute",
-        "rolled-back": "execute",
+        "rolled-back": "next",
         "executing": "execute",
         "executed": "verify",
         "verifying": "verify",
         "verified": "review",
-        "failed": "review",
+        "failed": "verify",
         "reviewing": "land",
+        "landed": "next",
     }.get(status or "", None)
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widget import Widget
 from textual.widgets import Static
 
 from pairtui.diff.model import Patch
+from pairtui.ui.widgets.diff_view import DiffView
 
 
 def patch_summary(patch: Patch) -> str:
@@ -21,21 +21,6 @@ def patch_summary(patch: Patch) -> str:
     removed = sum(h.removed for f in patch.files for h in f.hunks)
     files = len(patch.files)
     return f"{files} file{'s' if files != 1 else ''} · +{added} −{removed}"
-
-
-def _build_viewer(patch: Patch, chunk: int) -> Widget:
-    """The DiffView when it is available, else a plain listing (still reviewable with enter/u)."""
-    try:
-        from pairtui.ui.widgets.diff_view import DiffView
-    except ImportError:
-        lines = []
-        for file in patch.files:
-            lines.append(f"{file.status.value:>9}  {file.path}")
-            for hunk in file.hunks:
-                lines.append(f"           @@ -{hunk.old_start},{hunk.old_len} "
-                             f"+{hunk.new_start},{hunk.new_len} @@  +{hunk.added} −{hunk.removed}")
-        return Static("\n".join(lines) or "(no changes)", markup=False, id="diff-fallback")
-    return DiffView(patch, id="diff-view")
 
 
 class ReviewPane(Vertical):
@@ -53,9 +38,11 @@ class ReviewPane(Vertical):
             id="review-title",
         )
 
-    async def show(self, chunk: int, title: str, patch: Patch) -> None:
+    async def show(self, chunk: int, title: str, patch: Patch,
+                   origins: dict[str, str] | None = None) -> None:
+        """Replace the viewer with a fresh one on `patch` (decisions start over)."""
         self.chunk, self.patch = chunk, patch
-        await self.query("#diff-view, #diff-fallback").remove()
+        await self.query("#diff-view, #diff-empty").remove()
         self.query_one("#review-title", Static).update(
             Content.from_markup(
                 "[b]Chunk $n[/b] $title  [$text-muted]$summary · a accept · x reject · "
@@ -63,6 +50,10 @@ class ReviewPane(Vertical):
                 n=str(chunk), title=title, summary=patch_summary(patch),
             )
         )
-        viewer = _build_viewer(patch, chunk)
+        if not patch.files:
+            await self.mount(Static("This chunk changed no files: enter lands nothing and moves on.",
+                                    id="diff-empty"))
+            return
+        viewer = DiffView(patch, origin=origins or None, id="diff-view")
         await self.mount(viewer)
         viewer.focus()

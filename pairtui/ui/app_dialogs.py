@@ -1,0 +1,149 @@
+"""The app's conversations with the person: the goal, plan edits, revisions, rollbacks and
+command permissions. A mixin of PairApp, kept apart so each file reads in one sitting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.widgets import TabbedContent
+
+from pairtui.errors import PairtuiError, PlanError
+from pairtui.ui import session_view as view
+from pairtui.ui.screens.confirm import ConfirmScreen
+from pairtui.ui.screens.plan_editor import PlanEditorScreen, edit_in_external_editor
+from pairtui.ui.screens.prompt import PromptScreen
+from pairtui.ui.widgets.chunk_list import ChunkList
+from pairtui.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from pairtui.ui.app import PairApp
+
+    _Base = PairApp
+else:
+    _Base = object
+
+
+class DialogActions(_Base):
+    """Actions that ask the person something before the engine is called."""
+
+    @work(group="goal")
+    async def _ask_goal(self) -> None:
+        goal = await self.push_screen_wait(PromptScreen(
+            "What do you want done?",
+            "Describe the change in plain English. The planner breaks it into small chunks "
+            "you can read, edit and approve before anything runs.",
+            placeholder="e.g. Split the billing helpers out of shop/utils.py",
+        ))
+        if goal is None:
+            self.query_one(ChunkList).set_step("no goal · q quits")
+            self.notify("No goal given. Quit with q, or press ctrl+p → New goal.",
+                        severity="warning")
+            return
+        self._goal = goal
+        self.query_one(StatusBar).goal = goal
+        if self.pairing is None:
+            self._open(goal)
+            return
+        pairing = self.pairing
+        try:
+            await self._thread_call(lambda: pairing.set_goal(goal))
+        except Exception as err:  # noqa: BLE001
+            self._show_error(err)
+            return
+        await self._show_session(pairing.session)
+        self.notify("Goal set. Press enter and the planner writes the plan.", timeout=5)
+
+    @work(group="dialog")
+    async def action_edit_plan(self) -> None:
+        if self.pairing is None or self.busy:
+            return
+        plan = self.pairing.plan
+        text = plan.source if plan and plan.source else (
+            self.session.plan_versions[-1] if self.session and self.session.plan_versions
+            else f"# Goal: {self._goal or ''}\n\n## Chunk 1: \nVerify: \n\n")
+        saved = await self.push_screen_wait(PlanEditorScreen(text, self._save_plan))
+        if saved is not None:
+            self.notify("Plan saved as a new version.", timeout=3)
+            self.query_one(TabbedContent).active = "plan-tab"
+
+    async def _save_plan(self, text: str) -> str | None:
+        """Hand the person's text to the engine; the parse error to show, or None when kept."""
+        assert self.pairing is not None
+        try:
+            await self._thread_call(lambda: self.pairing.set_plan_text(text))
+        except PlanError as err:
+            return err.message
+        except PairtuiError as err:
+            return err.message
+        await self._show_session(self.pairing.session)
+        return None
+
+    async def action_edit_plan_external(self) -> None:
+        if self.pairing is None or self.busy:
+            return
+        plan = self.pairing.plan
+        text = edit_in_external_editor(self, plan.source if plan else "")
+        if text is None:
+            return
+        problem = await self._save_plan(text)
+        if problem is not None:
+            self.notify(f"{problem}. Opening it in the editor so you can fix it.",
+                        title="The plan does not parse", severity="error")
+            self.push_screen(PlanEditorScreen(text, self._save_plan))
+
+    @work(group="dialog")
+    async def action_revise_plan(self) -> None:
+        if self.pairing is None or self.busy:
+            return
+        comment = await self.push_screen_wait(PromptScreen(
+            "Ask the planner to revise the plan",
+            "Say what should change, e.g. 'merge chunks 2 and 3' or 'add tests first'.",
+        ))
+        if comment:
+            pairing = self.pairing
+            self._run_flow("revising plan", lambda: pairing.revise_plan(comment),
+                           self._after_step)
+
+    @work(group="dialog")
+    async def action_rollback(self) -> None:
+        if self.pairing is None or self.session is None or self.busy:
+            return
+        number = self.query_one(ChunkList).selected or view.current_chunk(self.session)
+        if number is None:
+            return
+        status = view.chunk_status(self.session, number) or "pending"
+        if status in ("pending", "rolled-back"):
+            self.notify(f"Chunk {number} is {status}: there is nothing to roll back.",
+                        severity="warning")
+            return
+        if status == "landed":
+            body = (f"Chunk {number} is landed. It is undone with a new commit "
+                    f"'Revert \"{self._chunk_title(number)}\"' on your branch; history is not "
+                    "rewritten and your uncommitted edits stay as they are. If later work "
+                    "touches the same lines, nothing changes and you are told why.")
+        else:
+            body = (f"Chunk {number} is {status}. The working tree goes back to the "
+                    f"checkpoint taken before chunk {number} started, removing its changes. "
+                    "What is there now is snapshotted first, so `pairtui restore` can bring "
+                    "it back.")
+        if not await self.push_screen_wait(
+            ConfirmScreen(f"Roll back chunk {number}?", body, yes="Roll back")
+        ):
+            return
+        pairing = self.pairing
+        self._run_flow(f"rolling back chunk {number}",
+                       lambda: self._thread_call(lambda: pairing.rollback(number)))
+
+    def _chunk_title(self, number: int) -> str:
+        plan = self.pairing.plan if self.pairing else None
+        try:
+            return plan.chunk(number).title if plan else ""
+        except KeyError:
+            return ""
+
+    async def ask_permission(self, what: str) -> bool:
+        """The executor wants to run a command: the person decides."""
+        return bool(await self.push_screen_wait(ConfirmScreen(
+            "Allow this command?", f"The model wants to run:\n\n  {what}\n",
+            yes="Run it", no="Refuse")))

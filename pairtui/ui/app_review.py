@@ -1,0 +1,149 @@
+"""Review inside the pairing flow: the chunk's diff in a DiffView, and the viewer's decisions
+turned into engine calls. A mixin of PairApp.
+
+The viewer's refs index the patch it was given; after a reject the working tree (and so the
+engine's chunk_patch) changes, so each decision is matched to the fresh patch by file and
+hunk content before the engine is asked to act. What cannot be matched is taken back in the
+viewer with a message, never applied half-way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.widgets import TabbedContent
+
+from pairtui.diff.model import Hunk, Patch
+from pairtui.ui import session_view as view
+from pairtui.ui.widgets.chunk_list import ChunkList
+from pairtui.ui.widgets.diff_view import DiffView
+from pairtui.ui.widgets.review_pane import ReviewPane
+
+if TYPE_CHECKING:
+    from pairtui.ui.app import PairApp
+
+    _Base = PairApp
+else:
+    _Base = object
+
+
+def find_hunk(patch: Patch, path: str, hunk: Hunk | None) -> tuple[int, int] | None:
+    """The (file, hunk) ref in `patch` of the same change in the same file, if it is there."""
+    for fi, file in enumerate(patch.files):
+        if file.path != path:
+            continue
+        if hunk is None:
+            return (fi, 0) if not file.hunks else None
+        wanted = [(line.kind, line.raw) for line in hunk.lines]
+        for hi, candidate in enumerate(file.hunks):
+            if [(line.kind, line.raw) for line in candidate.lines] == wanted:
+                return (fi, hi)
+    return None
+
+
+class ReviewActions(_Base):
+    """`d`, and the DiffView messages of the chunk under review."""
+
+    def action_diff(self) -> None:
+        number = self.query_one(ChunkList).selected or (
+            view.current_chunk(self.session) if self.session else None)
+        if number is not None:
+            self._load_diff(number)
+
+    @work(group="diff", exclusive=True, exit_on_error=False)
+    async def _load_diff(self, number: int | None) -> None:
+        if self.pairing is None or number is None:
+            return
+        pairing = self.pairing
+
+        def fetch() -> tuple[Patch, dict[str, str]]:
+            patch = pairing.chunk_patch(number)
+            return patch, {f.path: pairing.hunk_origin(number, f.path) for f in patch.files}
+
+        try:
+            patch, origins = await self._thread_call(fetch)
+        except Exception as err:  # noqa: BLE001 - shown, never a traceback
+            self._show_error(err)
+            return
+        self.query_one(TabbedContent).active = "diff-tab"
+        await self.query_one(ReviewPane).show(number, self._chunk_title(number), patch, origins)
+
+    def _reviewing(self) -> int | None:
+        """The chunk whose diff is on screen, when it may still be changed."""
+        number = self.query_one(ReviewPane).chunk
+        status = view.chunk_status(self.session, number) if self.session else None
+        return number if status in ("verified", "reviewing", "failed", "executed") else None
+
+    @on(DiffView.HunkRejected)
+    def _hunk_rejected(self, message: DiffView.HunkRejected) -> None:
+        message.stop()
+        number = self._reviewing()
+        if number is None or message.lines is not None:
+            why = ("a partial (line) reject" if message.lines is not None
+                   else "a change to a chunk that is no longer under review")
+            self.notify(f"Nothing changed: {why} is not supported here. Reject the whole hunk, "
+                        "or comment (c) to have the model change it.", severity="warning")
+            message.diff_view.take_back(message.action)
+            return
+        self._reject(number, message.file.path, message.hunk, message.diff_view, message.action)
+
+    @work(group="review", exit_on_error=False)
+    async def _reject(self, number: int, path: str, hunk: Hunk | None, viewer: DiffView,
+                      action: object) -> None:
+        pairing = self.pairing
+        assert pairing is not None
+
+        def reject() -> bool:
+            ref = find_hunk(pairing.chunk_patch(number), path, hunk)
+            if ref is None:
+                return False
+            pairing.reject_hunks(number, [ref])
+            return True
+
+        try:
+            done = await self._thread_call(reject)
+        except Exception as err:  # noqa: BLE001
+            self._show_error(err)
+            done = False
+        if not done:
+            viewer.take_back(action)  # type: ignore[arg-type]
+            self.notify("That hunk is no longer in the working tree as shown; press d to reload.",
+                        severity="warning")
+        else:
+            self.notify(f"Hunk rejected: removed from {path}. enter lands the rest.", timeout=3)
+
+    @on(DiffView.Undone)
+    def _undone(self, message: DiffView.Undone) -> None:
+        message.stop()
+        if message.action.kind in ("reject", "partial"):
+            self.notify("The viewer shows the hunk again, but the file keeps the reject: "
+                        "`pairtui checkpoints` lists the pre-reject save point to restore.",
+                        severity="warning", timeout=8)
+
+    @on(DiffView.CommentRequested)
+    def _comment(self, message: DiffView.CommentRequested) -> None:
+        message.stop()
+        number = self._reviewing()
+        pairing = self.pairing
+        if number is None or pairing is None:
+            return
+        path, hunk, text = message.file.path, message.hunk, message.text
+
+        async def send() -> None:
+            ref = await self._thread_call(
+                lambda: find_hunk(pairing.chunk_patch(number), path, hunk))
+            if ref is None:
+                self.notify("That hunk changed; press d to reload the diff.", severity="warning")
+                return
+            await pairing.send_back(number, ref, text)
+
+        self.query_one(TabbedContent).active = "model-tab"
+        self._run_flow(f"revising a hunk of chunk {number}", send, self._after_step)
+
+    @on(DiffView.AllAccepted)
+    def _all_accepted(self, message: DiffView.AllAccepted) -> None:
+        message.stop()
+        number = self._reviewing()
+        if number is not None:
+            self.notify(f"Every hunk accepted. Press enter to land chunk {number}.", timeout=5)

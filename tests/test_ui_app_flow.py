@@ -1,0 +1,197 @@
+"""The pairing app driven with Pilot against a scripted engine: stepping, cancelling, editing,
+rolling back and errors, as a person would do them."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, TabbedContent, TextArea
+
+from pairtui.core.session import Phase
+from pairtui.errors import ProviderError
+from pairtui.ui.screens.confirm import ConfirmScreen
+from pairtui.ui.screens.help import HelpScreen
+from pairtui.ui.screens.plan_editor import PlanEditorScreen
+from pairtui.ui.screens.prompt import PromptScreen
+from pairtui.ui.widgets.chunk_list import ChunkList
+from pairtui.ui.widgets.model_pane import ModelPane
+from pairtui.ui.widgets.verify_pane import VerifyPane
+from tests.support_ui import fake_app, press_enter_until, settle
+
+
+def statuses(app) -> list[str]:
+    return [str(c.status) for c in app.session.chunks]
+
+
+async def test_enter_walks_every_chunk_from_plan_to_landed():
+    app, holder = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.session.plan_versions, "enter asks the planner for a plan"
+        assert app.query_one(TabbedContent).active == "plan-tab"
+        await press_enter_until(pilot, app, lambda a: a.session.phase == Phase.DONE)
+        assert statuses(app) == ["landed", "landed", "landed"]
+        calls = holder["pairing"].calls
+        assert [c for c in calls if c.startswith("land")] == ["land:1", "land:2", "land:3"]
+        assert "patch:1" in calls, "the diff is shown for review before landing"
+
+
+async def test_review_step_shows_the_chunk_diff():
+    app, _ = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press_enter_until(pilot, app, lambda a: a.session.chunks
+                                and statuses(a)[0] == "reviewing")
+        assert app.query_one(TabbedContent).active == "diff-tab"
+        assert app.query_one("#review-pane").chunk == 1
+
+
+async def test_escape_cancels_streaming_within_200ms_and_keeps_text():
+    app, holder = fake_app(delay=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await pilot.pause(0.4)
+        assert app.busy
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.cancel_latency is not None and app.cancel_latency < 0.2
+        pane = app.query_one(ModelPane)
+        assert pane.chars_written > 0
+        assert "Reading" in "".join(str(s.render()) for s in pane.query(".thinking"))
+        assert not app.session.plan_versions, "a cancelled plan is not kept as the plan"
+        await pilot.press("enter")  # and the step can be retried
+        await pilot.pause(0.1)
+        assert holder["pairing"].calls.count("make_plan") == 2
+
+
+async def test_escape_cancels_a_running_check():
+    app, _ = fake_app(verify_delay=2.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press_enter_until(pilot, app, lambda a: a.session.chunks
+                                and statuses(a)[0] == "executed")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.query_one(VerifyPane).state == "running"
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.cancel_latency is not None and app.cancel_latency < 0.2
+        assert app.query_one(VerifyPane).state == "idle"
+        assert app.query_one(VerifyPane).log.line_count >= 1, "output so far is kept"
+
+
+async def test_rollback_asks_first_and_says_what_changes():
+    app, holder = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press_enter_until(pilot, app, lambda a: a.session.chunks
+                                and statuses(a)[0] == "executed")
+        await pilot.press("u")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "checkpoint taken before chunk 1" in str(app.screen._body)
+        await pilot.press("n")
+        await settle(pilot, app)
+        assert "rollback:1" not in holder["pairing"].calls, "no means nothing changes"
+        await pilot.press("u")
+        await pilot.pause(0.1)
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert "rollback:1" in holder["pairing"].calls
+        assert statuses(app)[0] == "rolled-back"
+
+
+async def test_plan_that_does_not_parse_is_shown_inline_and_not_saved():
+    app, holder = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, app)
+        versions = len(app.session.plan_versions)
+        await pilot.press("e")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, PlanEditorScreen)
+        app.screen.query_one(TextArea).load_text("just some words, no chunks\n")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, PlanEditorScreen), "the editor stays open"
+        error = app.screen.query_one("#plan-error")
+        assert error.display and "does not parse" in str(error.render())
+        assert len(app.session.plan_versions) == versions
+        from tests.support_ui import PLAN_TEXT
+
+        app.screen.query_one(TextArea).load_text(PLAN_TEXT.replace("Round tax", "Round VAT"))
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, PlanEditorScreen)
+        assert "Round VAT" in app.session.plan_versions[-1]
+
+
+async def test_revise_sends_the_comment_to_the_planner():
+    app, holder = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press("r")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, PromptScreen)
+        app.screen.query_one(Input).value = "merge chunks 2 and 3"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "revise:merge chunks 2 and 3" in holder["pairing"].calls
+        assert len(app.session.plan_versions) == 2
+
+
+async def test_no_goal_asks_for_one_first():
+    app, holder = fake_app(goal=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, PromptScreen)
+        app.screen.query_one(Input).value = "Add a CHANGELOG"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.session.goal == "Add a CHANGELOG"
+
+
+async def test_provider_error_becomes_a_notification_not_a_crash():
+    app, _ = fake_app(fail_with=ProviderError("401 invalid x-api-key"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.is_running
+        notes = [n.message for n in app._notifications]
+        assert any("401 invalid x-api-key" in n and "retry" in n for n in notes), notes
+        assert app.busy is None
+
+
+async def test_help_screen_and_palette_list_the_keys():
+    app, _ = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Edit plan", "Revise plan", "Run verify", "Show diff", "Roll back chunk",
+                      "Keys", "Quit (session stays resumable)"):
+            assert title in titles
+
+
+async def test_checkpoints_are_listed_as_they_are_taken():
+    app, _ = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press_enter_until(pilot, app, lambda a: a.session.chunks
+                                and statuses(a)[0] == "executed")
+        lines = str(app.query_one("#checkpoint-lines").render())
+        assert "1-start" in lines and "2-executed" in lines
+        assert isinstance(app.query_one(ChunkList), ChunkList)
+
+
+async def test_quit_exits_cleanly_with_the_session_kept():
+    app, holder = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press("q")
+        await pilot.pause(0.1)
+    assert app.return_value == 0
+    assert app.session is not None and app.session.plan_versions
