@@ -17,17 +17,19 @@ Replies are scripted once, independently of the format, and served in order (one
         server.push(Reply([Text("x")], error_after=2))               # mid-stream error event
         server.push(Reply([Text("slow " * 50, pieces=50)], pace=0.05))  # 50 ms between events
 
-        AsyncAnthropic(api_key="k", base_url=server.url)          # Anthropic
-        AsyncOpenAI(api_key="k", base_url=server.url + "/v1")     # openai / openai-chat
-        # or: make_provider("anthropic:m", Config(anthropic_api_key="k",
-        #                   anthropic_base_url=server.url)); openai_base_url=server.openai_url
+        provider = make_provider("anthropic:claude-x", server.config())  # or openai:, openai-chat:
+        # bare SDKs: AsyncAnthropic(api_key="k", base_url=server.url),
+        #            AsyncOpenAI(api_key="k", base_url=server.openai_url)
 
         server.requests[0].body      # the JSON the client sent (check tools, cache_control...)
         server.wait_disconnect(0.2)  # True once a client hung up mid-stream
 
 `Text/Thinking/Tool(pieces=n)` split their text (or the tool's JSON arguments) over n deltas.
-With no scripted reply left the server answers 500 "no scripted reply", so a test that asks
-for more than it scripted fails loudly. Everything stays on 127.0.0.1 with a random port.
+With no scripted reply left the server answers 400 "fake server: no scripted reply left" (not
+retried), so a test that asks for more than it scripted fails at once and loudly.
+Retries wait for real: pass a quick policy when scripting errors, e.g.
+`make_provider(spec, server.config(), RetryPolicy(base_delay=0.01, cap=0.05))`.
+Everything stays on 127.0.0.1 with a random port.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from pairtui.config import Config
 
 
 @dataclass(frozen=True)
@@ -282,7 +286,8 @@ class _Handler(BaseHTTPRequestHandler):
         owner._record(Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body))
         reply = owner._next_reply()
         if reply is None:
-            self._reply_json(500, {"error": {"message": "fake server: no scripted reply"}})
+            self._reply_json(400, {"type": "error", "error": {
+                "type": "invalid_request_error", "message": "fake server: no scripted reply left"}})
             return
         if reply.status != 200:
             self._reply_json(reply.status, reply.body if reply.body is not None
@@ -384,6 +389,12 @@ class FakeLLMServer:
     @property
     def openai_url(self) -> str:
         return self.url + "/v1"
+
+    def config(self, key: str = "test-key", **overrides: Any) -> Config:
+        """A Config whose anthropic/openai/openai-chat providers all talk to this server."""
+        return Config(**{"anthropic_api_key": key, "openai_api_key": key,
+                         "anthropic_base_url": self.url, "openai_base_url": self.openai_url,
+                         **overrides})
 
     def start(self) -> FakeLLMServer:
         self._thread.start()

@@ -109,10 +109,10 @@ class AnthropicProvider:
                 and opaque.provider == self.name and opaque.model == self.model):
             return [dict(block) for block in opaque.items]
         blocks: list[dict[str, Any]] = [
-            {"type": "tool_result", "tool_use_id": r.call_id, "content": r.content,
+            {"type": "tool_result", "tool_use_id": r.call_id, "content": r.content or "(empty)",
              **({"is_error": True} if r.is_error else {})}
             for r in message.tool_results]
-        if message.text:
+        if message.text.strip():  # the API refuses empty or whitespace-only text blocks
             blocks.append({"type": "text", "text": message.text})
         blocks += [{"type": "tool_use", "id": c.id, "name": c.name, "input": c.arguments}
                    for c in message.tool_calls]

@@ -147,7 +147,7 @@ class OpenAIResponsesProvider:
             async with stream:
                 async for ev in stream:
                     kind = ev.type
-                    if kind == "response.output_text.delta":
+                    if kind in ("response.output_text.delta", "response.refusal.delta"):
                         yield TextDelta(ev.delta)
                     elif kind == "response.function_call_arguments.delta":
                         args.setdefault(ev.item_id, []).append(ev.delta)
