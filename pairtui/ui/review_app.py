@@ -57,7 +57,7 @@ class ReviewApp(App[int]):
     """
     BINDINGS = [
         Binding("q", "finish", "Finish"),
-        Binding("escape", "leave", "Quit, apply nothing"),
+        Binding("escape", "leave", "Quit"),
         Binding("ctrl+c", "leave", "Quit", show=False, priority=True),
     ]
 
@@ -77,8 +77,9 @@ class ReviewApp(App[int]):
     def compose(self) -> ComposeResult:
         files = len(self._patch.files)
         hunks = len(self._patch.hunk_refs())
-        how = ("rejecting a hunk undoes it in the working tree at once" if self.source == "worktree"
-               else "accepted hunks are applied when you press q")
+        how = ("a rejected hunk is undone in the working tree at once"
+               if self.source == "worktree"
+               else "q applies the accepted hunks, Esc quits without applying")
         yield Static(f"pairtui review · {self.source} · {files} file(s), {hunks} hunk(s) · {how}",
                      id="review-title")
         yield DiffReview(self._patch)

@@ -40,7 +40,7 @@ class DiffFileList(OptionList):
     """One line per file: state glyph, path, +added −removed."""
 
     DEFAULT_CSS = """
-    DiffFileList { width: 34; height: 1fr; border: none; border-right: vkey $panel-lighten-1;
+    DiffFileList { width: 30; height: 1fr; border: none; border-right: vkey $panel-lighten-1;
                    background: $surface; padding: 0; }
     DiffFileList > .option-list--option-highlighted { background: $accent 35%; }
     """

@@ -27,6 +27,10 @@ BADGES = {
 }
 
 
+_BAR_KEYS = {HunkState.ACCEPTED: "accepted", HunkState.REJECTED: "rejected-badge",
+             HunkState.PARTIAL: "rejected-badge", HunkState.COMMENTED: "commented"}
+
+
 @dataclass
 class Cursor:
     """What the person points at: the current hunk and, in line mode, a line and marks."""
@@ -114,9 +118,7 @@ class RowPainter:
         fi = block.file
         f = self.patch.files[fi]
         labels = []
-        if f.is_binary:
-            labels.append("binary")
-        elif fi not in self._utf8:
+        if not f.is_binary and fi not in self._utf8:
             self._utf8[fi] = _is_utf8(f)
         if not f.is_binary and not self._utf8[fi]:
             labels.append("non-UTF-8")
@@ -125,7 +127,8 @@ class RowPainter:
         label = "".join(f"  [{x}]" for x in labels)
         refs = [r for r in self.book.refs if r[0] == fi]
         done = sum(1 for r in refs if self.book.state(r) is not HunkState.PENDING)
-        right = f"+{f.added} −{f.removed}  {done}/{len(refs)} reviewed"
+        counts = "binary" if f.is_binary else f"+{f.added} −{f.removed}"
+        right = f"{counts}  {done}/{len(refs)} reviewed"
         return self._text_row(f"▌ {_file_title(f)}{label}", self.s["file"], width, right)
 
     def _hunk_header(self, block: Block, width: int, cursor: Cursor) -> Strip:
@@ -165,9 +168,7 @@ class RowPainter:
 
     def _badge_style(self, ref: Ref, cursor: Cursor) -> Style:
         base = self._header_style(ref, cursor)
-        key = {HunkState.ACCEPTED: "accepted", HunkState.REJECTED: "rejected-badge",
-               HunkState.PARTIAL: "rejected-badge", HunkState.COMMENTED: "commented"}.get(
-                   self.book.state(ref))
+        key = _BAR_KEYS.get(self.book.state(ref))
         return base + self.s[key] if key else base
 
     # -- body -----------------------------------------------------------------------------
@@ -199,9 +200,7 @@ class RowPainter:
         info = self._info(hunk, items)
         tokens = self.syntax.tokens(f.path, hunk)
         cw = self.column_width(width)
-        current = ref == cursor.ref
-        out = [Segment("▎" if current else " ",
-                       self.s["bar-current"] if current else self.s["bar"])]
+        out = [self._bar(ref, cursor)]
         wrap_at = wrap_row if wrap else None
         if isinstance(item, Row):
             self._side(out, item.old, "old", ref, info, tokens, cw, cursor, wrap_at)
@@ -216,6 +215,13 @@ class RowPainter:
         elif used > width:
             return Strip(out).crop(0, width)
         return Strip(out, width)
+
+    def _bar(self, ref: Ref, cursor: Cursor) -> Segment:
+        """The gutter mark: accent for the current hunk, else the colour of its state."""
+        if ref == cursor.ref:
+            return Segment("▎", self.s["bar-current"])
+        key = _BAR_KEYS.get(self.book.state(ref))
+        return Segment("▎", self.s[key]) if key else Segment(" ", self.s["bar"])
 
     def _line_style(self, line: DiffLine, ref: Ref, idx: int) -> tuple[Style, Style, bool]:
         """(base, word, struck): struck when the line's change was rejected."""
