@@ -86,7 +86,8 @@ class Reply:
 
     parts: list[Text | Thinking | Tool] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
-    stop: str | None = None  # Anthropic stop_reason; default tool_use / end_turn
+    stop: str | None = None  # Anthropic stop_reason (default tool_use / end_turn); "max_tokens"
+    #                          also becomes Responses' incomplete and Chat's finish "length"
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None  # error body (JSON-able or str); default: the format's usual error shape
@@ -210,8 +211,13 @@ def responses_events(reply: Reply, model: str) -> list[bytes]:
              "input_tokens_details": {"cached_tokens": u.cache_read_tokens},
              "output_tokens": u.output_tokens, "output_tokens_details": {"reasoning_tokens": 0},
              "total_tokens": u.input_tokens + u.cache_read_tokens + u.output_tokens}
-    out.append(ev("response.completed", response={**base, "status": "completed",
-                                                  "output": done_items, "usage": usage}))
+    if reply.stop == "max_tokens":
+        out.append(ev("response.incomplete", response={
+            **base, "status": "incomplete", "output": done_items, "usage": usage,
+            "incomplete_details": {"reason": "max_output_tokens"}}))
+    else:
+        out.append(ev("response.completed", response={**base, "status": "completed",
+                                                      "output": done_items, "usage": usage}))
     return out
 
 
@@ -242,7 +248,8 @@ def chat_events(reply: Reply, model: str) -> list[bytes]:
             out += [chunk({"tool_calls": [{"index": calls, "function": {"arguments": t}}]})
                     for t in _split(part.wire_args(), part.pieces)]
             calls += 1
-    out.append(chunk({}, "tool_calls" if calls else "stop"))
+    finish = "length" if reply.stop == "max_tokens" else ("tool_calls" if calls else "stop")
+    out.append(chunk({}, finish))
     out.append(_sse(None, {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0,
                            "model": model, "choices": [], "usage": {
                                "prompt_tokens": u.input_tokens + u.cache_read_tokens,

@@ -183,3 +183,33 @@ async def test_malformed_tool_json_is_reported_on_the_call_not_raised(server, wi
     call = next(e for e in events if isinstance(e, ToolCall))
     assert (call.name, call.arguments, call.invalid_arguments) == (
         "edit_file", {}, '{"path": "a.py", "old')
+
+
+@pytest.mark.parametrize("wire", WIRES)
+async def test_output_cut_by_the_token_limit_stops_with_max_tokens(server, wire):
+    server.push(Reply([Text("A long answ", pieces=2)], stop="max_tokens"))
+    events = await collect(provider_for(wire, server), user("hi"))
+    assert events[-1].reason == "max_tokens"
+    assert "".join(e.text for e in events if isinstance(e, TextDelta)) == "A long answ"
+
+
+async def test_anthropic_never_sends_empty_blocks(server):
+    server.push(Reply([Text("ok")]))
+    history = (Message("user", "go"),
+               Message("assistant", "  ", tool_calls=(ToolCall("t1", "list_files", {}),)),
+               Message("user", tool_results=(ToolResult("t1", ""),)))
+    await collect(provider_for("anthropic", server), Request(system="", messages=history))
+    body = server.requests[0].body
+    assert "system" not in body
+    assert body["messages"][1]["content"] == [
+        {"type": "tool_use", "id": "t1", "name": "list_files", "input": {}}]
+    assert body["messages"][2]["content"][0]["content"] == "(empty)"
+
+
+async def test_opaque_content_goes_back_only_to_the_model_that_made_it(server):
+    server.push(Reply([Thinking("t", signature="S"), Text("hi")]), Reply([Text("ok")]))
+    first = await turn(provider_for("anthropic", server, model="claude-a"), user("go"))
+    history = (Message("user", "go"), first.message(), Message("user", "more"))
+    await collect(provider_for("anthropic", server, model="claude-b"),
+                  Request(system="s", messages=history))
+    assert server.requests[1].body["messages"][1]["content"] == [{"type": "text", "text": "hi"}]
