@@ -162,3 +162,41 @@ async def test_rollback_of_landed_chunk_refuses_when_later_edits_overlap(git_rep
     assert (git_repo / "src" / "app.py").read_text() == "rewritten by hand\n"
     assert git(git_repo, "rev-parse", "HEAD") == head
     assert pairing.session.chunk_state(1).status == ChunkStatus.LANDED
+
+
+async def test_files_the_check_creates_do_not_land(git_repo, tmp_path):
+    plan = PLAN.replace("assert app.greet('A') == 'hello A'",
+                        "assert app.greet('A') == 'hello A'; open('check-report.txt', 'w').write('ok')")
+    pairing, _, _, events = make_pairing(git_repo, tmp_path, [], GREET)
+    pairing.set_plan_text(plan)
+    pairing.approve_plan()
+    for _ in range(4):
+        await pairing.next_step()
+    assert git(git_repo, "show", "--stat", "--format=", "HEAD").count("|") == 1
+    assert not (git_repo / "check-report.txt").exists()
+    assert any("left out of the commit" in n.text for n in of_kind(events, Notice))
+    verified = pairing.session.chunk_state(1).checkpoint("verified")
+    assert "check-report.txt" in git(git_repo, "ls-tree", "-r", "--name-only", f"refs/pairtui/{verified}")
+
+
+async def test_a_kill_between_commit_and_save_is_recorded_as_landed_on_resume(git_repo, tmp_path, monkeypatch):
+    pairing, _, _, _ = make_pairing(git_repo, tmp_path, [], GREET)
+    pairing.set_plan_text(PLAN)
+    pairing.approve_plan()
+    for _ in range(3):
+        await pairing.next_step()
+    real_land = pairing._work.land
+
+    def land_then_die(*args):
+        real_land(*args)
+        raise KeyboardInterrupt  # the process dies before LANDED is saved
+
+    monkeypatch.setattr(pairing._work, "land", land_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        await pairing.next_step()
+    assert _subjects(git_repo) == ["Add a greet function", "initial"]
+    resumed = Pairing.open(git_repo, Config(planner="replay:x", executor="replay:x"), lambda e: None)
+    state = resumed.session.chunk_state(1)
+    assert state.status == ChunkStatus.LANDED
+    assert state.commit == git(git_repo, "rev-parse", "HEAD").strip()
+    assert resumed.session.current == 2

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from pairtui.agent import session_edits as edits
@@ -36,7 +36,9 @@ from pairtui.agent.events import (
     UsageUpdated,
 )
 from pairtui.agent.executor import ChunkBrief, Executor
+from pairtui.agent.lazy_provider import LazyProvider
 from pairtui.agent.planner import Planner
+from pairtui.agent.recovery import resume
 from pairtui.agent.tool_loop import CallRecord, LoopStoppedError, UsageMeter
 from pairtui.agent.tools import Toolbox
 from pairtui.agent.verify_rounds import VerifyRounds
@@ -50,7 +52,7 @@ from pairtui.errors import PairtuiError, StateError, UsageError
 from pairtui.git.checkpoints import Checkpoint
 from pairtui.git.land import LandResult
 from pairtui.git.repo import ensure_ready, find_repo
-from pairtui.models.base import Event, Provider, Request
+from pairtui.models.base import Provider
 
 EventSink = Callable[[FlowEvent], None]
 AskPermission = Callable[[str], Awaitable[bool]]  # "run_command: pytest -q" -> allowed?
@@ -63,25 +65,6 @@ def session_store(git_dir: Path, config: Config) -> SessionStore:
     keys = (config.anthropic_api_key, config.openai_api_key,
             os.environ.get("ANTHROPIC_API_KEY"), os.environ.get("OPENAI_API_KEY"))
     return SessionStore(git_dir, secrets=keys)
-
-
-class LazyProvider:
-    """A provider built on first use, so a run that needs no planner (a plan file given) needs
-    no planner key; a bad spec or a missing key still fails with the provider's one-line error."""
-
-    def __init__(self, spec: str, config: Config) -> None:
-        from pairtui.models.registry import parse_spec
-
-        self.name, self.model = parse_spec(spec)
-        self._spec, self._config = spec, config
-        self._provider: Provider | None = None
-
-    def stream(self, request: Request) -> AsyncIterator[Event]:
-        if self._provider is None:
-            from pairtui.models.registry import make_provider
-
-            self._provider = make_provider(self._spec, self._config)
-        return self._provider.stream(request)
 
 
 class Pairing:
@@ -139,7 +122,7 @@ class Pairing:
         if fresh:
             pairing._save(session)
         else:
-            pairing._resume()
+            resume(pairing)
         return pairing
 
     # -- state -----------------------------------------------------------------------------
@@ -218,7 +201,7 @@ class Pairing:
             self._save(session)
         else:
             raise StateError(f"chunk {chunk} is {status}; only a pending chunk can be executed")
-        self._save(edits.with_extra(self._session, calls=self._calls_without(chunk)))
+        self._save(edits.without_calls(self._session, chunk))
         await self._executor_round(chunk, self._executor.run_chunk(brief, 1))
 
     async def verify(self, chunk: int) -> bool:
@@ -231,7 +214,7 @@ class Pairing:
 
     def hunk_origin(self, chunk: int, path: str) -> str:
         """Which tool call(s) of the chunk changed `path`, e.g. "chunk 2 · edit_file #3"."""
-        made = [c for c in self._calls(chunk) if not c.is_error and path in c.paths]
+        made = [c for c in edits.calls_of(self._session, chunk) if not c.is_error and path in c.paths]
         if not made:
             return f"chunk {chunk} · not traced to a tool call"
         return f"chunk {chunk} · " + ", ".join(f"{c.tool} #{c.number}" for c in made)
@@ -245,7 +228,7 @@ class Pairing:
         self._work.snapshot("pre-reject", chunk, f"before rejecting {len(refs)} hunk(s)")
         self._work.reverse_hunks(patch, refs)
         session = edits.with_note(self._session, chunk, f"{len(refs)} hunk(s) rejected in review; re-verify")
-        self._save(self._mark_changed(session, chunk))
+        self._save(edits.with_changed_in_review(session, chunk))
 
     async def send_back(self, chunk: int, ref: tuple[int, int], comment: str) -> None:
         """Send one hunk back to the executor with the person's comment; it revises the tree."""
@@ -255,17 +238,20 @@ class Pairing:
         self._save(self._session.advance(chunk, S.EXECUTING, note=f"sent back: {comment.strip()[:200]}"))
         self._emit(StepStarted(chunk, "executing"))
         await self._executor_round(
-            chunk, self._executor.revise_hunk(brief, path, hunk_text, comment, self._next_call_number(chunk)))
+            chunk, self._executor.revise_hunk(brief, path, hunk_text, comment, edits.next_call_number(self._session, chunk)))
 
     def land(self, chunk: int) -> LandResult:
         """Commit the chunk (start checkpoint -> reviewed snapshot) on the current branch."""
         self._to_reviewing(chunk)
         item = self._chunk(chunk)
         self._emit(StepStarted(chunk, "landing"))
+        self._drop_artifacts(chunk)
         reviewed = self._work.snapshot("reviewed", chunk, item.title)
-        self._save(self._session.record_checkpoint(chunk, "reviewed", reviewed.id))
+        session = self._session.record_checkpoint(chunk, "reviewed", reviewed.id)
+        self._save(edits.with_extra(session, landing={"chunk": chunk, "head": self._work.head()}))
         result = self._work.land(self._start(chunk), reviewed, item.title, item.body.strip())
-        self._save(self._mark_changed(self._session.landed(chunk, result.commit), chunk, changed=False))
+        session = edits.with_changed_in_review(self._session.landed(chunk, result.commit), chunk, False)
+        self._save(edits.with_extra(session, landing=None))
         self._emit(ChunkLanded(chunk, result.commit, result.message))
         return result
 
@@ -306,7 +292,7 @@ class Pairing:
             await self.execute(chunk)
             return "executed"
         if status in (S.EXECUTED, S.VERIFYING, S.FAILED) or (
-                status == S.REVIEWING and chunk in self._changed_in_review()):
+                status == S.REVIEWING and chunk in edits.changed_in_review(self._session)):
             return "verified" if await self.verify(chunk) else "failed"
         if status == S.VERIFIED:
             self._to_reviewing(chunk)
@@ -369,32 +355,21 @@ class Pairing:
                                  f"This reverts commit {commit} (pairtui rollback of chunk {chunk}).")
         return before, f"reverted by {result.commit[:10] if result.commit else 'no new commit'}"
 
-    def _calls(self, chunk: int) -> list[CallRecord]:
-        raw = self._session.extra.get("calls", {}).get(str(chunk), [])
-        return [CallRecord(int(n), str(tool), tuple(paths), bool(err)) for n, tool, paths, err in raw]
-
-    def _calls_without(self, chunk: int) -> dict:
-        return {k: v for k, v in self._session.extra.get("calls", {}).items() if k != str(chunk)}
-
-    def _next_call_number(self, chunk: int) -> int:
-        return max((c.number for c in self._calls(chunk)), default=0) + 1
-
     def _note_call(self, call: CallRecord) -> None:
         """Kept in memory at once, persisted with the next save (so a hunk can name its call)."""
-        if self._active is None:
-            return
-        calls = {k: list(v) for k, v in self._session.extra.get("calls", {}).items()}
-        calls.setdefault(str(self._active), []).append(
-            [call.number, call.tool, list(call.paths), call.is_error])
-        self._session = edits.with_extra(self._session, calls=calls)
+        if self._active is not None:
+            self._session = edits.with_call(self._session, self._active, call)
 
-    def _changed_in_review(self) -> list[int]:
-        return list(self._session.extra.get("changed_in_review", []))
-
-    def _mark_changed(self, session: Session, chunk: int, changed: bool = True) -> Session:
-        marked = [n for n in session.extra.get("changed_in_review", []) if n != chunk]
-        marked += [chunk] if changed else []
-        return edits.with_extra(session, changed_in_review=marked or None)
+    def _drop_artifacts(self, chunk: int) -> None:
+        """Files the chunk's checks created (caches, reports) and no tool call wrote are not
+        part of the chunk: they are removed before the reviewed snapshot (the "verified"
+        checkpoint still holds them), so they never land in the commit."""
+        made = {p for c in edits.calls_of(self._session, chunk) for p in c.paths}
+        created = [p for p in edits.artifacts_of(self._session, chunk) if p not in made]
+        removed = self._work.remove_files(created)
+        if removed:
+            self.notify(f"left out of the commit: {len(removed)} file(s) the check created "
+                        f"({', '.join(removed[:3])}{', ...' if len(removed) > 3 else ''})")
 
     def _require_plan(self) -> Plan:
         plan = self.plan
@@ -405,27 +380,6 @@ class Pairing:
     def _require_planning(self) -> None:
         if self._session.phase != Phase.PLANNING:
             raise StateError("the plan is already approved; roll back or start a new session to change it")
-
-    def _resume(self) -> None:
-        """Finish an interrupted rollback; say what else was left half done."""
-        session = self._session
-        pending = session.extra.get("pending_restore")
-        if pending:
-            chunk = int(pending["chunk"])
-            self._work.restore(self._work.checkpoint(pending["checkpoint"]))
-            moved = session.advance(chunk, S.ROLLED_BACK, note="rolled back (finished on resume)")
-            self._save(edits.with_extra(moved, pending_restore=None))
-            self._emit(ChunkRolledBack(chunk, self._start(chunk)))
-            return
-        chunk = session.current
-        if chunk is None:
-            return
-        status = self._status(chunk)
-        if status == S.EXECUTING:
-            self.notify(f"chunk {chunk} was interrupted while executing; running it again starts from "
-                        "its start checkpoint (the partial edits are kept in a checkpoint)", "warning")
-        elif status == S.VERIFYING:
-            self.notify(f"chunk {chunk} was interrupted while verifying; its check will run again", "warning")
 
     # -- events, persistence ---------------------------------------------------------------
 

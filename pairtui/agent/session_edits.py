@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from pairtui.agent.tool_loop import CallRecord
 from pairtui.core.session import Session
 
 
@@ -35,3 +36,49 @@ def with_extra(session: Session, **items: object) -> Session:
 
 def with_goal(session: Session, goal: str) -> Session:
     return dataclasses.replace(session, goal=goal)
+
+
+# -- per-chunk records kept in `extra` -----------------------------------------------------
+
+
+def calls_of(session: Session, chunk: int) -> list[CallRecord]:
+    """The chunk's tool calls, numbered across its rounds (what traces a hunk to its call)."""
+    raw = session.extra.get("calls", {}).get(str(chunk), [])
+    return [CallRecord(int(n), str(tool), tuple(paths), bool(err)) for n, tool, paths, err in raw]
+
+
+def next_call_number(session: Session, chunk: int) -> int:
+    return max((c.number for c in calls_of(session, chunk)), default=0) + 1
+
+
+def with_call(session: Session, chunk: int, call: CallRecord) -> Session:
+    calls = {k: list(v) for k, v in session.extra.get("calls", {}).items()}
+    calls.setdefault(str(chunk), []).append([call.number, call.tool, list(call.paths), call.is_error])
+    return with_extra(session, calls=calls)
+
+
+def without_calls(session: Session, chunk: int) -> Session:
+    """Forget a chunk's calls (it starts again from its start checkpoint)."""
+    calls = {k: v for k, v in session.extra.get("calls", {}).items() if k != str(chunk)}
+    return with_extra(session, calls=calls or None)
+
+
+def artifacts_of(session: Session, chunk: int) -> list[str]:
+    """Files the chunk's checks created."""
+    return list(session.extra.get("artifacts", {}).get(str(chunk), []))
+
+
+def with_artifacts(session: Session, chunk: int, paths: list[str]) -> Session:
+    known = {k: list(v) for k, v in session.extra.get("artifacts", {}).items()}
+    known[str(chunk)] = sorted(set(known.get(str(chunk), [])) | set(paths))
+    return with_extra(session, artifacts=known)
+
+
+def changed_in_review(session: Session) -> list[int]:
+    """Chunks whose tree changed in review after their check (they are checked again)."""
+    return list(session.extra.get("changed_in_review", []))
+
+
+def with_changed_in_review(session: Session, chunk: int, changed: bool = True) -> Session:
+    marked = [n for n in changed_in_review(session) if n != chunk] + ([chunk] if changed else [])
+    return with_extra(session, changed_in_review=marked or None)

@@ -5,7 +5,8 @@ config.max_fix_rounds times, each round followed by a checkpoint and the check a
 A fix round is FAILED -> EXECUTING -> EXECUTED -> VERIFYING in the session, each step persisted,
 with an "executed" checkpoint after the executor's round. A chunk without a check (no Verify
 line, no repo default) passes as "unverified". A cancelled check leaves the chunk VERIFYING,
-so verifying again simply re-runs it.
+so verifying again simply re-runs it. Files a check creates (caches, reports) are remembered, so
+landing can leave them out of the chunk's commit.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from pairtui.agent import session_edits as edits
 from pairtui.agent.events import StepStarted, VerifyFinished, VerifyOutput
 from pairtui.agent.verify import CheckResult, run_check, tail
 from pairtui.core.session import ChunkStatus
@@ -54,7 +56,7 @@ class VerifyRounds:
             p._save(p.session.advance(chunk, ChunkStatus.EXECUTING, note=f"fix round {round_no} of {rounds}"))
             p._emit(StepStarted(chunk, "fixing"))
             fix = p._executor.fix(p._brief(chunk), command, result.output, round_no, rounds,
-                                  p._next_call_number(chunk))
+                                  edits.next_call_number(p.session, chunk))
             await p._executor_round(chunk, fix)
             p._save(p.session.advance(chunk, ChunkStatus.VERIFYING))
         note = (f"check still fails after {rounds} fix round(s): {command}\n"
@@ -74,13 +76,17 @@ class VerifyRounds:
             p._save(p.session.advance(chunk, ChunkStatus.EXECUTED))
         elif status == ChunkStatus.VERIFIED:
             p._save(p.session.advance(chunk, ChunkStatus.REVIEWING))
-        p._save(p._mark_changed(p.session.advance(chunk, ChunkStatus.VERIFYING), chunk, changed=False))
+        p._save(edits.with_changed_in_review(p.session.advance(chunk, ChunkStatus.VERIFYING), chunk, False))
 
     async def _check(self, chunk: int, command: str) -> CheckResult:
         p = self._p
         self.cancel.clear()
+        before = await asyncio.to_thread(p._work.files)
         result = await run_check(command, p.repo_root, p.config.verify_timeout,
                                  on_output=lambda line: p._emit(VerifyOutput(line)), cancel=self.cancel)
+        created = sorted(await asyncio.to_thread(p._work.files) - before)
+        if created:
+            p._session = edits.with_artifacts(p.session, chunk, created)
         p._emit(VerifyFinished(chunk, result.passed, command, result.exit_code,
                                tail(result.output, TAIL_LINES), result.timed_out))
         return result

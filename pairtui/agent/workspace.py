@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from pairtui.agent.confine import list_repo_files
 from pairtui.agent.context import RepoContext, build_context
 from pairtui.agent.events import CheckpointTaken, FlowEvent, Notice
 from pairtui.core.plan import Chunk
@@ -18,6 +19,8 @@ from pairtui.diff.model import Patch
 from pairtui.errors import PatchError
 from pairtui.git.checkpoints import Checkpoint, Checkpoints
 from pairtui.git.land import LandResult, land_chunk
+from pairtui.git.plumbing import Git
+from pairtui.git.repo import read_head
 
 
 class Workspace:
@@ -80,6 +83,33 @@ class Workspace:
 
     def land(self, start: Checkpoint, reviewed: Checkpoint, subject: str, body: str) -> LandResult:
         return land_chunk(self.repo_root, start.tree, reviewed.tree, subject, body)
+
+    def head(self) -> str | None:
+        """The commit HEAD names (None on an unborn branch)."""
+        return read_head(Git(self.repo_root)).commit
+
+    def subject(self, commit: str) -> str:
+        return Git(self.repo_root).line("log", "-1", "--format=%s", commit)
+
+    # -- files a check leaves behind -----------------------------------------------------
+
+    def files(self) -> set[str]:
+        """Tracked and untracked, non-ignored files (to see what a check created)."""
+        return set(list_repo_files(self.repo_root))
+
+    def remove_files(self, paths: list[str]) -> list[str]:
+        """Delete these files (and the folders they leave empty); returns those removed."""
+        removed = []
+        for rel in paths:
+            path = self.repo_root / rel
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+                removed.append(rel)
+                parent = path.parent
+                while parent != self.repo_root and parent.is_dir() and not any(parent.iterdir()):
+                    parent.rmdir()
+                    parent = parent.parent
+        return removed
 
     # -- context for the models ----------------------------------------------------------
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pairtui.agent.flow import LazyProvider, Pairing, session_store
+from pairtui.agent.flow import Pairing, session_store
 from pairtui.agent.headless import HeadlessPrinter
+from pairtui.agent.lazy_provider import LazyProvider
 from pairtui.config import load_config
 from pairtui.core.session import ChunkStatus, Session
 from pairtui.errors import UsageError
