@@ -15,8 +15,8 @@ Anything before the first file header (a commit message, an email) is ignored.
 
 from __future__ import annotations
 
+import gc
 import re
-from dataclasses import replace
 
 from pairtui.diff.model import BinaryPatch, DiffLine, FileDiff, FileStatus, Hunk, Patch
 from pairtui.errors import PatchError
@@ -28,7 +28,15 @@ _NULL_OID = re.compile(r"^0+$")
 
 def read_patch(data: bytes) -> Patch:
     """Parse patch bytes into a Patch; PatchError (naming file and hunk) if malformed."""
-    return _Parser(data).parse()
+    # Tens of thousands of small immutable tuples are built here; the cyclic collector can
+    # find nothing among them, and pausing it saves about a fifth of the time.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Parser(data).parse()
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Parser:
@@ -170,7 +178,6 @@ class _Parser:
     # -- hunks: the hot loop ------------------------------------------------------------
     def _hunk(self, path: str) -> Hunk:
         lines = self.lines
-        n = len(lines)
         self.hunk_no += 1
         m = _HUNK.match(lines[self.i])
         if m is None:
@@ -179,11 +186,26 @@ class _Parser:
         old_len = 1 if m[2] is None else int(m[2])
         new_start = int(m[3])
         new_len = 1 if m[4] is None else int(m[4])
-        i = self.i + 1
-        old_no, new_no = old_start, new_start
+        start = self.i + 1
+        body = _fast_body(lines, start, old_start, old_len, new_start, new_len)
+        if body is None:
+            body, i = self._checked_body(path, start, old_start, old_len, new_start, new_len)
+        else:
+            i = start + len(body)
+        self.i = i
+        section = m[5].decode("utf-8", "surrogateescape")
+        return Hunk(old_start, old_len, new_start, new_len, section, tuple(body), self.hunk_no)
+
+    def _checked_body(self, path: str, i: int, old_no: int, old_len: int, new_no: int,
+                      new_len: int) -> tuple[list[DiffLine], int]:
+        """Line by line, counting: handles "\\ No newline" markers and trailing junk, and
+        says exactly where a malformed or truncated hunk goes wrong."""
+        lines = self.lines
+        n = len(lines)
         old_left, new_left = old_len, new_len
         body: list[DiffLine] = []
         append = body.append
+        make = tuple.__new__
         while old_left > 0 or new_left > 0:
             if i >= n:
                 raise PatchError(f"{path}: hunk {self.hunk_no}: truncated patch "
@@ -193,7 +215,7 @@ class _Parser:
             if c == b" " or not line:
                 if old_left <= 0 or new_left <= 0:
                     break
-                append(DiffLine(" ", line[1:], old_no, new_no))
+                append(make(DiffLine, (" ", line[1:], old_no, new_no, False)))
                 old_no += 1
                 new_no += 1
                 old_left -= 1
@@ -201,17 +223,17 @@ class _Parser:
             elif c == b"-":
                 if old_left <= 0:
                     break
-                append(DiffLine("-", line[1:], old_no, None))
+                append(make(DiffLine, ("-", line[1:], old_no, None, False)))
                 old_no += 1
                 old_left -= 1
             elif c == b"+":
                 if new_left <= 0:
                     break
-                append(DiffLine("+", line[1:], None, new_no))
+                append(make(DiffLine, ("+", line[1:], None, new_no, False)))
                 new_no += 1
                 new_left -= 1
             elif c == b"\\" and body:
-                body[-1] = replace(body[-1], no_newline=True)
+                body[-1] = body[-1]._replace(no_newline=True)
             else:
                 break
             i += 1
@@ -219,11 +241,46 @@ class _Parser:
             raise PatchError(f"{path}: hunk {self.hunk_no}: malformed patch at line {i + 1} "
                              "(line counts do not match the @@ header)")
         if i < n and lines[i][:1] == b"\\" and body:
-            body[-1] = replace(body[-1], no_newline=True)
+            body[-1] = body[-1]._replace(no_newline=True)
             i += 1
-        self.i = i
-        section = m[5].decode("utf-8", "surrogateescape")
-        return Hunk(old_start, old_len, new_start, new_len, section, tuple(body), self.hunk_no)
+        return body, i
+
+
+_NOT_BODY = re.compile(rb"[^ +\-]")
+
+
+def _fast_body(lines: list[bytes], start: int, old_no: int, old_len: int, new_no: int,
+               new_len: int) -> list[DiffLine] | None:
+    """The common case at C speed where possible: find where the hunk ends from the first
+    bytes of its lines, check the counts, then build the lines. None -> use the checked path
+    (markers, empty context lines, truncation, trailing text after the last hunk)."""
+    window = lines[start:start + old_len + new_len]
+    kinds = b"".join([line[:1] or b"?" for line in window])
+    end = _NOT_BODY.search(kinds)
+    if end is not None:
+        kinds = kinds[:end.start()]
+    context = kinds.count(b" ")
+    if context + kinds.count(b"-") != old_len or context + kinds.count(b"+") != new_len:
+        return None
+    after = start + len(kinds)
+    if after < len(lines) and lines[after][:1] == b"\\":
+        return None
+    make = tuple.__new__
+    line_type = DiffLine
+    body: list[DiffLine] = []
+    append = body.append
+    for c, line in zip(kinds, lines[start:after], strict=True):
+        if c == 32:  # " "
+            append(make(line_type, (" ", line[1:], old_no, new_no, False)))
+            old_no += 1
+            new_no += 1
+        elif c == 45:  # "-"
+            append(make(line_type, ("-", line[1:], old_no, None, False)))
+            old_no += 1
+        else:
+            append(make(line_type, ("+", line[1:], None, new_no, False)))
+            new_no += 1
+    return body
 
 
 _HEADER_KEYS = (

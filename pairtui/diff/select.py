@@ -189,11 +189,11 @@ def select_lines(hunk: Hunk, line_indexes: list[int] | set[int]) -> Hunk:
         if line.kind == " " or idx in chosen:
             out.append(line)
         elif line.kind == "-":
-            out.append(replace(line, kind=" "))
+            out.append(line._replace(kind=" "))
     fixed: list[DiffLine] = []
     for k, line in enumerate(out):
         if line.kind == " " and line.no_newline and any(x.kind == "+" for x in out[k + 1:]):
-            fixed.append(replace(line, kind="-", new_no=None))
+            fixed.append(line._replace(kind="-", new_no=None))
             fixed.append(DiffLine("+", line.raw, None, None, False))
         else:
             fixed.append(line)
