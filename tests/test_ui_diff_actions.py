@@ -247,3 +247,40 @@ async def test_narrow_terminal_is_unified_and_s_toggles(tmp_path):
     app = ReviewApp(repo, patch, "worktree")
     async with app.run_test(size=(160, 30)) as pilot:
         assert app.query_one(DiffView).is_split
+
+
+async def test_a_checkpoint_is_taken_once_before_the_first_write(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    seen: list[str] = []
+
+    def checkpoint() -> str:
+        seen.append(cart(repo))  # the tree as it was before the review wrote anything
+        return "cp-7"
+
+    app = ReviewApp(repo, patch, "worktree", checkpoint)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        assert seen == []  # accepting writes nothing
+        await pilot.press("x", "z", "x")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+    assert seen == [CART_NEW]
+    assert "'pairtui restore cp-7' undoes it" in app.summary
+
+
+async def test_a_failing_checkpoint_means_nothing_is_written(tmp_path):
+    from pairtui.errors import GitError
+
+    repo, patch = cart_only_repo(tmp_path)
+
+    def checkpoint() -> str:
+        raise GitError("cannot snapshot: disk full")
+
+    app = ReviewApp(repo, patch, "worktree", checkpoint)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.view.state_of((0, 0)) is HunkState.PENDING
+    assert cart(repo) == CART_NEW

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,7 @@ from pairtui.ui.widgets.diff_review import HunkState, ReviewAction
 from pairtui.ui.widgets.diff_view import DiffView
 
 Source = Literal["worktree", "patch", "revs"]
+Checkpoint = Callable[[], "str | None"]  # takes a save point, returns its id (for the summary)
 
 
 def single_hunk_patch(file: FileDiff, hunk: Hunk | None) -> Patch:
@@ -61,12 +63,16 @@ class ReviewApp(App[int]):
         Binding("ctrl+c", "leave", "Quit", show=False, priority=True),
     ]
 
-    def __init__(self, repo_root: Path, patch: Patch, source: Source) -> None:
+    def __init__(self, repo_root: Path, patch: Patch, source: Source,
+                 checkpoint: Checkpoint | None = None) -> None:
         super().__init__()
         self.repo_root = Path(repo_root)
         self.source = source
         self._patch = patch
         self._disk = threading.Lock()
+        self._checkpoint = checkpoint
+        self.checkpoint_id: str | None = None
+        self._checkpointed = False
         self.summary = ""
         self.comments: list[str] = []
 
@@ -111,11 +117,25 @@ class ReviewApp(App[int]):
 
         with self._disk:
             try:
+                self._save_point()
                 apply_patch(self.repo_root, patch, reverse=reverse)
             except PairtuiError as exc:
                 self.call_from_thread(self._failed, str(exc), action)
             except OSError as exc:
                 self.call_from_thread(self._failed, f"cannot write: {exc}", action)
+            except Exception as exc:  # never a traceback over the person's review
+                self.call_from_thread(self._failed, f"unexpected error: {exc!r}", action)
+
+    def _save_point(self) -> None:
+        """Before the first write of this review: a checkpoint (worker thread, lock held)."""
+        if self._checkpoint is not None and not self._checkpointed:
+            self.checkpoint_id = self._checkpoint()
+            self._checkpointed = True
+
+    def _undo_note(self) -> str:
+        if self.checkpoint_id:
+            return f"; 'pairtui restore {self.checkpoint_id}' undoes it"
+        return ""
 
     def _failed(self, message: str, action: ReviewAction | None) -> None:
         self.notify(message, title="Nothing changed on disk", severity="error", timeout=10)
@@ -130,10 +150,16 @@ class ReviewApp(App[int]):
 
     def action_finish(self) -> None:
         if self.source == "worktree":
-            self.summary = f"review done: {self._counts()} (working tree updated as you went)"
+            self.summary = (f"review done: {self._counts()} (working tree updated as you went"
+                            f"{self._undo_note()})")
             self.exit(0)
             return
-        self._finish(self.view.book.accepted_patch())
+        try:
+            accepted = self.view.book.accepted_patch()
+        except PairtuiError as exc:
+            self.notify(str(exc), title="Cannot apply", severity="error", timeout=15)
+            return
+        self._finish(accepted)
 
     @work(thread=True, group="review-finish", exclusive=True)
     def _finish(self, accepted: Patch) -> None:
@@ -142,32 +168,36 @@ class ReviewApp(App[int]):
         with self._disk:
             try:
                 if accepted.files:
+                    self._save_point()
                     apply_patch(self.repo_root, accepted)
-            except (PairtuiError, OSError) as exc:
+            except Exception as exc:  # PatchError, OSError, anything: report, apply nothing
                 self.call_from_thread(self.notify, f"{exc} · nothing was applied; Esc leaves",
                                       title="Cannot apply", severity="error", timeout=15)
                 return
         applied = len(accepted.hunk_refs()) if accepted.files else 0
         self.summary = (f"applied {applied} hunk(s) in {len(accepted.files)} file(s): "
-                        f"{self._counts()}")
+                        f"{self._counts()}{self._undo_note()}")
         self.call_from_thread(self.exit, 0)
 
     def action_leave(self) -> None:
         if self.source == "worktree":
-            self.summary = f"review left: {self._counts()} (working tree updated as you went)"
+            self.summary = (f"review left: {self._counts()} (working tree updated as you went"
+                            f"{self._undo_note()})")
         else:
             self.summary = f"review left without applying anything ({self._counts()})"
         self.exit(0)
 
 
-def run_review(repo_root: Path, patch: Patch, source: str) -> int:
-    """Open the review app on `patch`; print a one-line summary (and any comments) at the end."""
+def run_review(repo_root: Path, patch: Patch, source: str,
+               checkpoint: Checkpoint | None = None) -> int:
+    """Open the review app on `patch`; print a one-line summary (and any comments) at the end.
+    `checkpoint`, if given, is called once before the review first writes to the tree."""
     if source not in ("worktree", "patch", "revs"):
         raise ValueError(f"unknown review source {source!r}")
     if not patch.files:
         print("nothing to review: the diff is empty")
         return 0
-    app = ReviewApp(repo_root, patch, source)  # type: ignore[arg-type]
+    app = ReviewApp(repo_root, patch, source, checkpoint)  # type: ignore[arg-type]
     code = app.run()
     if app.summary:
         print(app.summary)
