@@ -44,9 +44,11 @@ async def test_executor_is_told_plan_chunk_and_context_and_its_edits_are_traced(
     pairing, _, model, events = make_pairing(git_repo, tmp_path, [], executor)
     await _start(pairing)
     await pairing.execute(1)
-    told = model.requests[0].messages[0].text
-    assert "Now do chunk 1: Add a greet function" in told and "## Chunk 2: Add a farewell" in told
-    assert told.index("Root rule") < told.index("Src rule")  # nearest instructions come last
+    told, prefix = model.requests[0].messages[0].text, model.requests[0].cache_prefix
+    assert told.startswith("Now do chunk 1: Add a greet function")
+    assert "## Chunk 2: Add a farewell" in prefix  # the plan, in the cached prefix
+    assert prefix.index("Root rule") < prefix.index("Src rule")  # nearest instructions come last
+    assert all(r.cache_prefix == prefix for r in model.requests)
     assert {t.name for t in model.requests[0].tools} >= {"edit_file", "write_file", "run_command"}
     assert pairing.session.chunk_state(1).status == ChunkStatus.EXECUTED
     assert pairing.hunk_origin(1, "src/app.py") == "chunk 1 · edit_file #2"
@@ -66,7 +68,7 @@ async def test_later_chunk_sees_the_diff_of_landed_chunks(git_repo, tmp_path):
     assert await pairing.verify(1)
     pairing.land(1)
     await pairing.execute(2)
-    told = model.requests[2].messages[0].text
+    told = model.requests[2].cache_prefix
     assert "Changes already made by earlier chunks" in told and "+NAMES = ['Ann']" in told
 
 

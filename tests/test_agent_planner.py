@@ -97,7 +97,7 @@ async def test_skill_is_listed_by_name_and_read_when_used(git_repo, tmp_path):
     planner = [turn(tool("read_file", path=".agents/skills/release-notes/SKILL.md")), turn(text(PLAN))]
     pairing, model, _, events = make_pairing(git_repo, tmp_path, planner, [])
     await pairing.make_plan()
-    first = model.requests[0].messages[0].text
+    first = model.requests[0].cache_prefix
     assert "release-notes" in first and "How this project writes release notes." in first
     assert "newest first" not in first  # only name and description, until the model reads it
     read = of_kind(events, ToolFinished)[0]

@@ -52,10 +52,13 @@ class ChunkBrief:
     context: str = ""
     landed_diff: str = ""
 
+    def prefix(self) -> str:
+        """Stable over the chunk's turns: sent as the cached prefix."""
+        return prompts.executor_prefix(self.plan_text, self.context,
+                                       bound_head(self.landed_diff, LANDED_DIFF_LIMIT))
+
     def opening(self) -> str:
-        return prompts.executor_task(
-            self.plan_text, self.chunk, self.context, bound_head(self.landed_diff, LANDED_DIFF_LIMIT)
-        )
+        return prompts.executor_task(self.chunk)
 
 
 @dataclass
@@ -103,5 +106,5 @@ class Executor:
         return await run_tool_loop(
             self.provider, prompts.EXECUTOR_SYSTEM, messages, self.tools, self.run_tool,
             self.emit, self.meter, self.max_turns, self.record, first_call_number,
-            on_call=self.on_call,
+            cache_prefix=brief.prefix(), on_call=self.on_call,
         )

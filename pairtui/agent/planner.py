@@ -49,8 +49,8 @@ class Planner:
 
     async def make_plan(self, goal: str, context: str = "") -> Plan:
         """Research, then plan. Raises PlanError after one failed retry."""
-        messages = [Message(role="user", text=prompts.planner_task(goal, context))]
-        return await self._plan_from(messages)
+        messages = [Message(role="user", text=prompts.planner_task(goal))]
+        return await self._plan_from(messages, prompts.planner_prefix(context))
 
     async def revise(self, plan: Plan, comment: str, context: str = "") -> Plan:
         """A new version of `plan` from the person's comment (the caller keeps the old one)."""
@@ -58,22 +58,22 @@ class Planner:
         messages = [Message(role="user", text=prompts.plan_revision(text, comment, context))]
         return await self._plan_from(messages)
 
-    async def _plan_from(self, messages: list[Message]) -> Plan:
-        reply = await self._ask(messages)
+    async def _plan_from(self, messages: list[Message], prefix: str = "") -> Plan:
+        reply = await self._ask(messages, prefix)
         try:
             return parse_plan(extract_plan_text(reply))
         except PlanError as first:
             self.emit(Notice(f"the plan did not parse ({first.message}); asking the planner again", "warning"))
             messages.append(Message(role="user", text=prompts.plan_retry(first.message)))
-        reply = await self._ask(messages)
+        reply = await self._ask(messages, prefix)
         try:
             return parse_plan(extract_plan_text(reply))
         except PlanError as second:
             raise PlanError(f"the planner's reply is not a plan: {second.message}") from None
 
-    async def _ask(self, messages: list[Message]) -> str:
+    async def _ask(self, messages: list[Message], prefix: str) -> str:
         result = await run_tool_loop(
             self.provider, prompts.PLANNER_SYSTEM, messages, self.tools, self.run_tool,
-            self.emit, self.meter, self.max_turns, self.record,
+            self.emit, self.meter, self.max_turns, self.record, cache_prefix=prefix,
         )
         return result.text

@@ -56,13 +56,14 @@ your change and pairtui commits it.
 """
 
 
-def planner_task(goal: str, context: str) -> str:
-    """The first message to the planner: the goal and what pairtui knows about the repo."""
-    parts = [f"Goal: {goal.strip()}"]
-    if context.strip():
-        parts.append(f"Repository context:\n\n{context.strip()}")
-    parts.append("Research the code as needed, then reply with the plan.")
-    return "\n\n".join(parts)
+def planner_prefix(context: str) -> str:
+    """The planner's cached prefix: what pairtui knows about the repo."""
+    return f"Repository context:\n\n{context.strip()}" if context.strip() else ""
+
+
+def planner_task(goal: str) -> str:
+    """The first message to the planner: the goal."""
+    return f"Goal: {goal.strip()}\n\nResearch the code as needed, then reply with the plan."
 
 
 def plan_retry(error: str) -> str:
@@ -89,21 +90,24 @@ def plan_revision(plan_text: str, comment: str, context: str = "") -> str:
     return "\n\n".join(parts)
 
 
-def executor_task(plan_text: str, chunk: Chunk, context: str, landed_diff: str) -> str:
-    """The first message of a chunk: plan, chunk, repo context and what earlier chunks changed."""
-    files = ", ".join(chunk.files) if chunk.files else "(not listed)"
-    verify = chunk.verify or "(none)"
+def executor_prefix(plan_text: str, context: str, landed_diff: str) -> str:
+    """What stays the same over a chunk's turns (sent as the cached prefix): repo context, the
+    plan and what earlier chunks changed."""
     parts = []
     if context.strip():
         parts.append(f"Repository context:\n\n{context.strip()}")
     parts.append(f"The approved plan:\n\n{plan_text.strip()}")
     if landed_diff.strip():
         parts.append(f"Changes already made by earlier chunks (diff):\n\n{landed_diff.rstrip()}")
-    parts.append(
-        f"Now do chunk {chunk.number}: {chunk.title}\n"
-        f"Files: {files}\nVerify: {verify}\n\n{chunk.body.strip()}"
-    )
     return "\n\n".join(parts)
+
+
+def executor_task(chunk: Chunk) -> str:
+    """The first message of a chunk: which chunk to do now."""
+    files = ", ".join(chunk.files) if chunk.files else "(not listed)"
+    verify = chunk.verify or "(none)"
+    return (f"Now do chunk {chunk.number}: {chunk.title}\n"
+            f"Files: {files}\nVerify: {verify}\n\n{chunk.body.strip()}")
 
 
 def fix_round(command: str, output_tail: str, round_no: int, rounds: int) -> str:
