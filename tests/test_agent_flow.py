@@ -200,3 +200,26 @@ async def test_a_kill_between_commit_and_save_is_recorded_as_landed_on_resume(gi
     assert state.status == ChunkStatus.LANDED
     assert state.commit == git(git_repo, "rev-parse", "HEAD").strip()
     assert resumed.session.current == 2
+
+
+async def test_cancelled_execution_keeps_its_state_and_restarts_clean(git_repo, tmp_path):
+    import asyncio
+
+    slow = {"turn": [{"text": "thinking out loud " * 200}], "pace": 20}
+    executor = [turn(tool("write_file", path="src/half.py", content="half\n")), slow, *GREET]
+    pairing, _, _, _ = make_pairing(git_repo, tmp_path, [], executor)
+    pairing.set_plan_text(PLAN)
+    pairing.approve_plan()
+    task = asyncio.create_task(pairing.execute(1))
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if (git_repo / "src" / "half.py").exists():
+            break
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert pairing.session.chunk_state(1).status == ChunkStatus.EXECUTING
+    assert await pairing.next_step() == "executed"
+    assert not (git_repo / "src" / "half.py").exists()
+    assert "def greet" in (git_repo / "src" / "app.py").read_text()

@@ -185,3 +185,20 @@ def test_bad_plan_file_is_one_line_exit_2(git_repo, tmp_path, capsys):
 def _state(repo: Path) -> dict:
     sessions = sorted((repo / ".git" / "pairtui" / "sessions").iterdir())
     return json.loads((sessions[-1] / "state.json").read_text())
+
+
+def test_run_goal_plans_first_then_lands(git_repo, tmp_path, capsys):
+    planner = write_transcript(tmp_path / "planner.jsonl",
+                               [turn(tool("read_file", path="src/app.py")), turn(text(PLAN))])
+    _, executor = _setup(tmp_path, git_repo, [*_chunk1(), *write_chunk("tests/test_app.py", TEST)])
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--goal", "Greet people", "--yes",
+                           "--planner", f"replay:{planner}", "--executor", f"replay:{executor}")
+    assert code == 0, err
+    assert "plan with 2 chunk(s)" in err
+    assert _subjects(git_repo) == ["Add a test for greet", "Add a greet function", "initial"]
+
+
+def test_run_goal_without_a_key_exits_3_in_one_line(git_repo, capsys):
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--goal", "Greet people")
+    assert code == 3
+    assert "ANTHROPIC_API_KEY" in err.strip().splitlines()[-1]
