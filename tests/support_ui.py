@@ -282,3 +282,39 @@ async def press_enter_until(pilot, app, predicate, limit: int = 30) -> int:
         if predicate(app):
             return presses
     raise AssertionError("the flow did not reach the expected state")
+
+
+def demo_app(tmp: Path, goal: str | None = "demo"):
+    """A PairApp on a fresh copy of the demo repo with the real engine and unpaced replay
+    transcripts (same turns as `pairtui demo`, streamed as fast as possible)."""
+    import json
+
+    from pairtui.commands.demo import ASSETS, demo_goal, prepare_demo_repo
+    from pairtui.config import load_config
+    from pairtui.ui.app import PairApp
+
+    repo = tmp / "demo-repo"
+    if not repo.exists():
+        prepare_demo_repo(str(repo))
+    paths = {}
+    for role in ("planner", "executor"):
+        out = tmp / f"{role}.jsonl"
+        lines = []
+        for line in (ASSETS / "demo" / f"{role}.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                record.pop("pace", None)
+                lines.append(json.dumps(record))
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths[role] = f"replay:{out}"
+    config = load_config(repo, paths)
+
+    def open_pairing(sink, goal_, ask):
+        from pairtui.agent.flow import Pairing
+
+        return Pairing.open(repo, config, sink, goal=goal_, ask_permission=ask)
+
+    app = PairApp(open_pairing, demo_goal() if goal == "demo" else goal,
+                  planner=config.planner, executor=config.executor,
+                  verify_timeout=config.verify_timeout)
+    return app, repo

@@ -62,7 +62,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         Binding("e", "edit_plan", "Edit plan"),
         Binding("E", "edit_plan_external", "$EDITOR", show=False),
         Binding("r", "revise_plan", "Revise"),
-        Binding("v", "verify", "Verify"),
+        Binding("v", "verify", "Run check"),
         Binding("d", "diff", "Diff"),
         Binding("u", "rollback", "Rollback"),
         Binding("escape", "cancel", "Cancel", show=True),
@@ -117,6 +117,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
 
     def on_mount(self) -> None:
         self.screen.set_class(self.size.width < 100, "-narrow")
+        self.screen.set_class(self.size.width >= 200, "-wide")
         self.query_one(ChunkList).set_step(view.step_line(None, None))
         self._open(self._goal)
 
@@ -190,7 +191,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         elif isinstance(event, ev.UsageUpdated):
             self.query_one(StatusBar).cost_usd = event.cost_usd
         elif isinstance(event, ev.ChunkLanded):
-            self.notify(f"Chunk {event.chunk} landed: {event.message}", title="Landed", timeout=5)
+            self.notify(f"Chunk {event.chunk}: {event.message}", title="Landed", timeout=5)
         elif isinstance(event, ev.ChunkRolledBack):
             self.notify(f"Chunk {event.chunk} rolled back to checkpoint {event.checkpoint.id}. "
                         f"`pairtui restore` can undo this.", title="Rolled back", timeout=6)
@@ -229,17 +230,14 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         bar.planner = session.planner or bar.planner
         bar.executor = session.executor or bar.executor
         bar.cost_usd = session.cost_usd
+        bar.progress = view.progress(session)
         chunks = self.query_one(ChunkList)
         chunks.show(view.chunk_rows(session, plan), current)
         chunks.set_step(view.step_line(session, self.busy))
         pane = self.query_one(PlanPane)
         await pane.show(plan.source if plan and plan.source else None,
                         view.heading_lines(plan), current)
-        versions = len(session.plan_versions)
-        if session.phase == "planning" and versions:
-            pane.set_banner(f"Plan v{versions} · enter approves · e edits · r asks for a revision")
-        else:
-            pane.set_banner("")
+        pane.set_banner(view.plan_banner(session, getattr(self.pairing, "repo_root", None)))
         self.refresh_bindings()
 
     # -- running engine steps ----------------------------------------------------------------
@@ -252,11 +250,15 @@ class PairApp(DialogActions, ReviewActions, App[int]):
             if parameters[0] != expected:
                 return False
             return None if self.busy else True
+        planning = self.session is not None and self.session.phase == "planning"
         if action in ("edit_plan", "edit_plan_external", "revise_plan"):
-            return None if self.busy or self.pairing is None else True
+            if self.pairing is None or not planning:
+                return False  # the engine only takes plan changes before approval
+            return None if self.busy else True
         if action in ("verify", "diff", "rollback"):
-            started = self.session is not None and self.session.phase != "planning"
-            return None if (self.busy or not started) else True
+            if self.session is None or planning:
+                return False
+            return None if self.busy else True
         if action == "cancel":
             return True if self.busy else False
         return True
@@ -361,6 +363,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
 
     def on_resize(self) -> None:
         self.screen_stack[0].set_class(self.size.width < 100, "-narrow")
+        self.screen_stack[0].set_class(self.size.width >= 200, "-wide")
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

@@ -99,3 +99,32 @@ def step_line(session: Session | None, busy: str | None) -> str:
 
 def heading_lines(plan: Plan | None) -> dict[int, int]:
     return {c.number: c.line for c in plan.chunks if c.line} if plan else {}
+
+
+def progress(session: Session | None) -> str:
+    """`chunk 2/3 · review`, for the header (visible even when the chunk list is hidden)."""
+    if session is None or not session.chunks:
+        return "planning" if session is not None and session.plan_versions else ""
+    total = len(session.chunks)
+    landed = sum(1 for c in session.chunks if c.status == ChunkStatus.LANDED)
+    if session.phase == Phase.DONE:
+        return f"done · {landed}/{total} landed"
+    number = current_chunk(session)
+    status = chunk_status(session, number) or ""
+    word = "review" if status == "reviewing" else status.replace("-", " ")
+    return f"chunk {number}/{total} · {word}"
+
+
+def plan_banner(session: Session, repo_root: object | None) -> str:
+    """The line above the plan: what enter does with it, or the summary once all is done."""
+    versions = len(session.plan_versions)
+    if session.phase == Phase.PLANNING and versions:
+        return f"Plan v{versions} · enter approves it · e edits · r revises"
+    if session.phase == Phase.DONE:
+        landed = [c for c in session.chunks if c.status == ChunkStatus.LANDED]
+        commits = ", ".join(c.commit[:7] for c in landed if c.commit)
+        where = f" in {repo_root}" if repo_root else ""
+        return (f"✓ Done: {len(landed)} of {len(session.chunks)} chunks landed"
+                + (f" as commits {commits}" if commits else "")
+                + f". See them with git log{where}. q quits.")
+    return ""

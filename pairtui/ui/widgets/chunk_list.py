@@ -81,6 +81,8 @@ class ChunkList(Vertical):
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="chunk-options")
+        yield Static("[dim]The plan's chunks appear here, each with its status.[/]",
+                     id="chunks-empty")
         yield Static("", id="step-line")
         yield Static("", id="checkpoint-lines")
 
@@ -100,6 +102,7 @@ class ChunkList(Vertical):
         """Replace the rows, keeping the highlight on the same chunk when it still exists."""
         if rows == self._rows and current == self._current:
             return
+        self.query_one("#chunks-empty").display = not rows
         keep = self.selected
         changed_current = current != self._current
         self._rows, self._current = rows, current

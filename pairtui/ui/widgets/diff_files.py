@@ -78,6 +78,7 @@ class DiffReview(Horizontal):
         self._patch = patch
         self._origin = origin
         self._files_forced: bool | None = None
+        self._shown: tuple[int, int] | None = None  # (id of book, its version) last listed
 
     @property
     def view(self) -> DiffView:
@@ -110,6 +111,9 @@ class DiffReview(Horizontal):
     def _sync(self) -> None:
         files = self.query_one(DiffFileList)
         view = self.view
-        files.show(view.book)
+        shown = (id(view.book), view.book.version)
+        if shown != self._shown:
+            files.show(view.book)
+            self._shown = shown
         if view.cursor.ref is not None and files.highlighted != view.cursor.ref[0]:
             files.highlighted = view.cursor.ref[0]

@@ -67,6 +67,7 @@ class ReviewBook:
 
     def __post_init__(self) -> None:
         self.refs = self.patch.hunk_refs()
+        self.version = 0  # bumped by every change, so views can skip redrawing unchanged state
 
     def state(self, ref: Ref) -> HunkState:
         return self.states.get(ref, HunkState.PENDING)
@@ -82,6 +83,7 @@ class ReviewBook:
         return out
 
     def _record(self, action: ReviewAction, new: HunkState) -> ReviewAction:
+        self.version += 1
         for ref in action.refs:
             self.states[ref] = new
         self.history.append(action)
@@ -120,12 +122,14 @@ class ReviewBook:
         self._replace_hunks(ref, 1, parts)
         action = ReviewAction("split", (ref,), (HunkState.PENDING,), parts=parts, original=original)
         self.history.append(action)
+        self.version += 1
         return action
 
     def undo(self) -> ReviewAction | None:
         if not self.history:
             return None
         action = self.history.pop()
+        self.version += 1
         if action.kind == "split":
             assert action.original is not None
             self._replace_hunks(action.refs[0], len(action.parts), (action.original,))
@@ -144,6 +148,7 @@ class ReviewBook:
         if action not in self.history or action.kind == "split":
             return False
         self.history.remove(action)
+        self.version += 1
         for ref, previous in zip(action.refs, action.previous, strict=True):
             self.states[ref] = previous
         if action.kind == "partial":

@@ -135,6 +135,7 @@ class ModelPane(VerticalScroll):
         """A divider before a new step's output; the next text starts a new segment."""
         self._ops.append(_Op("step", args=(title,)))
         self._arm()
+        self.anchor()  # a new step follows the stream again, even if the person scrolled up
 
     def note(self, text: str, level: str = "info") -> None:
         """A one-line remark in the stream (cancelled, error...)."""

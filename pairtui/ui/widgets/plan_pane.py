@@ -6,6 +6,8 @@ of the chunk being worked on gets a highlight class, found through the blocks' s
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
@@ -18,7 +20,25 @@ Press **enter** and the planner model writes one for your goal: a short list of 
 chunks, each with the files it touches and the command that checks it.
 
 You can then read it here, edit it (**e**), or ask for a revision (**r**) before anything runs.
+After you approve it, **enter** takes each chunk through its steps: the executor model makes the
+change, the chunk's check runs, you review the diff hunk by hunk, and it lands as one commit.
+A checkpoint is taken between steps, so **u** can roll any chunk back.
+
+Press **?** for every key.
 """
+
+
+_FIELD = re.compile(r"^(Files|Verify|Check|Test):(.*)$", re.IGNORECASE)
+
+
+def for_display(text: str) -> str:
+    """Show `Files:` / `Verify:` lines as separate labelled lines (same line count, so block
+    source lines still match the plan's own line numbers)."""
+    out = []
+    for line in text.splitlines():
+        match = _FIELD.match(line)
+        out.append(f"**{match.group(1)}:**{match.group(2)}  " if match else line)
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 
 class PlanPane(VerticalScroll):
@@ -49,7 +69,7 @@ class PlanPane(VerticalScroll):
         self._current = current
         if text != self._text:
             self._text = text
-            await self.markdown.update(text if text is not None else EMPTY_PLAN)
+            await self.markdown.update(for_display(text) if text is not None else EMPTY_PLAN)
         self._mark_current()
 
     def set_banner(self, text: str) -> None:
@@ -71,7 +91,7 @@ class PlanPane(VerticalScroll):
             if is_current:
                 marked = block
         if marked is not None:
-            self.scroll_to_widget(marked, top=True, animate=False)
+            self.call_after_refresh(self.scroll_to_widget, marked, top=True, animate=False)
 
     def on_mount(self) -> None:
         self.set_banner("")

@@ -45,8 +45,8 @@ class ReviewPane(Vertical):
         await self.query("#diff-view, #diff-empty").remove()
         self.query_one("#review-title", Static).update(
             Content.from_markup(
-                "[b]Chunk $n[/b] $title  [$text-muted]$summary · a accept · x reject · "
-                "c comment · A accept all · enter lands what is accepted[/]",
+                "[b]Chunk $n[/b] $title  [$text-muted]$summary · x rejects a hunk (at once) · "
+                "c sends it back with a comment · [b]enter[/b] lands the rest[/]",
                 n=str(chunk), title=title, summary=patch_summary(patch),
             )
         )

@@ -33,6 +33,7 @@ class StatusBar(Widget):
     executor: reactive[str] = reactive("")
     cost_usd: reactive[float] = reactive(0.0)
     activity: reactive[str] = reactive("")
+    progress: reactive[str] = reactive("")
 
     def render(self) -> Content:
         width = self.size.width
@@ -44,6 +45,8 @@ class StatusBar(Widget):
         )
         if self.activity:
             right = Content.from_markup("[$warning]$act[/]  ", act=self.activity) + right
+        elif self.progress:
+            right = Content.from_markup("[$success]$p[/]  ", p=self.progress) + right
         left = Content.from_markup(
             " [b $accent]pairtui[/] [$text-muted]$sid[/] ", sid=self.session_id or "—"
         )

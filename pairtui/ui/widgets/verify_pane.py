@@ -46,7 +46,11 @@ class VerifyPane(Vertical):
         )
 
     def write(self, text: str) -> None:
-        self.log.write(text)
+        """A line of output (the engine sends lines without their newline) or a raw chunk."""
+        if text.endswith("\n"):
+            self.log.write(text)
+        else:
+            self.log.write_line(text)
 
     def finish(
         self,
