@@ -284,3 +284,30 @@ async def test_a_failing_checkpoint_means_nothing_is_written(tmp_path):
         await settle(pilot)
         assert app.view.state_of((0, 0)) is HunkState.PENDING
     assert cart(repo) == CART_NEW
+
+
+async def test_choosing_a_file_in_the_list_jumps_there(tmp_path):
+    from pairtui.ui.widgets.diff_files import DiffFileList
+
+    repo = make_repo(tmp_path)
+    change_worktree(repo)
+    app = ReviewApp(repo, worktree_patch(repo), "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(DiffFileList).focus()
+        await pilot.press("down", "down", "down", "down", "enter")  # the fifth file: src/cart.py
+        await settle(pilot)
+        assert app.view.has_focus
+        assert app.view.cursor.ref == (4, 0)
+        await pilot.press("p")
+        assert app.view.cursor.ref == (3, 0)
+
+
+async def test_line_mode_in_patch_mode_applies_only_the_kept_lines(tmp_path):
+    repo, patch = _patch_mode_repo(tmp_path)
+    app = ReviewApp(repo, patch, "patch")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "down", "down", "space", "space", "a", "q")  # keep TAX_RATE only
+        await settle(pilot)
+    text = cart(repo)
+    assert '"""Shopping cart."""' in text and "TAX_RATE = 0.25" in text
+    assert "def total(self):" in text
