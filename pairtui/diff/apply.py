@@ -16,10 +16,10 @@ Errors name the file and the hunk (its number in the patch it was read from).
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +50,7 @@ class _Result:
     content: bytes | None
     mode: str
     remove: str | None
+    before: dict[str, tuple[bytes, str]]  # what the touched paths held (for putting back)
 
 
 def apply_patch(repo_root: Path, patch: Patch, *, reverse: bool = False, index: bool = False
@@ -163,8 +164,10 @@ def _plan_file(root: Path, f: FileDiff, number: int, source: _WorktreeSource, in
     if GITLINK in (f.old_mode, f.new_mode):
         raise PatchError(f"{f.path}: hunk {number}: submodule changes cannot be applied")
     old, current_mode = b"", None
+    before: dict[str, tuple[bytes, str]] = {}
     if f.old_path is not None:
         old, current_mode = source.read(f.old_path, f.old_mode, number)
+        before[f.old_path] = (old, current_mode)
     if f.new_path is not None and f.new_path != f.old_path and source.exists(f.new_path):
         raise PatchError(f"{f.new_path}: hunk {number}: already exists")
     if f.is_binary:
@@ -178,11 +181,11 @@ def _plan_file(root: Path, f: FileDiff, number: int, source: _WorktreeSource, in
         if new:
             raise PatchError(f"{f.old_path}: hunk {number}: deleting the file would lose "
                              "lines the patch does not show")
-        return _Result(None, None, "", f.old_path)
+        return _Result(None, None, "", f.old_path, before)
     mode = _target_mode(f, current_mode)
     remove = f.old_path if f.old_path not in (None, f.new_path) and f.status.value != "copied" \
         else None
-    return _Result(f.new_path, new, mode, remove)
+    return _Result(f.new_path, new, mode, remove, before)
 
 
 def _target_mode(f: FileDiff, current: str | None) -> str:
@@ -221,25 +224,35 @@ def _make_dirs(directory: Path, root: Path, made: list[Path]) -> None:
 
 
 def _write_temp(target: Path, content: bytes, mode: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".pairtui-tmp",
-                                dir=target.parent)
-    temp = Path(name)
+    """A new file beside `target` holding `content`; permissions as git gives them (0777 or
+    0666 less the umask, applied by the kernel at creation)."""
     if mode == SYMLINK:
-        os.close(fd)
-        temp.unlink()
+        temp = _temp_name(target)
         os.symlink(os.fsdecode(content), temp)
         return temp
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(content)
-    umask = _umask()
-    os.chmod(temp, (0o777 if mode == "100755" else 0o666) & ~umask)
+    perm = 0o777 if mode == "100755" else 0o666
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        temp = _temp_name(target)
+        try:
+            fd = os.open(temp, flags, perm)
+            break
+        except FileExistsError:
+            continue
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
     return temp
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+_serial = itertools.count()
+
+
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name[:40]}.{os.getpid()}.{next(_serial)}.pairtui-tmp")
 
 
 def _discard(temps: list[tuple[Path, Path]], made_dirs: list[Path]) -> None:
@@ -255,10 +268,14 @@ def _discard(temps: list[tuple[Path, Path]], made_dirs: list[Path]) -> None:
 def _commit(root: Path, results: list[_Result], temps: list[tuple[Path, Path]],
             made_dirs: list[Path]) -> None:
     """Move every result into place; on failure put back what was already changed."""
-    backups: dict[Path, tuple[bytes, int, bool] | None] = {}
+    backups: dict[Path, tuple[bytes, str] | None] = {}
+    known = {root / rel: saved for r in results for rel, saved in r.before.items()}
 
     def remember(path: Path) -> None:
         if path in backups:
+            return
+        if path in known:
+            backups[path] = known[path]
             return
         try:
             st = os.lstat(path)
@@ -266,9 +283,9 @@ def _commit(root: Path, results: list[_Result], temps: list[tuple[Path, Path]],
             backups[path] = None
             return
         if stat.S_ISLNK(st.st_mode):
-            backups[path] = (os.fsencode(os.readlink(path)), st.st_mode, True)
+            backups[path] = (os.fsencode(os.readlink(path)), SYMLINK)
         else:
-            backups[path] = (path.read_bytes(), st.st_mode, False)
+            backups[path] = (path.read_bytes(), "100755" if st.st_mode & 0o100 else "100644")
 
     try:
         for r in results:
@@ -288,21 +305,13 @@ def _commit(root: Path, results: list[_Result], temps: list[tuple[Path, Path]],
             _prune_empty_dirs((root / r.remove).parent, root)
 
 
-def _restore(backups: dict[Path, tuple[bytes, int, bool] | None]) -> None:
+def _restore(backups: dict[Path, tuple[bytes, str] | None]) -> None:
     for path, saved in backups.items():
         try:
-            if saved is None:
-                if os.path.lexists(path):
-                    path.unlink()
-                continue
-            content, mode, is_link = saved
             if os.path.lexists(path):
                 path.unlink()
-            if is_link:
-                os.symlink(os.fsdecode(content), path)
-            else:
-                path.write_bytes(content)
-                os.chmod(path, stat.S_IMODE(mode))
+            if saved is not None:
+                os.replace(_write_temp(path, saved[0], saved[1]), path)
         except OSError:
             pass
 

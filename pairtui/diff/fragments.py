@@ -19,6 +19,8 @@ def split_lines(data: bytes) -> list[bytes]:
     """File bytes -> lines, each keeping its "\\n" (the last one may have none)."""
     if not data:
         return []
+    if b"\r" not in data:  # bytes.splitlines also splits at "\r"; without one it is exact
+        return data.splitlines(keepends=True)
     lines = data.split(b"\n")
     last = lines.pop()
     out = [line + b"\n" for line in lines]

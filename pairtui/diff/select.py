@@ -97,12 +97,16 @@ def _reposition(hunks: list[Hunk], for_reverse: bool) -> list[Hunk]:
     delta = 0
     out: list[Hunk] = []
     for h in hunks:
+        old_start, new_start = h.old_start, h.new_start
         if for_reverse:
-            old_before = _before(h.new_start, h.new_len) - delta
-            out.append(replace(h, old_start=_start(old_before, h.old_len)))
+            old_start = _start(_before(h.new_start, h.new_len) - delta, h.old_len)
         else:
-            new_before = _before(h.old_start, h.old_len) + delta
-            out.append(replace(h, new_start=_start(new_before, h.new_len)))
+            new_start = _start(_before(h.old_start, h.old_len) + delta, h.new_len)
+        if (old_start, new_start) == (h.old_start, h.new_start):
+            out.append(h)
+        else:
+            out.append(Hunk(old_start, h.old_len, new_start, h.new_len, h.section, h.lines,
+                            h.number))
         delta += h.new_len - h.old_len
     return out
 

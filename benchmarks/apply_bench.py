@@ -1,0 +1,109 @@
+"""Apply 1,000 selected hunks across 100 files, against `git apply` of the filtered patch.
+
+Target (issue 5): pairtui's select_hunks + apply_patch (validate all, temp files, os.replace)
+<= 2x `git apply` given the same filtered patch. Each run starts from a fresh copy of the tree.
+
+    /work/venv/bin/python benchmarks/apply_bench.py
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pairtui.diff.apply import apply_patch  # noqa: E402
+from pairtui.diff.compute import diff_between  # noqa: E402
+from pairtui.diff.parse import render_patch  # noqa: E402
+from pairtui.diff.select import select_hunks  # noqa: E402
+
+FILES = 100
+LINES_PER_FILE = 400
+HUNKS_PER_FILE = 20  # every other one is selected: 10 per file, 1,000 in all
+RUNS = 11
+
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    return subprocess.run(["git", *args], cwd=repo, input=stdin, check=True,
+                          capture_output=True).stdout
+
+
+def build(where: Path) -> tuple[Path, str, str]:
+    rng = random.Random(11)
+    repo = where / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "config", "user.email", "bench@example.com")
+    _git(repo, "config", "user.name", "bench")
+    texts = []
+    for i in range(FILES):
+        lines = [f"line {n} of file {i}: {rng.random():.6f}\n" for n in range(LINES_PER_FILE)]
+        texts.append(lines)
+        (repo / f"f{i:03d}.txt").write_text("".join(lines))
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "base")
+    for i, lines in enumerate(texts):
+        step = LINES_PER_FILE // HUNKS_PER_FILE
+        for h in range(HUNKS_PER_FILE):
+            n = h * step + step // 2
+            lines[n] = f"changed {h} in file {i}\n"
+            lines.insert(n + 1, f"added {h} in file {i}\n")
+        (repo / f"f{i:03d}.txt").write_text("".join(lines))
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "change")
+    return repo, _git(repo, "rev-parse", "HEAD~1").decode().strip(), \
+        _git(repo, "rev-parse", "HEAD").decode().strip()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        where = Path(tmp)
+        repo, old, new = build(where)
+        patch = diff_between(repo, old, new)
+        numbers = list(range(1, patch.hunk_count + 1, 2))
+        filtered = select_hunks(patch, numbers)
+        patch_bytes = render_patch(filtered)
+        _git(repo, "checkout", "-q", old)
+        pristine = where / "pristine"
+        shutil.copytree(repo, pristine, ignore=shutil.ignore_patterns(".git"))
+
+        ours: list[float] = []
+        theirs: list[float] = []
+        results: list[bytes] = []
+        for run in range(RUNS):
+            for who in ("git", "pairtui"):
+                tree = where / f"{who}{run}"
+                shutil.copytree(pristine, tree)
+                start = time.perf_counter()
+                if who == "git":
+                    subprocess.run(["git", "apply"], cwd=tree, input=patch_bytes, check=True,
+                                   capture_output=True)
+                    theirs.append(time.perf_counter() - start)
+                else:
+                    apply_patch(tree, select_hunks(patch, numbers))
+                    ours.append(time.perf_counter() - start)
+                if run == 0:
+                    results.append(b"".join((tree / f"f{i:03d}.txt").read_bytes()
+                                            for i in range(FILES)))
+        assert results[0] == results[1], "pairtui and git apply disagree"
+        print(f"# {len(filtered.files)} files, {len(numbers)} selected hunks of "
+              f"{patch.hunk_count}; results byte-identical to git apply")
+        print(f"{'name':30}  {'value':>9}  {'reference':>9}  ratio   (min of {RUNS} interleaved"
+              " runs; reference = git apply of the filtered patch)")
+        best, ref = min(ours), min(theirs)
+        med, ref_med = statistics.median(ours), statistics.median(theirs)
+        print(f"{'apply 1,000 hunks (pairtui)':30}  {best * 1000:7.1f}ms  {ref * 1000:7.1f}ms  "
+              f"{best / ref:5.2f}x   (medians {med * 1000:.1f}ms / {ref_med * 1000:.1f}ms = "
+              f"{med / ref_med:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
