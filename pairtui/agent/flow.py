@@ -34,6 +34,7 @@ from pairtui.agent.events import (
     SessionChanged,
     StepStarted,
     UsageUpdated,
+    VerifyFinished,
 )
 from pairtui.agent.executor import ChunkBrief, Executor
 from pairtui.agent.lazy_provider import LazyProvider
@@ -388,6 +389,10 @@ class Pairing:
             self._session = edits.with_usage(self._session, event.tokens_in, event.tokens_out, event.cost_usd)
         elif isinstance(event, CheckpointTaken):
             self._record({"kind": "checkpoint", "id": event.checkpoint.id, "step": event.checkpoint.step})
+        elif isinstance(event, VerifyFinished):
+            self._record({"kind": "verify", "chunk": event.chunk, "command": event.command,
+                          "passed": event.passed, "exit_code": event.exit_code,
+                          "output_tail": event.output_tail[-4000:]})
         self._on_event(event)
 
     def _record(self, record: dict) -> None:

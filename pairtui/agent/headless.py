@@ -75,6 +75,13 @@ class HeadlessPrinter:
         if self._json:
             self._flush_text()
 
+    def usage_line(self) -> str | None:
+        """"tokens 12,345 in / 678 out, $0.0123" once a model was used, else None."""
+        if self.usage is None:
+            return None
+        u = self.usage
+        return f"pairtui: tokens {u.tokens_in:,} in / {u.tokens_out:,} out, ${u.cost_usd:.4f}"
+
     def line(self, text: str) -> None:
         """A line of the story outside the event stream (e.g. the demo's own steps)."""
         self._err.write(text + "\n")

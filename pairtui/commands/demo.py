@@ -85,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         code = asyncio.run(_story(repo, config, printer))
     finally:
         printer.close()
+        if usage := printer.usage_line():
+            printer.line(usage)
     printer.line(f"pairtui demo: see the commits with: git -C {repo} log --stat")
     return code
 

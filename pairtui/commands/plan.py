@@ -32,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
         plan = asyncio.run(pairing.make_plan())
     finally:
         printer.close()
+        if usage := printer.usage_line():
+            printer.line(usage)
     printer.line(f"pairtui: plan with {len(plan.chunks)} chunk(s) written; review it with `pairtui`, "
                  "or run it with `pairtui run --plan PATH`")
     sys.stdout.write(f"{pairing.plan_path()}\n")

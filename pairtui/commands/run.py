@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
         return asyncio.run(_run(info.root, config, printer, goal, plan_text, args.yes))
     finally:
         printer.close()
+        if usage := printer.usage_line():
+            printer.line(usage)
 
 
 async def _run(root: Path, config, printer: HeadlessPrinter, goal: str, plan_text: str | None,
