@@ -170,3 +170,19 @@ async def settle(pilot) -> None:
                 w.is_running for w in pilot.app.workers):
             break
     await pilot.pause()
+
+
+def moved_block_repo(root: Path) -> tuple[Path, Patch]:
+    """A function moved to the end of its file (and one line edited inside it)."""
+    repo = root / "moved"
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    parse = "def parse(text):\n    fields = text.split(',')\n    return [f.strip() for f in fields]\n\n\n"
+    render = "def render(rows):\n    return '\\n'.join(', '.join(r) for r in rows)\n\n\n"
+    main = "def main(path):\n    with open(path) as handle:\n        print(render(parse(handle.read())))\n"
+    (repo / "csvtool.py").write_text(parse + render + main)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    moved = parse.replace("split(',')", "split(';')").rstrip("\n") + "\n"
+    (repo / "csvtool.py").write_text(render + main + "\n\n" + moved)
+    return repo, worktree_patch(repo)

@@ -90,3 +90,11 @@ def test_comment_prompt(snap_compare, tmp_path):
     app = ReviewApp(repo, patch, "worktree")
     keys = ("c", *"keep the old docstring")
     assert snap_compare(app, terminal_size=(120, 24), run_before=_keys(*keys))
+
+
+def test_moved_lines_have_their_own_colour(snap_compare, tmp_path):
+    from tests.support_ui_diff import moved_block_repo
+
+    repo, patch = moved_block_repo(tmp_path)
+    app = ReviewApp(repo, patch, "worktree")
+    assert snap_compare(app, terminal_size=(130, 24), run_before=_keys())

@@ -88,6 +88,10 @@ class SyntaxCache:
         return None
 
     @property
+    def has_results(self) -> bool:
+        return bool(self._done)
+
+    @property
     def pending(self) -> bool:
         return bool(self._queue)
 

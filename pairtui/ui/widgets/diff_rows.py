@@ -53,6 +53,24 @@ def _file_title(f: FileDiff) -> str:
     return f"{f.path}  ({f.status.value})"
 
 
+MOVED_MIN = 12  # a line needs this many non-blank characters to count as moved
+
+
+def moved_lines(patch: Patch) -> frozenset[bytes]:
+    """Stripped contents of lines removed in one place and added back in another (anywhere in
+    the patch): shown in their own colour, so a moved block does not read as new code."""
+    removed: set[bytes] = set()
+    added: set[bytes] = set()
+    for f in patch.files:
+        for h in f.hunks:
+            for line in h.lines:
+                if line.kind != " ":
+                    key = line.raw.strip()
+                    if len(key) >= MOVED_MIN:
+                        (removed if line.kind == "-" else added).add(key)
+    return frozenset(removed & added)
+
+
 def _is_utf8(f: FileDiff) -> bool:
     try:
         for h in f.hunks:
@@ -77,6 +95,7 @@ class RowPainter:
         self.origin = origin
         self._hunks: dict[int, tuple[Hunk, _HunkInfo]] = {}
         self._utf8: dict[int, bool] = {}
+        self._moved: frozenset[bytes] | None = None
         top = max((max(h.old_start + h.old_len, h.new_start + h.new_len)
                    for f in self.patch.files for h in f.hunks), default=1)
         self.nw = max(3, len(str(top)))
@@ -230,6 +249,10 @@ class RowPainter:
         state = self.book.state(ref)
         struck = state is HunkState.REJECTED or (
             state is HunkState.PARTIAL and idx in self.book.rejected_lines.get(ref, ()))
+        if self._moved is None:
+            self._moved = moved_lines(self.patch)
+        if self._moved and line.raw.strip() in self._moved:
+            return self.s["moved"], self.s["moved"], struck
         key = "added" if line.kind == "+" else "removed"
         return self.s[key], self.s[key + "-word"], struck
 

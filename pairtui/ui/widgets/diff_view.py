@@ -38,7 +38,7 @@ _STYLE_KEYS = (
     "added", "removed", "added-word", "removed-word", "context", "filler", "number",
     "number-added", "number-removed", "marker", "file", "hunk", "hunk-current", "gap", "fold",
     "accepted", "rejected", "rejected-badge", "commented", "cursor", "marked", "bar",
-    "bar-current", "separator",
+    "bar-current", "separator", "moved",
 )
 
 
@@ -63,6 +63,7 @@ class DiffView(ScrollView, can_focus=True):
     DiffView > .diff-view--context { color: $foreground; }
     DiffView > .diff-view--added { background: $success 14%; }
     DiffView > .diff-view--removed { background: $error 14%; }
+    DiffView > .diff-view--moved { background: $primary 22%; }
     DiffView > .diff-view--added-word { background: $success 42%; }
     DiffView > .diff-view--removed-word { background: $error 42%; }
     DiffView > .diff-view--filler { background: $panel-darken-1; }
@@ -271,6 +272,8 @@ class DiffView(ScrollView, can_focus=True):
             if self._styles is None:
                 self._styles = {k: self.get_component_rich_style(f"diff-view--{k}")
                                 for k in _STYLE_KEYS}
+            if self._tokens is None and self._syntax.has_results:  # e.g. after a theme change
+                self._tokens = token_styles(self.app.theme_variables)
             self._painter = RowPainter(self.layout, self.book, self._styles, self._tokens or {},
                                        self._syntax, self._origin)
         return self._painter
