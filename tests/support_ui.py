@@ -242,14 +242,17 @@ class FakePairing:
 
 def fake_app(tmp: Path | None = None, **kwargs):
     """A PairApp wired to a FakePairing; returns (app, holder) where holder['pairing'] is set
-    once the app opened the session."""
+    once the app opened the session. `steps=N` opens it N enter-presses into the flow."""
     from pairtui.ui.app import PairApp
 
     holder: dict = {}
     goal = kwargs.pop("goal", "Split the billing helpers")
+    steps = kwargs.pop("steps", 0)
 
     def open_pairing(sink, goal_, ask):
         pairing = FakePairing(sink, goal=goal_, **kwargs)
+        for _ in range(steps):  # start from a later state: run the steps before the app sees it
+            asyncio.run(pairing.next_step())
         holder["pairing"] = pairing
         return pairing
 

@@ -113,7 +113,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
                     yield VerifyPane(id="verify-pane")
                 with TabPane("4 Diff", id="diff-tab"):
                     yield ReviewPane(id="review-pane")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.screen.set_class(self.size.width < 100, "-narrow")
@@ -159,6 +159,8 @@ class PairApp(DialogActions, ReviewActions, App[int]):
                         timeout=4)
         if view.expected_step(session) == "land":
             self._load_diff(view.current_chunk(session))
+        elif session.phase == "planning" and session.plan_versions:
+            self.query_one(TabbedContent).active = "plan-tab"
 
     # -- rendering engine events -------------------------------------------------------------
 
@@ -178,8 +180,10 @@ class PairApp(DialogActions, ReviewActions, App[int]):
             self._step_started(event)
         elif isinstance(event, ev.CheckpointTaken):
             cp = event.checkpoint
-            label = f"{cp.n}-{cp.step}" + (f" · {cp.files_changed} files" if cp.files_changed else "")
-            self.query_one(ChunkList).add_checkpoint(f"checkpoint {label}")
+            files = cp.files_changed
+            label = f"{cp.n}-{cp.step}" + (
+                f" ({files} file{'s' if files != 1 else ''})" if files else "")
+            self.query_one(ChunkList).add_checkpoint(label)
             model.note(f"⚑ checkpoint {cp.id} ({cp.step})", "checkpoint")
         elif isinstance(event, ev.VerifyOutput):
             self.query_one(VerifyPane).write(event.text)

@@ -27,7 +27,7 @@ else:
 class DialogActions(_Base):
     """Actions that ask the person something before the engine is called."""
 
-    @work(group="goal")
+    @work(group="dialog")
     async def _ask_goal(self) -> None:
         goal = await self.push_screen_wait(PromptScreen(
             "What do you want done?",

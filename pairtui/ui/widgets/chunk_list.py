@@ -128,7 +128,8 @@ class ChunkList(Vertical):
         self._checkpoints.insert(0, label)
         del self._checkpoints[4:]
         lines = [Content.from_markup("[$success]⚑[/] $l", l=label) for label in self._checkpoints]
-        self.query_one("#checkpoint-lines", Static).update(Content("\n").join(lines))
+        heading = Content.from_markup("[b]Checkpoints[/]")
+        self.query_one("#checkpoint-lines", Static).update(Content("\n").join([heading, *lines]))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()

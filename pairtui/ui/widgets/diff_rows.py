@@ -71,6 +71,20 @@ def moved_lines(patch: Patch) -> frozenset[bytes]:
     return frozenset(removed & added)
 
 
+def number_width(patch: Patch) -> int:
+    """Cells for line numbers: enough for the largest line number in the patch."""
+    top = max((max(h.old_start + h.old_len, h.new_start + h.new_len)
+               for f in patch.files for h in f.hunks), default=1)
+    return max(3, len(str(top)))
+
+
+def column_width(width: int, split: bool, nw: int) -> int:
+    """Text cells per side (side by side) or of the one text column (unified)."""
+    if split:
+        return max(1, (width - 2 - 2 * (nw + 2)) // 2)
+    return max(1, width - 1 - 2 * (nw + 1) - 1)
+
+
 def _is_utf8(f: FileDiff) -> bool:
     try:
         for h in f.hunks:
@@ -96,16 +110,10 @@ class RowPainter:
         self._hunks: dict[int, tuple[Hunk, _HunkInfo]] = {}
         self._utf8: dict[int, bool] = {}
         self._moved: frozenset[bytes] | None = None
-        top = max((max(h.old_start + h.old_len, h.new_start + h.new_len)
-                   for f in self.patch.files for h in f.hunks), default=1)
-        self.nw = max(3, len(str(top)))
+        self.nw = number_width(self.patch)
 
-    # -- geometry -------------------------------------------------------------------------
     def column_width(self, width: int) -> int:
-        """Text cells per side (side by side) or of the one text column (unified)."""
-        if self.layout.split:
-            return max(1, (width - 2 - 2 * (self.nw + 2)) // 2)
-        return max(1, width - 1 - 2 * (self.nw + 1) - 1)
+        return column_width(width, self.layout.split, self.nw)
 
     # -- rows -----------------------------------------------------------------------------
     def row(self, y: int, width: int, cursor: Cursor, wrap: bool) -> Strip:
