@@ -349,6 +349,8 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
         ref = self.cursor.ref
         if ref is None or self._layout is None or self.line_mode:
             return
+        if ref not in self._layout.hunk_rows:
+            return
         top, bottom = int(new), int(new) + self.scrollable_content_region.height
         start, end = self.layout.hunk_rows[ref], self.layout.hunk_end(ref)
         if end <= top or start >= bottom:
