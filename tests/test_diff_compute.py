@@ -68,3 +68,13 @@ def test_rev_ranges_two_dot_three_dot_and_single_commit(git_repo: Path) -> None:
 def test_unknown_revision_is_a_one_line_usage_error(git_repo: Path) -> None:
     with pytest.raises(UsageError, match="unknown revision"):
         diff_rev_range(git_repo, "main..nope")
+
+
+def test_review_of_a_repo_without_commits_shows_every_file_as_new(empty_repo: Path) -> None:
+    from pairtui.diff.compute import EMPTY_TREE
+
+    (empty_repo / "first.py").write_text("print('hello')\n")
+    patch = diff_between(empty_repo, EMPTY_TREE, WORKTREE)
+    (f,) = patch.files
+    assert f.old_path is None and f.new_path == "first.py" and f.added == 1
+    assert not (empty_repo / ".git" / "index").exists()
