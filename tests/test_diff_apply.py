@@ -189,3 +189,19 @@ def test_select_lines_keeps_unchosen_removals_as_context_and_drops_unchosen_addi
     (tmp_path / "f").write_bytes(b"a\nb\nc\nd\ne\nf\ng\n")
     apply_patch(tmp_path, replace_hunk(patch, 1, [chosen]))
     assert (tmp_path / "f").read_bytes() == b"a\nb\nc\nd\nf\ng\n"
+
+
+def test_swapped_files_from_break_rewrites_apply_like_git(tmp_path: Path) -> None:
+    from tests.support_diff import commit_files, new_repo, referee, run_git
+
+    repo = new_repo(tmp_path / "swap")
+    one = b"".join(b"first file line %d\n" % i for i in range(30))
+    two = b"".join(b"second file line %d\n" % i for i in range(30))
+    a = commit_files(repo, {"a.txt": (one, "100644"), "b.txt": (two, "100644")}, "a")
+    b = commit_files(repo, {"a.txt": (two, "100644"), "b.txt": (one + b"more\n", "100644")}, "b")
+    raw = run_git(repo, "diff", "-B", "-M", "--full-index", a, b).stdout
+    patch = read_patch(raw)
+    assert {f.status.value for f in patch.files} == {"renamed"}
+    start = {"a.txt": (one, "100644"), "b.txt": (two, "100644")}
+    result = referee(tmp_path, start, patch)
+    assert result.ok and result.files["b.txt"][0] == one + b"more\n"

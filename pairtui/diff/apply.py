@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pairtui.diff.binary import apply_binary
 from pairtui.diff.fragments import apply_hunks
-from pairtui.diff.model import FileDiff, Patch
+from pairtui.diff.model import FileDiff, FileStatus, Patch
 from pairtui.diff.select import (  # the selection API lives in select.py; offered here too
     parse_spec,
     reverse_patch,
@@ -59,29 +59,36 @@ def apply_patch(repo_root: Path, patch: Patch, *, reverse: bool = False, index: 
     root = Path(repo_root).resolve()
     if reverse:
         patch = reverse_patch(patch)
-    _check_distinct(patch)
+    removed = _check_distinct(patch)
     source = _IndexSource(root) if index else _WorktreeSource(root)
     results: list[_Result] = []
     number = 0
     for f in patch.files:
         first = number + 1
         number += 1 if (f.is_binary or not f.hunks) else len(f.hunks)
-        results.append(_plan_file(root, f, first, source, index))
+        results.append(_plan_file(root, f, first, source, index, removed))
     if index:
         _write_index(root, results)
     else:
         _write_worktree(root, results)
 
 
-def _check_distinct(patch: Patch) -> None:
-    seen: set[str] = set()
+def _check_distinct(patch: Patch) -> set[str]:
+    """Each path is written at most once and removed at most once (a rename may land on a
+    path that another file of the patch removes, as in a swap). Returns the removed paths."""
+    written: set[str] = set()
+    removed: set[str] = set()
     for f in patch.files:
-        for p in {f.old_path, f.new_path}:
-            if p is None:
-                continue
-            if p in seen:
-                raise PatchError(f"{p}: the patch changes this file twice; split the patch")
-            seen.add(p)
+        if f.new_path is not None:
+            if f.new_path in written:
+                raise PatchError(f"{f.new_path}: the patch writes this file twice; split it")
+            written.add(f.new_path)
+        if f.old_path is not None and (f.new_path is None or (
+                f.old_path != f.new_path and f.status is not FileStatus.COPIED)):
+            if f.old_path in removed:
+                raise PatchError(f"{f.old_path}: the patch removes this file twice; split it")
+            removed.add(f.old_path)
+    return removed
 
 
 def check_path(root: Path, rel: str, number: int, *, on_disk: bool = True) -> Path:
@@ -156,8 +163,8 @@ class _IndexSource(_WorktreeSource):
         return rel in self.entries
 
 
-def _plan_file(root: Path, f: FileDiff, number: int, source: _WorktreeSource, index: bool
-               ) -> _Result:
+def _plan_file(root: Path, f: FileDiff, number: int, source: _WorktreeSource, index: bool,
+               removed: set[str]) -> _Result:
     for rel in (f.old_path, f.new_path):
         if rel is not None:
             check_path(root, rel, number, on_disk=not index)
@@ -168,7 +175,8 @@ def _plan_file(root: Path, f: FileDiff, number: int, source: _WorktreeSource, in
     if f.old_path is not None:
         old, current_mode = source.read(f.old_path, f.old_mode, number)
         before[f.old_path] = (old, current_mode)
-    if f.new_path is not None and f.new_path != f.old_path and source.exists(f.new_path):
+    if (f.new_path is not None and f.new_path != f.old_path and f.new_path not in removed
+            and source.exists(f.new_path)):
         raise PatchError(f"{f.new_path}: hunk {number}: already exists")
     if f.is_binary:
         new = apply_binary(old, f, number, source.read_blob)
@@ -183,8 +191,8 @@ def _plan_file(root: Path, f: FileDiff, number: int, source: _WorktreeSource, in
                              "lines the patch does not show")
         return _Result(None, None, "", f.old_path, before)
     mode = _target_mode(f, current_mode)
-    remove = f.old_path if f.old_path not in (None, f.new_path) and f.status.value != "copied" \
-        else None
+    remove = f.old_path if f.old_path not in (None, f.new_path) and f.status is not \
+        FileStatus.COPIED else None
     return _Result(f.new_path, new, mode, remove, before)
 
 
@@ -327,13 +335,10 @@ def _prune_empty_dirs(directory: Path, root: Path) -> None:
 
 def _write_index(root: Path, results: list[_Result]) -> None:
     """Store the new blobs, then change every index entry in one `git update-index`."""
-    lines: list[bytes] = []
+    lines = [b"0 " + b"0" * 40 + b"\t" + _name(r.remove) for r in results
+             if r.remove is not None]  # removals first: a rename may land on a removed path
     for r in results:
-        if r.remove is not None:
-            lines.append(b"0 " + b"0" * 40 + b"\t" + _name(r.remove))
-        if r.path is None:
-            continue
-        if r.content is None:
+        if r.path is None or r.content is None:
             continue
         oid = _git(root, ["hash-object", "-w", "--stdin"], r.content).strip()
         lines.append(r.mode.encode() + b" " + oid + b"\t" + _name(r.path))
