@@ -104,7 +104,8 @@ def list_hunks(patch: Patch) -> str:
             out.append(f"{n}  {path}  {what}\n")
         else:
             h = f.hunks[hi]
-            out.append(f"{n}  {path}  {h.header}  +{h.added} -{h.removed}\n")
+            mode = f"  [mode {f.old_mode} -> {f.new_mode}]" if hi == 0 and f.mode_changed else ""
+            out.append(f"{n}  {path}  {h.header}  +{h.added} -{h.removed}{mode}\n")
     return "".join(out)
 
 

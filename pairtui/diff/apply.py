@@ -12,6 +12,10 @@ Guarantees:
   with UnsafePathError before anything is read.
 
 Errors name the file and the hunk (its number in the patch it was read from).
+
+Limits: file bytes are taken as they are on disk. `git apply` also runs a repository's
+end-of-line and clean filters (.gitattributes `text`/`eol`/`filter`, core.autocrlf) on what it
+reads; in repositories that use them results may differ. Submodule entries are refused.
 """
 
 from __future__ import annotations
