@@ -162,7 +162,12 @@ class RowPainter:
         ref = (block.file, block.hunk)
         hunk = self.patch.files[block.file].hunks[block.hunk]
         text = f"{'▶' if ref == cursor.ref else ' '} {hunk.header} {hunk.section}".rstrip()
-        return self._text_row(text, self._header_style(ref, cursor), width, self._badge(ref),
+        badge = self._badge(ref)
+        if ref == cursor.ref and cursor.line is not None:
+            marked = len(cursor.marks)
+            badge = (f"line mode: space marks ({marked}) · a keeps only marked · "
+                     "x rejects marked · esc leaves")
+        return self._text_row(text, self._header_style(ref, cursor), width, badge,
                               self._badge_style(ref, cursor))
 
     def _note(self, block: Block, width: int, cursor: Cursor) -> Strip:
