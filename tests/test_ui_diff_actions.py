@@ -311,3 +311,35 @@ async def test_line_mode_in_patch_mode_applies_only_the_kept_lines(tmp_path):
     text = cart(repo)
     assert '"""Shopping cart."""' in text and "TAX_RATE = 0.25" in text
     assert "def total(self):" in text
+
+
+async def test_rejecting_every_hunk_of_a_file_restores_it_and_undo_brings_all_back(tmp_path):
+    repo, patch = cart_only_repo(tmp_path)
+    app = ReviewApp(repo, patch, "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "x")  # the later hunk first, then the earlier one
+        await settle(pilot)
+        await pilot.press("p", "x")
+        await settle(pilot)
+        assert cart(repo) == CART_OLD
+        assert git(repo, "status", "--porcelain") == ""
+        await pilot.press("z", "z")
+        await settle(pilot)
+        assert cart(repo) == CART_NEW
+
+
+async def test_rejecting_a_new_file_removes_it_and_undo_writes_it_again(tmp_path):
+    repo = make_repo(tmp_path)
+    change_worktree(repo)
+    patch = worktree_patch(repo)
+    app = ReviewApp(repo, patch, "worktree")
+    tax = repo / "src" / "tax.py"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["right_square_bracket"] * 5)
+        assert patch.files[app.view.cursor.ref[0]].path == "src/tax.py"
+        await pilot.press("x")
+        await settle(pilot)
+        assert not tax.exists()
+        await pilot.press("z")
+        await settle(pilot)
+        assert tax.read_text() == "def tax(amount):\n    return amount * 0.25\n"
