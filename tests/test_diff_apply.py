@@ -205,3 +205,20 @@ def test_swapped_files_from_break_rewrites_apply_like_git(tmp_path: Path) -> Non
     start = {"a.txt": (one, "100644"), "b.txt": (two, "100644")}
     result = referee(tmp_path, start, patch)
     assert result.ok and result.files["b.txt"][0] == one + b"more\n"
+
+
+def test_repos_with_eol_conversion_apply_through_git(git_repo: Path) -> None:
+    (git_repo / ".gitattributes").write_text("*.txt text eol=crlf\n")
+    (git_repo / "notes.txt").write_bytes(NUMBERED.replace("\n", "\r\n").encode())
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "crlf on checkout")
+    changed = NUMBERED.replace("line 3\n", "three\n").replace("line 30\n", "thirty\n")
+    (git_repo / "notes.txt").write_bytes(changed.replace("\n", "\r\n").encode())
+    patch = diff_between(git_repo, "HEAD", "WORKTREE")
+    assert b"\r" not in patch.files[0].hunks[0].lines[0].raw  # the patch holds clean text
+    apply_patch(git_repo, select_hunks(patch, [2], for_reverse=True), reverse=True)
+    expected = NUMBERED.replace("line 3\n", "three\n").replace("\n", "\r\n").encode()
+    assert (git_repo / "notes.txt").read_bytes() == expected
+    with pytest.raises(PatchError, match="notes.txt: hunk 2 does not apply"):
+        apply_patch(git_repo, select_hunks(patch, [2], for_reverse=True), reverse=True)
+    assert (git_repo / "notes.txt").read_bytes() == expected

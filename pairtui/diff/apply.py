@@ -13,9 +13,9 @@ Guarantees:
 
 Errors name the file and the hunk (its number in the patch it was read from).
 
-Limits: file bytes are taken as they are on disk. `git apply` also runs a repository's
-end-of-line and clean filters (.gitattributes `text`/`eol`/`filter`, core.autocrlf) on what it
-reads; in repositories that use them results may differ. Submodule entries are refused.
+Where git converts content (.gitattributes `text`/`eol`/`filter`, core.autocrlf) a patch
+whose context does not match the bytes on disk is handed to `git apply`, checked first
+(pairtui.diff.convert). Submodule entries are refused.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pairtui.diff.binary import apply_binary
+from pairtui.diff.convert import apply_with_git, uses_conversion
 from pairtui.diff.fragments import apply_hunks
 from pairtui.diff.model import FileDiff, FileStatus, Patch
 from pairtui.diff.select import (  # the selection API lives in select.py; offered here too
@@ -67,14 +68,28 @@ def apply_patch(repo_root: Path, patch: Patch, *, reverse: bool = False, index: 
     source = _IndexSource(root) if index else _WorktreeSource(root)
     results: list[_Result] = []
     number = 0
-    for f in patch.files:
-        first = number + 1
-        number += 1 if (f.is_binary or not f.hunks) else len(f.hunks)
-        results.append(_plan_file(root, f, first, source, index, removed))
+    try:
+        for f in patch.files:
+            first = number + 1
+            number += 1 if (f.is_binary or not f.hunks) else len(f.hunks)
+            results.append(_plan_file(root, f, first, source, index, removed))
+    except PatchError as err:
+        if index or isinstance(err, UnsafePathError) or not _converted(root, patch):
+            raise
+        try:
+            apply_with_git(root, patch)  # eol/filter conversions: git knows them (convert.py)
+        except PatchError:
+            raise err from None
+        return
     if index:
         _write_index(root, results)
     else:
         _write_worktree(root, results)
+
+
+def _converted(root: Path, patch: Patch) -> bool:
+    paths = sorted({p for f in patch.files for p in (f.old_path, f.new_path) if p is not None})
+    return uses_conversion(root, paths)
 
 
 def _check_distinct(patch: Patch) -> set[str]:
