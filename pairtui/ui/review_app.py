@@ -83,10 +83,9 @@ class ReviewApp(App[int]):
     def compose(self) -> ComposeResult:
         files = len(self._patch.files)
         hunks = len(self._patch.hunk_refs())
-        how = ("a rejected hunk is undone in the working tree at once"
-               if self.source == "worktree"
-               else "q applies the accepted hunks, Esc quits without applying")
-        yield Static(f"pairtui review · {self.source} · {files} file(s), {hunks} hunk(s) · {how}",
+        how = ("x undoes a hunk in the working tree at once" if self.source == "worktree"
+               else "q applies what you accepted, esc quits")
+        yield Static(f"review {self.source} · {files} files · {hunks} hunks · {how}",
                      id="review-title")
         yield DiffReview(self._patch)
         yield Footer()
