@@ -90,11 +90,6 @@ class ReviewApp(App[int]):
         yield DiffReview(self._patch)
         yield Footer()
 
-    def on_mount(self) -> None:
-        # The parsed patch lives as long as the app: keep it out of every full GC pass, so a
-        # collection over tens of thousands of diff lines never lands inside a frame.
-        gc.freeze()
-
     # -- messages from the view --------------------------------------------------------------
     def on_diff_view_hunk_rejected(self, message: DiffView.HunkRejected) -> None:
         if self.source == "worktree":
@@ -197,6 +192,9 @@ def run_review(repo_root: Path, patch: Patch, source: str,
         print("nothing to review: the diff is empty")
         return 0
     app = ReviewApp(repo_root, patch, source, checkpoint)  # type: ignore[arg-type]
+    # The parsed patch lives as long as the process: keep it out of every full GC pass, so a
+    # collection over tens of thousands of diff lines never lands inside a frame.
+    gc.freeze()
     code = app.run()
     if app.summary:
         print(app.summary)
