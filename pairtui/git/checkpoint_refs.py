@@ -1,7 +1,9 @@
 """How a checkpoint is written down in git: its ref name and its commit message.
 
-Everything `Checkpoints.list()` shows (step, chunk, message, time, files changed) is in the
-snapshot commit's message as trailer lines, so listing reads refs and nothing else:
+Everything `Checkpoints.list()` shows (step, chunk, message, time) is in the snapshot
+commit's message as trailer lines, so listing reads refs and nothing else; the number of
+files changed is the commit's own diff against its parent (HEAD when it was taken), counted
+when listed, so taking a snapshot never waits for it:
 
     pairtui checkpoint s1/3-executed (chunk 2)
 
@@ -12,7 +14,6 @@ snapshot commit's message as trailer lines, so listing reads refs and nothing el
     Pairtui-Step: executed
     Pairtui-Chunk: 2
     Pairtui-Time: 1764081723.512
-    Pairtui-Files-Changed: 4
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pairtui.errors import UsageError
 REF_ROOT = "refs/pairtui/"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _LEAF = re.compile(r"(\d+)-(.+)")
-_KEYS = ("Session", "Number", "Step", "Chunk", "Time", "Files-Changed")
+_KEYS = ("Session", "Number", "Step", "Chunk", "Time")
 
 
 def check_name(kind: str, name: str) -> str:
@@ -71,7 +72,6 @@ class Metadata:
     chunk: int | None
     message: str
     time: float
-    files_changed: int
 
 
 def format_message(meta: Metadata) -> bytes:
@@ -84,7 +84,6 @@ def format_message(meta: Metadata) -> bytes:
         meta.step,
         "-" if meta.chunk is None else str(meta.chunk),
         repr(meta.time),
-        str(meta.files_changed),
     )
     trailers = "\n".join(f"Pairtui-{key}: {value}" for key, value in zip(_KEYS, values, strict=True))
     body = meta.message.strip("\n")
@@ -101,7 +100,7 @@ def parse_message(text: str, fallback: RefParts) -> Metadata:
         if line.startswith(prefix):
             found[key] = line[len(prefix):]
     if len(found) != len(_KEYS) or len(lines) < len(_KEYS) + 2:
-        return Metadata(fallback.session, fallback.n, fallback.step, None, text.strip(), 0.0, 0)
+        return Metadata(fallback.session, fallback.n, fallback.step, None, text.strip(), 0.0)
     body = "\n".join(lines[2:-len(_KEYS) - 1]) if len(lines) > len(_KEYS) + 2 else ""
     try:
         return Metadata(
@@ -111,7 +110,6 @@ def parse_message(text: str, fallback: RefParts) -> Metadata:
             chunk=None if found["Chunk"] == "-" else int(found["Chunk"]),
             message=body,
             time=float(found["Time"]),
-            files_changed=int(found["Files-Changed"]),
         )
     except ValueError:
-        return Metadata(fallback.session, fallback.n, fallback.step, None, text.strip(), 0.0, 0)
+        return Metadata(fallback.session, fallback.n, fallback.step, None, text.strip(), 0.0)

@@ -8,11 +8,11 @@ built in a temporary copy of the user's index (`git add -A`, `write-tree`, `comm
 the ref is written last, so a crash at any point leaves either no checkpoint or a complete one.
 
 A restore first snapshots the current state ("pre-restore"), so every restore can be undone,
-then moves the working tree from that snapshot's tree to the target's with
-`read-tree -m -u` in the snapshot's own temp index. That index was just refreshed by
-`git add -A` (no separate `update-index --refresh` is needed), so git only rewrites the paths
-that differ. A restore that would overwrite a file no checkpoint holds (an ignored file, which
-git >= 2.34 would overwrite, or one written meanwhile) is refused before anything changes.
+then rewrites only the paths where that snapshot's tree and the target's differ (see
+switch.py: it refuses, changing nothing, if that would overwrite a file no checkpoint holds,
+and writes through `git checkout-index`). A restore killed halfway leaves a marker
+(`pending_restore()`); the pre-restore checkpoint, saved before any file is touched, undoes
+it, and restoring the target again finishes it.
 The user's real index is left exactly as it was: it is their staging area, and git status
 afterwards shows the restored files against what they had staged. A staged file that the
 restore removes shows as staged-and-deleted ("AD"); its staged content is still in the index
@@ -21,6 +21,7 @@ and in the pre-restore checkpoint.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -41,11 +42,10 @@ from pairtui.git.checkpoint_refs import (
     short_id,
 )
 from pairtui.git.crashpoints import crash_point
-from pairtui.git.in_the_way import paths_in_the_way
-from pairtui.git.plumbing import Git, first_line, split_z
-from pairtui.git.repo import read_head
+from pairtui.git.plumbing import Git, split_z
+from pairtui.git.switch import switch_files, switch_problems
 from pairtui.git.tempindex import TempIndex
-from pairtui.git.treediff import tree_changes
+from pairtui.git.treediff import EMPTY_TREE, Change, read_tree_changes, start_tree_changes
 
 # Checkpoint commits are private: a fixed identity, so they work before the user sets one.
 _IDENTITY = {
@@ -84,6 +84,13 @@ class PendingRestore:
     pre_restore: str  # id of the snapshot taken just before
 
 
+@dataclass(frozen=True)
+class _Taken:
+    checkpoint: Checkpoint
+    towards: list[Change]     # changes from its tree towards a restore's target
+    scan_started_ns: int      # wall clock just before `git add -A` read the files
+
+
 class Checkpoints:
     """Snapshot / restore / list for one session's checkpoints."""
 
@@ -98,6 +105,11 @@ class Checkpoints:
 
     def _locate(self) -> tuple[Path, Path]:
         """(git dir, the user's index file), asked of git once: linked worktrees differ."""
+        if self._paths is None and (self.repo_root / ".git").is_dir() and not any(
+            var in os.environ for var in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_COMMON_DIR")
+        ):
+            git_dir = (self.repo_root / ".git").resolve()  # the common case, without a process
+            self._paths = (git_dir, git_dir / "index")
         if self._paths is None:
             out = self._git.run("rev-parse", "--absolute-git-dir", "--git-path", "index")
             git_dir, index = os.fsdecode(out).splitlines()[:2]
@@ -114,24 +126,40 @@ class Checkpoints:
         """Save the working state on a new ref; the user's index, HEAD and refs are untouched."""
         check_name("step", step)
         with TempIndex(self.git_dir) as index:
-            return self._snapshot_in(index, step, chunk, message)
+            return self._snapshot_in(index, step, chunk, message).checkpoint
 
     def _snapshot_in(
-        self, index: TempIndex, step: str, chunk: int | None, message: str
-    ) -> Checkpoint:
+        self, index: TempIndex, step: str, chunk: int | None, message: str,
+        diff_to: str | None = None,
+    ) -> _Taken:
+        """The snapshot, built in `index` (left holding its tree, freshly refreshed); with
+        `diff_to`, also the changes from the new tree towards that one."""
         git_dir, user_index = self._locate()
+        env = {**index.env, **_IDENTITY}
+        # Reads that do not depend on the new tree overlap `git add -A`, the long step.
+        head_job = self._git.start("rev-parse", "HEAD^{commit}", "HEAD^{tree}", "--")
+        refs_job = None if self._last_n is not None else self._git.start(
+            "for-each-ref", "--format=%(refname)", f"{REF_ROOT}{self.session}/")
         index.copy_from(user_index)
         crash_point("snapshot:index-copied")
-        env = {**index.env, **_IDENTITY}
+        scan_started_ns = time.time_ns()
         self._git.run("add", "-A", env=env, what="snapshot (git add -A)")
         crash_point("snapshot:files-added")
+        head_result = head_job.result()
+        head, head_tree = (head_result.stdout.decode().split()[:2] if head_result.ok
+                           else (None, None))
         tree = self._git.line("write-tree", env=env, what="snapshot (git write-tree)")
         crash_point("snapshot:tree-written")
-        head = read_head(self._git).commit
-        files_changed = self._count_changes(head, tree)
+        # Diffs run while the commit and ref are written: the count (for the caller) and,
+        # for a restore, the changes towards its target.
+        count_job = self._git.start("diff-tree", "-r", "-z", "--name-only", "--no-renames",
+                                    head_tree or EMPTY_TREE[len(tree)], tree)
+        towards_job = None if diff_to is None else start_tree_changes(self._git, tree, diff_to)
+        if refs_job is not None:
+            self._last_n = _max_number(refs_job.output("listing checkpoints"))
         for _attempt in range(3):
             n = self._next_n()
-            meta = Metadata(self.session, n, step, chunk, message, time.time(), files_changed)
+            meta = Metadata(self.session, n, step, chunk, message, time.time())
             parents = ["-p", head] if head else []
             commit = self._git.run(
                 "commit-tree", "--no-gpg-sign", tree, *parents, "-F", "-",
@@ -142,22 +170,17 @@ class Checkpoints:
             # "" as the old value: create only, never overwrite another process's checkpoint.
             if self._git.try_run("update-ref", ref, commit, "").ok:
                 crash_point("snapshot:ref-updated")
-                return _checkpoint(ref, commit, tree, meta)
+                files_changed = len(split_z(count_job.output("snapshot (counting changes)")))
+                towards = [] if towards_job is None else read_tree_changes(towards_job)
+                checkpoint = _checkpoint(ref, commit, tree, meta, files_changed=files_changed)
+                return _Taken(checkpoint, towards, scan_started_ns)
             self._last_n = None  # someone else took this number: look again
         raise GitError(f"could not create a checkpoint ref for session {self.session}")
 
-    def _count_changes(self, head: str | None, tree: str) -> int:
-        if head is None:
-            return len(split_z(self._git.run("ls-tree", "-r", "--name-only", "-z", tree)))
-        out = self._git.run("diff-tree", "-r", "--no-renames", "--name-only", "-z", head, tree)
-        return len(split_z(out))
-
     def _next_n(self) -> int:
         if self._last_n is None:
-            prefix = f"{REF_ROOT}{self.session}/"
-            out = self._git.run("for-each-ref", "--format=%(refname)", prefix)
-            numbers = [p.n for line in os.fsdecode(out).splitlines() if (p := parse_ref(line))]
-            self._last_n = max(numbers, default=0)
+            out = self._git.run("for-each-ref", "--format=%(refname)", f"{REF_ROOT}{self.session}/")
+            self._last_n = _max_number(out)
         self._last_n += 1
         return self._last_n
 
@@ -167,29 +190,25 @@ class Checkpoints:
         """Make the working tree equal to the checkpoint; returns the pre-restore snapshot."""
         target = checkpoint if isinstance(checkpoint, Checkpoint) else self.get(checkpoint)
         with TempIndex(self.git_dir) as index:
-            pre = self._snapshot_in(index, "pre-restore", None, f"before restoring {target.id}")
+            taken = self._snapshot_in(index, "pre-restore", None, f"before restoring {target.id}",
+                                      diff_to=target.tree)
+            pre = taken.checkpoint
             crash_point("restore:pre-restore-saved")
-            if pre.tree != target.tree:
-                self._refuse_if_in_the_way(pre, target)
-                marker = self._mark_pending(PendingRestore(target.id, pre.id))
-                result = self._git.try_run("read-tree", "-m", "-u", pre.tree, target.tree, env=index.env)
-                if not result.ok:
-                    raise GitError(
-                        f"could not restore {target.id}: {first_line(result.stderr)}; "
-                        f"your files as they were are saved as {pre.id}"
-                    )
-                crash_point("restore:worktree-updated")
-                marker.unlink(missing_ok=True)
+            if pre.tree == target.tree:
+                return pre
+            changes = taken.towards
+        problems = switch_problems(self._git, self.repo_root, changes, taken.scan_started_ns)
+        if problems:
+            raise GitError(f"could not restore {target.id}: {'; '.join(problems)}; "
+                           "move it away and try again. Nothing was changed")
+        marker = self._mark_pending(PendingRestore(target.id, pre.id))
+        try:
+            switch_files(self._git, self.repo_root, self.git_dir, changes)
+        except GitError as err:
+            raise GitError(f"{err.message}; your files as they were are saved as {pre.id}") from err
+        crash_point("restore:worktree-updated")
+        marker.unlink(missing_ok=True)
         return pre
-
-    def _refuse_if_in_the_way(self, pre: Checkpoint, target: Checkpoint) -> None:
-        blocked = paths_in_the_way(self.repo_root, tree_changes(self._git, pre.tree, target.tree))
-        if blocked:
-            shown = ", ".join(blocked[:5]) + (f" and {len(blocked) - 5} more" if len(blocked) > 5 else "")
-            raise GitError(
-                f"could not restore {target.id}: it would overwrite {shown}, which no checkpoint "
-                "holds (ignored or just created); move it away and try again. Nothing was changed"
-            )
 
     def _mark_pending(self, pending: PendingRestore) -> Path:
         """Written atomically before the working tree is touched, removed after."""
@@ -214,6 +233,10 @@ class Checkpoints:
 
     def list(self, all_sessions: bool = False) -> list[Checkpoint]:
         """This session's checkpoints in the order taken (all sessions: oldest first)."""
+        return self._with_counts(self._read_refs(all_sessions))
+
+    def _read_refs(self, all_sessions: bool) -> list[Checkpoint]:
+        """Checkpoints from the refs alone (files_changed not counted yet: 0)."""
         prefix = REF_ROOT if all_sessions else f"{REF_ROOT}{self.session}/"
         out = self._git.run("for-each-ref", f"--format={_FORMAT}", prefix)
         found: list[Checkpoint] = []
@@ -229,11 +252,30 @@ class Checkpoints:
         found.sort(key=lambda c: (c.time, c.session, c.n) if all_sessions else (c.n, c.time))
         return found
 
+    def _with_counts(self, checkpoints: list[Checkpoint]) -> list[Checkpoint]:
+        """Each commit's own change count (vs its parent), all in one git process."""
+        if not checkpoints:
+            return checkpoints
+        commits = "".join(f"{c.commit}\n" for c in checkpoints).encode()
+        out = self._git.run("diff-tree", "--stdin", "-r", "-z", "--name-only", "--no-renames",
+                            "--root", input=commits)
+        wanted = {c.commit for c in checkpoints}
+        counts: dict[str, int] = {}
+        current = None
+        for item in out.split(b"\0"):
+            name = item.decode("utf-8", "surrogateescape")
+            if name in wanted:
+                current = name
+                counts.setdefault(current, 0)
+            elif item and current is not None:
+                counts[current] += 1
+        return [dataclasses.replace(c, files_changed=counts.get(c.commit, 0)) for c in checkpoints]
+
     def get(self, checkpoint_id: str) -> Checkpoint:
         """Accepts "<session>/<n>-<step>", "<session>/<n>", "<n>" (this session), a full ref,
         a unique prefix of an id, or a prefix of the snapshot commit's sha."""
         wanted = checkpoint_id.strip()
-        everything = self.list(all_sessions=True)
+        everything = self._read_refs(all_sessions=True)
         rules = (
             lambda c: c.ref == wanted or c.id == wanted,
             lambda c: wanted.isdigit() and c.session == self.session and c.n == int(wanted),
@@ -244,7 +286,7 @@ class Checkpoints:
         for rule in rules:
             matches = [c for c in everything if rule(c)]
             if len(matches) == 1:
-                return matches[0]
+                return self._with_counts(matches)[0]
             if len(matches) > 1:
                 names = ", ".join(c.id for c in matches[:5])
                 raise UnknownCheckpointError(f"checkpoint id {wanted!r} is ambiguous: {names}")
@@ -260,7 +302,7 @@ class Checkpoints:
             raise UsageError("--keep must be 0 or more")
         latest: dict[str, float] = {}
         refs: dict[str, list[Checkpoint]] = {}
-        for cp in self.list(all_sessions=True):
+        for cp in self._read_refs(all_sessions=True):
             latest[cp.session] = max(latest.get(cp.session, 0.0), cp.time)
             refs.setdefault(cp.session, []).append(cp)
         newest_first = sorted(latest, key=lambda s: latest[s], reverse=True)
@@ -275,7 +317,8 @@ class Checkpoints:
 
 
 def _checkpoint(
-    ref: str, commit: str, tree: str, meta: Metadata, parts: RefParts | None = None
+    ref: str, commit: str, tree: str, meta: Metadata, parts: RefParts | None = None,
+    files_changed: int = 0,
 ) -> Checkpoint:
     session, n, step = meta.session, meta.n, meta.step
     if parts is not None:  # the ref name is the id: it wins over what the message says
@@ -291,8 +334,13 @@ def _checkpoint(
         chunk=meta.chunk,
         message=meta.message,
         time=meta.time,
-        files_changed=meta.files_changed,
+        files_changed=files_changed,
     )
+
+
+def _max_number(for_each_ref_output: bytes) -> int:
+    names = os.fsdecode(for_each_ref_output).splitlines()
+    return max((p.n for name in names if (p := parse_ref(name))), default=0)
 
 
 def _pending_path(git_dir: Path) -> Path:

@@ -77,6 +77,15 @@ class Git:
             err = err.decode("utf-8", "replace")
         return GitResult(int(status or 0), out or b"", err or "")
 
+    def start(self, *args: str, env: Mapping[str, str] | None = None) -> Running:
+        """Start `git args...` in the background (for reads that can overlap other work)."""
+        try:
+            handle = self._git.execute(["git", *args], as_process=True,
+                                       env=dict(env) if env else None)
+        except git.exc.GitCommandNotFound as exc:
+            raise GitError("git is not installed or not on PATH") from exc
+        return Running(handle, args[0])
+
     def run(
         self,
         *args: str,
@@ -93,6 +102,25 @@ class Git:
     def line(self, *args: str, env: Mapping[str, str] | None = None, what: str | None = None) -> str:
         """Run and return stdout's first line as text (for shas, ref names, yes/no answers)."""
         return self.run(*args, env=env, what=what).decode("utf-8", "surrogateescape").strip()
+
+
+class Running:
+    """A git process started by `Git.start`; `output()` waits for it."""
+
+    def __init__(self, handle: git.cmd.Git.AutoInterrupt, name: str) -> None:
+        self._handle = handle
+        self._name = name
+
+    def result(self) -> GitResult:
+        proc = self._handle.proc
+        out, err = proc.communicate()
+        return GitResult(proc.returncode, out or b"", (err or b"").decode("utf-8", "replace"))
+
+    def output(self, what: str | None = None) -> bytes:
+        result = self.result()
+        if not result.ok:
+            raise GitError(f"{what or 'git ' + self._name} failed: {first_line(result.stderr)}")
+        return result.stdout
 
 
 def split_z(data: bytes) -> list[str]:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pairtui.git.plumbing import Git, split_z
+from pairtui.git.plumbing import Git, Running, split_z
 
 NO_MODE = "000000"
 
@@ -39,7 +39,23 @@ def tree_changes(git: Git, old: str | None, new: str) -> list[Change]:
             mode, _kind, sha = info.decode().split()
             changes.append(Change(os.fsdecode(path), None, Entry(mode, sha)))
         return changes
-    out = git.run("diff-tree", "-r", "-z", "--no-renames", "--raw", old, new)
+    return _parse_raw(git.run("diff-tree", "-r", "-z", "--no-renames", "--raw", old, new))
+
+
+EMPTY_TREE = {40: "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+              64: "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"}
+
+
+def start_tree_changes(git: Git, old: str, new: str) -> Running:
+    """`tree_changes` started in the background; finish with `read_tree_changes`."""
+    return git.start("diff-tree", "-r", "-z", "--no-renames", "--raw", old, new)
+
+
+def read_tree_changes(job: Running) -> list[Change]:
+    return _parse_raw(job.output("git diff-tree"))
+
+
+def _parse_raw(out: bytes) -> list[Change]:
     items = out.split(b"\0")
     changes = []
     for header, path in zip(items[0::2], items[1::2], strict=False):

@@ -1,0 +1,113 @@
+"""Checkpoint speed on a 20,000-file repo with 200 modified files, against `git stash create`.
+
+Targets (DESIGN.md): snapshot <= 1.0x and restore <= 1.5x the time of `git stash create`,
+both measured here in the same run, interleaved: medians, and best runs (which other
+processes on a busy machine disturb least). The last rows show how a snapshot's cost grows
+with the number of changed files.
+
+    /work/venv/bin/python benchmarks/checkpoint_bench.py [--files 20000] [--rounds 9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from pairtui.git.checkpoints import Checkpoints
+
+ENV = {
+    "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+def make_repo(root: Path, files: int) -> list[Path]:
+    """`files` small source files, 50 to a directory, two levels deep; committed."""
+    repo = root / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    paths = []
+    for i in range(files):
+        directory = repo / f"pkg{i // 1000}" / f"mod{i // 50}"
+        if i % 50 == 0:
+            directory.mkdir(parents=True)
+        path = directory / f"file{i}.py"
+        path.write_text(f"# file {i}\n" + "value = 1\n" * 20)
+        paths.append(path)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "generated")
+    return paths
+
+
+def modify(paths: list[Path], count: int, tag: str) -> None:
+    step = max(1, len(paths) // count)
+    for path in paths[::step][:count]:
+        path.write_text(path.read_text().split("# edit", 1)[0] + f"# edit {tag}\n")
+
+
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def row(name: str, value: float, reference: float) -> None:
+    print(f"{name:<34} {value * 1000:8.1f} ms {reference * 1000:8.1f} ms {value / reference:6.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=20_000)
+    parser.add_argument("--changed", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    os.environ.update(ENV)
+
+    with tempfile.TemporaryDirectory(prefix="pairtui-bench-") as tmp:
+        paths = make_repo(Path(tmp), args.files)
+        repo = paths[0].parents[2]
+        modify(paths, args.changed, "a")
+        git(repo, "status", "--porcelain")  # warm the file system cache, as a real repo is
+        cps = Checkpoints(repo, "bench")
+        state_a = cps.snapshot("a")
+        modify(paths, args.changed, "b")
+        state_b = cps.snapshot("b")
+        cps.restore(state_a)
+
+        stash, snap, restore = [], [], []
+        for _ in range(args.rounds):
+            stash.append(timed(lambda: git(repo, "stash", "create")))
+            snap.append(timed(lambda: Checkpoints(repo, "bench").snapshot("bench")))
+            restore.append(timed(lambda: Checkpoints(repo, "bench").restore(state_b)))
+            restore.append(timed(lambda: Checkpoints(repo, "bench").restore(state_a)))
+        reference = statistics.median(stash)
+
+        print(f"repo: {args.files} tracked files, {args.changed} modified; {args.rounds} rounds, "
+              "interleaved; each call a fresh Checkpoints object (as the CLI does)")
+        print(f"{'name':<34} {'value':>11} {'reference':>11} {'ratio':>7}")
+        row("snapshot vs git stash create", statistics.median(snap), reference)
+        row(f"restore ({args.changed} files) vs git stash create", statistics.median(restore), reference)
+        # On a shared machine the medians carry other people's load; the best runs do not.
+        row("snapshot, best run", min(snap), min(stash))
+        row("restore, best run", min(restore), min(stash))
+
+        for changed in (0, 20, 2000):
+            git(repo, "checkout", "-q", "--", ".")  # bench repo only: start from a clean tree
+            if changed:
+                modify(paths, changed, "c")
+            times = [timed(lambda: Checkpoints(repo, "bench").snapshot("scale")) for _ in range(5)]
+            row(f"snapshot, {changed} changed files", statistics.median(times), reference)
+
+
+if __name__ == "__main__":
+    main()
