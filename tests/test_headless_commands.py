@@ -137,3 +137,20 @@ def test_demo_sets_a_local_identity_when_git_has_none(tmp_path, monkeypatch):
     repo = demo.prepare_demo_repo(str(tmp_path / "d"))
     assert git(repo, "config", "user.name") == "pairtui demo\n"
     assert git(repo, "log", "--format=%an") == "pairtui demo\n"
+
+
+def test_run_on_the_plan_from_pairtui_plan_continues_that_session(git_repo, tmp_path, capsys):
+    planner = write_transcript(tmp_path / "planner.jsonl", [turn(text(PLAN))])
+    code, out, _ = run_cli(capsys, "-C", str(git_repo), "plan", "--goal", "Greet people",
+                           "--planner", f"replay:{planner}")
+    plan_path = Path(out.strip())
+    plan_path.write_text(PLAN.replace("Write NOTES.md.", "Write NOTES.md with one line."))
+    executor = write_transcript(tmp_path / "executor.jsonl", [*GREET, *write_chunk("NOTES.md", "n\n")])
+    spec = f"replay:{executor}"
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan_path), "--yes",
+                           "--executor", spec)
+    assert code == 0, err
+    sessions = list((git_repo / ".git" / "pairtui" / "sessions").iterdir())
+    assert len(sessions) == 1
+    state = json.loads((sessions[0] / "state.json").read_text())
+    assert len(state["plan_versions"]) == 2 and state["phase"] == "done"

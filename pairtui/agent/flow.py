@@ -110,11 +110,17 @@ class Pairing:
         on_event: EventSink,
         goal: str | None = None,
         ask_permission: AskPermission | None = None,
+        session_id: str | None = None,
     ) -> Pairing:
-        """Resume the repo's open session, or start one for `goal`. Guards the repo state."""
+        """Resume the repo's open session (or the session `session_id`), or start one for
+        `goal`. Guards the repo state."""
         info = find_repo(Path(repo_path))
         ensure_ready(info)
-        session = None if goal else session_store(info.git_dir, config).open_session()
+        store = session_store(info.git_dir, config)
+        if session_id:
+            session = store.load(session_id)
+        else:
+            session = None if goal else store.open_session()
         fresh = session is None
         if session is None:
             session = new_session((goal or "").strip(), config.planner, config.executor)

@@ -17,8 +17,9 @@ from pairtui.agent.headless import HeadlessPrinter
 from pairtui.commands.plan import model_flags
 from pairtui.config import load_config
 from pairtui.core.plan import parse_plan
+from pairtui.core.session import Phase
 from pairtui.errors import UsageError
-from pairtui.git.repo import ensure_ready, find_repo
+from pairtui.git.repo import RepoInfo, ensure_ready, find_repo
 
 
 def read_plan_file(path: Path) -> str:
@@ -41,16 +42,28 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(info.root, model_flags(args))
     printer = HeadlessPrinter(json_events=args.json)
     try:
-        return asyncio.run(_run(info.root, config, printer, goal, plan_text, args.yes))
+        plan_file = Path(args.plan) if args.plan else None
+        return asyncio.run(_run(info, config, printer, goal, plan_file, plan_text, args.yes))
     finally:
         printer.close()
         if usage := printer.usage_line():
             printer.line(usage)
 
 
-async def _run(root: Path, config, printer: HeadlessPrinter, goal: str, plan_text: str | None,
-               land: bool) -> int:
-    pairing = Pairing.open(root, config, printer, goal=goal)
+def planning_session_of(plan_file: Path, git_dir: Path) -> str | None:
+    """The session id when `plan_file` is a session's own plan.md (from `pairtui plan`)."""
+    path = plan_file.resolve()
+    sessions = (git_dir / "pairtui" / "sessions").resolve()
+    return path.parent.name if path.name == "plan.md" and path.parent.parent == sessions else None
+
+
+async def _run(info: RepoInfo, config, printer: HeadlessPrinter, goal: str, plan_file: Path | None,
+               plan_text: str | None, land: bool) -> int:
+    session_id = planning_session_of(plan_file, info.git_dir) if plan_file else None
+    pairing = Pairing.open(info.root, config, printer, goal=goal, session_id=session_id)
+    if session_id and pairing.session.phase != Phase.PLANNING:
+        raise UsageError(f"the session of {plan_file} is already {pairing.session.phase}; "
+                         "open it with `pairtui` or `pairtui rollback`")
     if plan_text is not None:
         pairing.set_plan_text(plan_text)
     else:
