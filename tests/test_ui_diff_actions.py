@@ -343,3 +343,11 @@ async def test_rejecting_a_new_file_removes_it_and_undo_writes_it_again(tmp_path
         await pilot.press("z")
         await settle(pilot)
         assert tax.read_text() == "def tax(amount):\n    return amount * 0.25\n"
+
+
+def test_run_review_of_an_empty_diff_says_so_without_opening(tmp_path, capsys):
+    from pairtui.diff.model import Patch
+    from pairtui.ui.review_app import run_review
+
+    assert run_review(tmp_path, Patch(()), "worktree") == 0
+    assert capsys.readouterr().out == "nothing to review: the diff is empty\n"
