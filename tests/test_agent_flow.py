@@ -223,3 +223,18 @@ async def test_cancelled_execution_keeps_its_state_and_restarts_clean(git_repo, 
     assert await pairing.next_step() == "executed"
     assert not (git_repo / "src" / "half.py").exists()
     assert "def greet" in (git_repo / "src" / "app.py").read_text()
+
+
+async def test_interrupted_send_back_undoes_only_that_round(git_repo, tmp_path):
+    executor = [*GREET, turn(tool("write_file", path="src/oops.py", content="x\n")), error("overloaded")]
+    pairing, _, _, _ = make_pairing(git_repo, tmp_path, [], executor)
+    pairing.set_plan_text(PLAN)
+    pairing.approve_plan()
+    await pairing.execute(1)
+    with pytest.raises(ProviderError):
+        await pairing.send_back(1, (0, 0), "rename it")
+    assert pairing.session.chunk_state(1).status == ChunkStatus.EXECUTING
+    assert await pairing.next_step() == "restored"
+    assert pairing.session.chunk_state(1).status == ChunkStatus.EXECUTED
+    assert not (git_repo / "src" / "oops.py").exists()
+    assert "def greet" in (git_repo / "src" / "app.py").read_text()  # the first round is kept

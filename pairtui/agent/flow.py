@@ -11,10 +11,12 @@ Decisions worth knowing:
   reverse-applied through the diff engine and landed as a new commit `Revert "<title>"`. The
   person's uncommitted edits stay uncommitted. If later work overlaps the same lines, nothing
   changes and the error says so.
-- A chunk interrupted while EXECUTING (killed process, provider error, Esc) stays EXECUTING;
-  running it again (`execute`, `enter`) first restores its start checkpoint (the partial edits
-  stay reachable in the pre-restore checkpoint). One interrupted while VERIFYING re-runs its
-  check. Opening such a session says so; nothing is changed until the person steps on.
+- A chunk interrupted while EXECUTING (killed process, provider error, Esc) stays EXECUTING.
+  Stepping on (`enter`) undoes only the interrupted round: back to the chunk's last "executed"
+  checkpoint if it has one (a fix round or a hunk sent back was cut short), else back to its
+  start checkpoint and the chunk runs again. Either way the partial edits stay reachable in the
+  pre-restore checkpoint. One interrupted while VERIFYING re-runs its check. Opening such a
+  session says so; nothing is changed until the person steps on.
 """
 
 from __future__ import annotations
@@ -295,6 +297,9 @@ class Pairing:
         if session.phase == Phase.DONE or chunk is None:
             return "done"
         status = self._status(chunk)
+        if status == S.EXECUTING and edits.last_executed(session, chunk):
+            self._back_to_executed(chunk)
+            return "restored"
         if status in (S.PENDING, S.ROLLED_BACK, S.EXECUTING):
             await self.execute(chunk)
             return "executed"
@@ -343,6 +348,14 @@ class Pairing:
             self._active = None
         executed = self._work.snapshot("executed", chunk)
         self._save(self._session.advance(chunk, S.EXECUTED).record_checkpoint(chunk, "executed", executed.id))
+
+    def _back_to_executed(self, chunk: int) -> None:
+        """An executor round interrupted after the chunk's first one (a fix round, a hunk sent
+        back): undo just that round, back to the last "executed" checkpoint."""
+        target = self._work.checkpoint(edits.last_executed(self._session, chunk) or "")
+        undo = self._work.restore(target)
+        self._save(self._session.advance(chunk, S.EXECUTED, note=(
+            f"the interrupted round was undone (back to {target.id}; its edits are kept in {undo.id})")))
 
     def _to_reviewing(self, chunk: int) -> None:
         status = self._status(chunk)

@@ -5,7 +5,7 @@
 - A land whose commit was made but not recorded: if HEAD moved to a commit with the chunk's
   title, the chunk is recorded as landed with it; otherwise it waits in review.
 - A chunk left EXECUTING or VERIFYING: nothing is changed; the person is told that stepping on
-  re-runs it from its start checkpoint, or re-runs its check.
+  undoes the interrupted round (see flow.py), or re-runs its check.
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ def resume(p: Pairing) -> None:
         return
     status = session.chunk_state(chunk).status
     if status == ChunkStatus.EXECUTING:
-        p.notify(f"chunk {chunk} was interrupted while executing; running it again starts from "
-                 "its start checkpoint (the partial edits are kept in a checkpoint)", "warning")
+        where = "its last executed checkpoint" if edits.last_executed(session, chunk) else "its start"
+        p.notify(f"chunk {chunk} was interrupted while executing; stepping on goes back to {where} "
+                 "(the partial edits are kept in a checkpoint)", "warning")
     elif status == ChunkStatus.VERIFYING:
         p.notify(f"chunk {chunk} was interrupted while verifying; its check will run again", "warning")
 

@@ -18,6 +18,17 @@ def with_note(session: Session, number: int, note: str) -> Session:
     return dataclasses.replace(session, chunks=chunks)
 
 
+def last_executed(session: Session, chunk: int) -> str | None:
+    """The chunk's latest "executed" checkpoint of its current attempt (after its last start)."""
+    found = None
+    for step, checkpoint_id in session.chunk_state(chunk).checkpoints:
+        if step == "start":
+            found = None
+        elif step == "executed":
+            found = checkpoint_id
+    return found
+
+
 def with_usage(session: Session, tokens_in: int, tokens_out: int, cost_usd: float) -> Session:
     """Totals so far (the meter keeps the running sum across the session)."""
     return dataclasses.replace(session, tokens_in=tokens_in, tokens_out=tokens_out, cost_usd=cost_usd)
