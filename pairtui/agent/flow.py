@@ -273,7 +273,9 @@ class Pairing:
             raise StateError(f"chunk {chunk} is already rolled back")
         self._emit(StepStarted(chunk, "rolling-back"))
         if state.status == S.LANDED:
-            target, note = self._revert_landed(chunk, state.commit)
+            if not state.commit:
+                raise StateError(f"chunk {chunk} landed without a commit: nothing to revert")
+            target, note = self._work.revert(chunk, state.commit, self._chunk(chunk).title)
         else:
             target = self._start(chunk)
             self._save(edits.with_extra(self._session, pending_restore={"chunk": chunk, "checkpoint": target.id}))
@@ -363,17 +365,6 @@ class Pairing:
             self._save(self._session.advance(chunk, S.REVIEWING))
         elif status != S.REVIEWING:
             raise StateError(f"chunk {chunk} is {status}; it has to pass its check first")
-
-    def _revert_landed(self, chunk: int, commit: str | None) -> tuple[Checkpoint, str]:
-        if not commit:
-            raise StateError(f"chunk {chunk} landed without a commit: nothing to revert")
-        title = self._chunk(chunk).title
-        before = self._work.snapshot("pre-revert", chunk, f"before reverting {commit[:10]}")
-        self._work.reverse_commit(commit)
-        after = self._work.snapshot("reverted", chunk, f"reverted {commit[:10]}")
-        result = self._work.land(before, after, f'Revert "{title}"',
-                                 f"This reverts commit {commit} (pairtui rollback of chunk {chunk}).")
-        return before, f"reverted by {result.commit[:10] if result.commit else 'no new commit'}"
 
     def _note_call(self, call: CallRecord) -> None:
         """Kept in memory at once, persisted with the next save (so a hunk can name its call)."""

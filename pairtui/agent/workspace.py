@@ -84,6 +84,17 @@ class Workspace:
     def land(self, start: Checkpoint, reviewed: Checkpoint, subject: str, body: str) -> LandResult:
         return land_chunk(self.repo_root, start.tree, reviewed.tree, subject, body)
 
+    def revert(self, chunk: int, commit: str, title: str) -> tuple[Checkpoint, str]:
+        """Undo a landed commit without rewriting history: its change reverse-applied (all or
+        nothing; PatchError if later edits overlap) and landed as `Revert "<title>"`. The
+        person's uncommitted edits stay uncommitted. Returns (pre-revert checkpoint, note)."""
+        before = self.snapshot("pre-revert", chunk, f"before reverting {commit[:10]}")
+        self.reverse_commit(commit)
+        after = self.snapshot("reverted", chunk, f"reverted {commit[:10]}")
+        result = self.land(before, after, f'Revert "{title}"',
+                           f"This reverts commit {commit} (pairtui rollback of chunk {chunk}).")
+        return before, f"reverted by {result.commit[:10] if result.commit else 'no new commit'}"
+
     def head(self) -> str | None:
         """The commit HEAD names (None on an unborn branch)."""
         return read_head(Git(self.repo_root)).commit
