@@ -20,6 +20,7 @@ POINTS: tuple[str, ...] = (
     "snapshot:commit-written",
     "snapshot:ref-updated",
     "restore:pre-restore-saved",
+    "restore:files-removed",
     "restore:worktree-updated",
     "land:index-built",
     "land:hook-ran",

@@ -21,6 +21,7 @@ import stat
 from pathlib import Path
 
 from pairtui.errors import GitError
+from pairtui.git.crashpoints import crash_point
 from pairtui.git.in_the_way import paths_in_the_way
 from pairtui.git.plumbing import Git
 from pairtui.git.tempindex import TempIndex
@@ -89,6 +90,7 @@ def switch_files(git: Git, root: Path, git_dir: Path, changes: list[Change]) -> 
     for change in changes:
         if change.new is None and change.old is not None and change.old.mode != GITLINK:
             _remove(root, change.path)
+    crash_point("restore:files-removed")
     writes = [(c.path, c.new) for c in changes if c.new is not None]
     if not writes:
         return
