@@ -76,7 +76,12 @@ class _Parser:
             key = _header_key(line)
             if key is None:
                 break
-            info[key] = _decode(line[len(key) + 1:]) if key != "index" else line[6:].decode()
+            value = line[len(key) + 1:]
+            if key in _CHECKED and not _CHECKED[key].fullmatch(value):
+                name = _decode(new_raw if new_raw != b"/dev/null" else old_raw)
+                raise PatchError(f"{name}: hunk {self.hunk_no + 1}: malformed header line "
+                                 f"{key!r}")
+            info[key] = value.decode() if key in _CHECKED else _decode(value)
             self.i += 1
         minus = plus = None
         if self.i + 1 < n and lines[self.i].startswith(b"--- ") and lines[self.i + 1].startswith(b"+++ "):
@@ -286,6 +291,13 @@ def _fast_body(lines: list[bytes], start: int, old_no: int, old_len: int, new_no
     return body
 
 
+_MODE = re.compile(rb"[0-7]{6}")
+_CHECKED = {
+    "index": re.compile(rb"[0-9a-f]{4,64}\.\.[0-9a-f]{4,64}(?: [0-7]{6})?"),
+    "old mode": _MODE, "new mode": _MODE, "deleted file mode": _MODE, "new file mode": _MODE,
+    "similarity index": re.compile(rb"\d{1,3}%"), "dissimilarity index": re.compile(rb"\d{1,3}%"),
+}
+
 _HEADER_KEYS = (
     "old mode", "new mode", "deleted file mode", "new file mode", "copy from", "copy to",
     "rename from", "rename to", "similarity index", "dissimilarity index", "index",
@@ -372,8 +384,9 @@ def _unquote(raw: bytes) -> tuple[bytes, int]:
             return bytes(out), i + 1
         if c == 92 and i + 1 < n:
             nxt = raw[i + 1]
-            if 48 <= nxt <= 55 and i + 3 < n:
-                out.append(int(raw[i + 1:i + 4], 8))
+            digits = raw[i + 1:i + 4]
+            if len(digits) == 3 and all(48 <= d <= 55 for d in digits):
+                out.append(int(digits, 8) & 0xFF)
                 i += 4
                 continue
             out.append(_ESCAPES.get(nxt, nxt))
