@@ -202,3 +202,14 @@ def test_run_goal_without_a_key_exits_3_in_one_line(git_repo, capsys):
     code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--goal", "Greet people")
     assert code == 3
     assert "ANTHROPIC_API_KEY" in err.strip().splitlines()[-1]
+
+
+def test_model_stuck_repeating_a_failing_call_is_rolled_back_exit_1(git_repo, tmp_path, capsys):
+    bad = turn(tool("edit_file", path="src/app.py", old_string="nope", new_string="x"))
+    half = turn(tool("write_file", path="src/half.py", content="half\n"))
+    plan, executor = _setup(tmp_path, git_repo, [half, bad, bad, bad])
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan), "--yes",
+                           "--executor", f"replay:{executor}")
+    assert code == 1, err
+    assert "same failing call 3 times" in err and "chunk 1 failed; rolled back" in err
+    assert not (git_repo / "src" / "half.py").exists()
