@@ -123,7 +123,7 @@ def check_path(root: Path, rel: str, number: int, *, on_disk: bool = True) -> Pa
         current = root
         for part in parts[:-1]:
             current = current / part
-            if current.is_symlink():
+            if os.path.islink(current):
                 raise UnsafePathError(f"{rel}: hunk {number}: unsafe path (through a symlink)")
     return target
 
@@ -135,9 +135,14 @@ class _WorktreeSource:
     def read(self, rel: str, mode: str | None, number: int) -> tuple[bytes, str]:
         path = self.root / rel
         try:
-            st = os.lstat(path)
-        except FileNotFoundError:
+            return self._read(path, rel, mode, number)
+        except (FileNotFoundError, NotADirectoryError):
             raise PatchError(f"{rel}: hunk {number}: file does not exist") from None
+        except OSError as err:
+            raise PatchError(f"{rel}: hunk {number}: cannot read it: {err.strerror}") from None
+
+    def _read(self, path: Path, rel: str, mode: str | None, number: int) -> tuple[bytes, str]:
+        st = os.lstat(path)
         if stat.S_ISLNK(st.st_mode):
             if mode not in (None, SYMLINK):
                 raise PatchError(f"{rel}: hunk {number}: wrong type (a symlink, not a file)")
