@@ -228,3 +228,65 @@ def test_index_sync_is_idempotent_and_repairs_a_half_finished_landing(repo: Path
     assert sync_index_after_land(repo, result.commit) == []
     assert sync_index_after_land(repo, result.commit) == []
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_branch_moved_meanwhile_is_not_overwritten(repo: Path, monkeypatch):
+    import pairtui.git.land as land
+
+    start, reviewed = chunk(repo, lambda r: (r / "new.txt").write_text("n\n"))
+    real_read_head = land.read_head
+
+    def read_head_then_someone_commits(git_runner):
+        head = real_read_head(git_runner)
+        git(repo, "commit", "-q", "--allow-empty", "-m", "someone else")
+        return head
+
+    monkeypatch.setattr(land, "read_head", read_head_then_someone_commits)
+    with pytest.raises(GitError, match="HEAD moved"):
+        land_chunk(repo, start, reviewed, "Racing")
+    theirs = git(repo, "log", "-1", "--format=%s")
+    assert theirs.strip() == "someone else"
+    assert git(repo, "status", "--porcelain") == "?? new.txt\n"
+
+
+def test_large_binary_file_lands_like_any_other(repo: Path):
+    blob = os.urandom(3 * 1024 * 1024)
+    start, reviewed = chunk(repo, lambda r: (r / "model.bin").write_bytes(blob))
+    land_chunk(repo, start, reviewed, "Add weights")
+    import subprocess
+
+    assert subprocess.run(["git", "show", "HEAD:model.bin"], cwd=repo, capture_output=True).stdout == blob
+
+
+def test_chunk_lands_on_a_head_that_moved_since_the_chunk_started(repo: Path):
+    cps = Checkpoints(repo, "s1")
+    start = cps.snapshot("start", 1)
+    replace_line(repo / "long.txt", "line 18\n", "line 18 (agent)\n")
+    reviewed = cps.snapshot("reviewed", 1)
+    replace_line(repo / "long.txt", "line 18 (agent)\n", "line 18\n")
+    replace_line(repo / "long.txt", "line 2\n", "line 2 (committed meanwhile)\n")
+    commit_all(repo, "meanwhile")
+    replace_line(repo / "long.txt", "line 18\n", "line 18 (agent)\n")
+
+    land_chunk(repo, start.tree, reviewed.tree, "After a commit")
+
+    text = committed(repo)["long.txt"]
+    assert "line 2 (committed meanwhile)" in text and "line 18 (agent)" in text
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_non_utf8_file_names_land_and_leave_a_clean_status(repo: Path):
+    name = "r\xe9sum\xe9.txt".encode("latin-1")
+
+    def work(r: Path) -> None:
+        with open(os.path.join(os.fsencode(r), name), "wb") as f:
+            f.write(b"caf\xe9\n")
+
+    start, reviewed = chunk(repo, work)
+    land_chunk(repo, start, reviewed, "Latin-1 name")
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-tree", "-z", "--name-only", "HEAD"], cwd=repo,
+                            capture_output=True, check=True).stdout.split(b"\0")
+    assert name in listed
+    assert git(repo, "status", "--porcelain") == ""

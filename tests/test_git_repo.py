@@ -138,3 +138,14 @@ def test_checkpoints_prune_keeps_the_newest_sessions(git_repo: Path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("pruned 2 sessions: old2, old1")
     assert "recent/1-start" in out.stdout and "old1/" not in out.stdout
+
+
+def test_checkpoints_warns_about_an_interrupted_restore(git_repo: Path):
+    from pairtui.git.checkpoints import Checkpoints, PendingRestore
+
+    cps = Checkpoints(git_repo, "manual")
+    cps.snapshot("manual")
+    cps._mark_pending(PendingRestore("manual/1-manual", "manual/2-pre-restore"))
+    out = pairtui("-C", str(git_repo), "checkpoints")
+    assert "restoring manual/1-manual was interrupted" in out.stdout
+    assert "'pairtui restore manual/2-pre-restore' undoes it" in out.stdout

@@ -28,7 +28,7 @@ from pairtui.git.tempindex import TempIndex
 from pairtui.git.treediff import Change, index_info
 
 GITLINK = "160000"
-_CLOCK_MARGIN_NS = 100_000_000  # file times come from a coarse clock that lags by a tick
+_CLOCK_MARGIN_NS = 20_000_000  # file times come from a coarse clock that lags up to a tick (<=10 ms)
 
 
 def _shown(paths: list[str]) -> str:
