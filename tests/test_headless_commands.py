@@ -154,3 +154,12 @@ def test_run_on_the_plan_from_pairtui_plan_continues_that_session(git_repo, tmp_
     assert len(sessions) == 1
     state = json.loads((sessions[0] / "state.json").read_text())
     assert len(state["plan_versions"]) == 2 and state["phase"] == "done"
+
+
+def test_a_new_run_refuses_while_a_chunk_waits_for_review(git_repo, tmp_path, capsys):
+    code, _, err = _run(capsys, git_repo, tmp_path, GREET)
+    assert code == 0, err
+    code, _, err = _run(capsys, git_repo, tmp_path, GREET)
+    assert code == 2
+    assert "chunk 1 of session" in err and "pairtui rollback 1" in err
+    assert len(err.strip().splitlines()) == 1

@@ -213,3 +213,19 @@ def test_model_stuck_repeating_a_failing_call_is_rolled_back_exit_1(git_repo, tm
     assert code == 1, err
     assert "same failing call 3 times" in err and "chunk 1 failed; rolled back" in err
     assert not (git_repo / "src" / "half.py").exists()
+
+
+def test_after_a_provider_error_the_same_run_carries_on_from_the_session_plan(git_repo, tmp_path, capsys):
+    half = turn(tool("write_file", path="tests/half.py", content="half\n"))
+    plan, executor = _setup(tmp_path, git_repo, [*_chunk1(), half, error("auth")])
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan), "--yes",
+                           "--executor", f"replay:{executor}")
+    assert code == 3
+    session_plan = err.split("--plan ")[1].split(" ")[0]
+    fixed = write_transcript(tmp_path / "fixed.jsonl", write_chunk("tests/test_app.py", TEST))
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", session_plan, "--yes",
+                           "--executor", f"replay:{fixed}")
+    assert code == 0, err
+    assert "carrying on with session" in err
+    assert _subjects(git_repo) == ["Add a test for greet", "Add a greet function", "initial"]
+    assert not (git_repo / "tests" / "half.py").exists()

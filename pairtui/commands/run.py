@@ -2,7 +2,9 @@
 
 Plans if needed, then executes and verifies every chunk in order with checkpoints between steps;
 with --yes each verified chunk lands as a commit, without it the run stops after the first chunk
-for review. Exit codes as DESIGN.md says (see agent/autorun.py).
+for review. Given a session's own plan.md (`pairtui plan` prints its path), it carries on with
+that session: planning -> approve and run; already running -> resume where it stopped.
+Exit codes as DESIGN.md says (see agent/autorun.py).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import asyncio
 from pathlib import Path
 
 from pairtui.agent.autorun import run_chunks
-from pairtui.agent.flow import Pairing
+from pairtui.agent.flow import Pairing, session_store
 from pairtui.agent.headless import HeadlessPrinter
 from pairtui.commands.plan import model_flags
 from pairtui.config import load_config
@@ -50,20 +52,33 @@ def run(args: argparse.Namespace) -> int:
             printer.line(usage)
 
 
-def planning_session_of(plan_file: Path, git_dir: Path) -> str | None:
+def session_of_plan_file(plan_file: Path, git_dir: Path) -> str | None:
     """The session id when `plan_file` is a session's own plan.md (from `pairtui plan`)."""
     path = plan_file.resolve()
     sessions = (git_dir / "pairtui" / "sessions").resolve()
     return path.parent.name if path.name == "plan.md" and path.parent.parent == sessions else None
 
 
+def _refuse_if_a_chunk_is_in_flight(info: RepoInfo, config, carrying_on: str | None) -> None:
+    """A new run must not build on a chunk still waiting for review (its edits would be taken
+    for the person's own): land it or roll it back first."""
+    session = session_store(info.git_dir, config).open_session()
+    if session is None or session.id == carrying_on:
+        return
+    busy = next((c for c in session.chunks if c.in_flight), None)
+    if busy is not None:
+        raise UsageError(f"chunk {busy.number} of session {session.id} is {busy.status}: review and land "
+                         f"it with `pairtui`, or undo it with `pairtui rollback {busy.number}`, first")
+
+
 async def _run(info: RepoInfo, config, printer: HeadlessPrinter, goal: str, plan_file: Path | None,
                plan_text: str | None, land: bool) -> int:
-    session_id = planning_session_of(plan_file, info.git_dir) if plan_file else None
+    session_id = session_of_plan_file(plan_file, info.git_dir) if plan_file else None
+    _refuse_if_a_chunk_is_in_flight(info, config, session_id)
     pairing = Pairing.open(info.root, config, printer, goal=goal, session_id=session_id)
-    if session_id and pairing.session.phase != Phase.PLANNING:
-        raise UsageError(f"the session of {plan_file} is already {pairing.session.phase}; "
-                         "open it with `pairtui` or `pairtui rollback`")
+    if pairing.session.phase != Phase.PLANNING:  # a session's own plan.md: carry on with it
+        printer.line(f"pairtui: carrying on with session {pairing.session.id}")
+        return await run_chunks(pairing, land, printer.line)
     if plan_text is not None:
         pairing.set_plan_text(plan_text)
     else:
