@@ -170,7 +170,8 @@ class Checkpoints:
             # "" as the old value: create only, never overwrite another process's checkpoint.
             if self._git.try_run("update-ref", ref, commit, "").ok:
                 crash_point("snapshot:ref-updated")
-                files_changed = len(split_z(count_job.output("snapshot (counting changes)")))
+                counted = count_job.result()  # the snapshot is saved: a failed count is just 0
+                files_changed = len(split_z(counted.stdout)) if counted.ok else 0
                 towards = [] if towards_job is None else read_tree_changes(towards_job)
                 checkpoint = _checkpoint(ref, commit, tree, meta, files_changed=files_changed)
                 return _Taken(checkpoint, towards, scan_started_ns)
