@@ -138,3 +138,44 @@ async def test_transcript_records_model_turns_without_secrets(git_repo, tmp_path
     assert secret not in transcript
     everything = git(git_repo, "grep", "-r", "--no-index", "-l", secret, ".git", check=False)
     assert everything == ""
+
+
+class _CutProvider:
+    """Answers in two parts, the first stopped at the output limit (as real providers report it)."""
+
+    name, model = "fake", "fake-model"
+
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = parts
+        self.requests: list = []
+
+    async def stream(self, request):
+        from pairtui.models.base import Stop, TextDelta, Usage
+
+        self.requests.append(request)
+        part = self.parts[len(self.requests) - 1]
+        yield TextDelta(part)
+        yield Usage(10, 10)
+        yield Stop("max_tokens" if len(self.requests) < len(self.parts) else "end_turn")
+
+
+async def test_reply_cut_at_the_output_limit_is_continued_and_joined():
+    from pairtui.agent.tool_loop import UsageMeter, run_tool_loop
+    from pairtui.models.base import Message
+
+    provider = _CutProvider(["# Goal: x\n\n## Chunk 1: A", " title\n\nBody.\n"])
+    messages = [Message(role="user", text="plan it")]
+    result = await run_tool_loop(provider, "sys", messages, (), None, lambda e: None, UsageMeter(), 5)
+    assert result.text == "# Goal: x\n\n## Chunk 1: A title\n\nBody.\n"
+    assert "cut off at the output limit" in provider.requests[1].messages[-1].text
+
+
+async def test_a_stopped_turn_still_answers_every_call(git_repo, tmp_path):
+    bad = tool("edit_file", path="src/app.py", old_string="nope", new_string="x")
+    pairing, _, _, _ = make_pairing(git_repo, tmp_path, [], [turn(bad, bad, bad, tool("list_files"))])
+    await _start(pairing)
+    with pytest.raises(LoopStoppedError):
+        await pairing.execute(1)
+    last = pairing._executor.conversations[1][-1]
+    assert [r.content for r in last.tool_results][-1] == "not run: the loop was stopped"
+    assert len(last.tool_results) == 4

@@ -3,7 +3,8 @@ results back, until a turn asks for no tool.
 
 Guarantees: every tool call gets a result (errors are results, never crashes); a call that keeps
 failing the same way stops the loop after REPEAT_LIMIT tries with a message naming it; the loop
-never runs more than `max_turns` model turns; usage is metered per turn as it arrives.
+never runs more than `max_turns` model turns; a reply cut at the output limit is continued and
+its parts joined; usage is metered per turn as it arrives.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from pairtui.models.base import (
 from pairtui.models.pricing import cost_usd
 
 REPEAT_LIMIT = 3
+CONTINUE = ("Your reply was cut off at the output limit. Continue exactly where it stopped, "
+            "without repeating anything; split large file writes into smaller edits.")
 
 
 class Outcome(Protocol):
@@ -119,7 +122,7 @@ async def run_tool_loop(
     calls: list[CallRecord] = []
     failures: dict[str, int] = {}
     number = first_call_number
-    text = ""
+    carried = ""
     for turn in range(1, max_turns + 1):
         request = Request(system=system, messages=tuple(messages), tools=tools, cache_prefix=cache_prefix)
         message, thinking, stop = await _stream_turn(provider, request, emit, meter)
@@ -129,10 +132,19 @@ async def run_tool_loop(
             record({"kind": "assistant", "model": f"{provider.name}:{provider.model}", "text": text,
                     "thinking": thinking, "stop": stop,
                     "tool_calls": [{"id": c.id, "name": c.name, "arguments": c.arguments} for c in tool_calls]})
+        if not tool_calls and stop == "max_tokens":
+            carried += text  # cut at the output limit: ask for the rest, keep what came
+            messages.append(Message(role="user", text=CONTINUE))
+            continue
         if not tool_calls:
-            return LoopResult(messages, text, calls, turn)
+            return LoopResult(messages, carried + text, calls, turn)
+        carried = ""
         results = []
+        stopped = ""
         for call in tool_calls:
+            if stopped:  # every call gets a result, so the conversation can go on later
+                results.append(ToolResult(call.id, "not run: the loop was stopped", is_error=True))
+                continue
             emit(ToolStarted(call.id, call.name, describe_call(call)))
             outcome = await _run_one(run_tool, call) if call.invalid_arguments is None else _Failed(
                 f"{call.name}: the arguments were not valid JSON ({call.invalid_arguments[:200]!r}); "
@@ -152,12 +164,12 @@ async def run_tool_loop(
                 key = _call_key(call)
                 failures[key] = failures.get(key, 0) + 1
                 if failures[key] >= REPEAT_LIMIT:
-                    messages.append(Message(role="user", tool_results=tuple(results)))
-                    raise LoopStoppedError(
-                        f"stopped: the model repeated the same failing call {REPEAT_LIMIT} times "
-                        f"({describe_call(call)}: {result.content.splitlines()[0] if result.content else 'error'})"
-                    )
+                    first = result.content.splitlines()[0] if result.content else "error"
+                    stopped = (f"stopped: the model repeated the same failing call {REPEAT_LIMIT} times "
+                               f"({describe_call(call)}: {first})")
         messages.append(Message(role="user", tool_results=tuple(results)))
+        if stopped:
+            raise LoopStoppedError(stopped)
     raise LoopStoppedError(f"stopped: the model was still calling tools after {max_turns} turns (turn limit)")
 
 
