@@ -135,6 +135,9 @@ class HeadlessPrinter:
             sha = event.commit[:10] if event.commit else "nothing to commit"
             return f"pairtui: chunk {event.chunk} landed: {sha} ({event.message})"
         if isinstance(event, ChunkRolledBack):
+            if event.checkpoint.step == "pre-revert":
+                return (f"pairtui: chunk {event.chunk} reverted by a new commit "
+                        f"(the state before is checkpoint {event.checkpoint.id})")
             return f"pairtui: chunk {event.chunk} rolled back to checkpoint {event.checkpoint.id}"
         if isinstance(event, Notice):
             return f"pairtui: {event.level}: {event.text}" if event.level != "info" else f"pairtui: {event.text}"
