@@ -187,3 +187,21 @@ def test_snapshot_mid_merge_records_the_conflicted_files_without_touching_the_in
     assert b"<<<<<<<" in blob(git_repo, cp.commit, "README.md")
     assert user_state(git_repo) == before
     assert "UU README.md" in git(git_repo, "status", "--porcelain")
+
+
+def test_nested_repo_without_commits_is_left_out_not_fatal(git_repo: Path):
+    inner = git_repo / "scratch"
+    inner.mkdir()
+    git(inner, "init", "-q")
+    (inner / "x.txt").write_text("inner\n")
+    (git_repo / "mine.txt").write_text("mine\n")
+    cps = Checkpoints(git_repo, "s1")
+
+    cp = cps.snapshot("start")
+    (git_repo / "mine.txt").write_text("changed\n")
+    cps.restore(cp)
+
+    assert "mine.txt" in files_in(git_repo, cp.commit)
+    assert not any(name.startswith("scratch") for name in files_in(git_repo, cp.commit))
+    assert (git_repo / "mine.txt").read_text() == "mine\n"
+    assert (inner / "x.txt").read_text() == "inner\n" and (inner / ".git").is_dir()

@@ -42,7 +42,7 @@ from pairtui.git.checkpoint_refs import (
     short_id,
 )
 from pairtui.git.crashpoints import crash_point
-from pairtui.git.plumbing import Git, split_z
+from pairtui.git.plumbing import Git, first_line, split_z
 from pairtui.git.switch import switch_files, switch_problems
 from pairtui.git.tempindex import TempIndex
 from pairtui.git.treediff import EMPTY_TREE, Change, read_tree_changes, start_tree_changes
@@ -143,7 +143,11 @@ class Checkpoints:
         index.copy_from(user_index)
         crash_point("snapshot:index-copied")
         scan_started_ns = time.time_ns()
-        self._git.run("add", "-A", env=env, what="snapshot (git add -A)")
+        # --ignore-errors: a path git cannot add (an unreadable file, a nested repo with no
+        # commit) is left out, as `git add` would, instead of failing the whole snapshot.
+        added = self._git.try_run("add", "-A", "--ignore-errors", env=env)
+        if not added.ok and ("fatal:" in added.stderr or not index.path.exists()):
+            raise GitError(f"snapshot (git add -A) failed: {first_line(added.stderr)}")
         crash_point("snapshot:files-added")
         head_result = head_job.result()
         head, head_tree = (head_result.stdout.decode().split()[:2] if head_result.ok
