@@ -49,7 +49,9 @@ async def test_executor_is_told_plan_chunk_and_context_and_its_edits_are_traced(
     assert "## Chunk 2: Add a farewell" in prefix  # the plan, in the cached prefix
     assert prefix.index("Root rule") < prefix.index("Src rule")  # nearest instructions come last
     assert all(r.cache_prefix == prefix for r in model.requests)
-    assert {t.name for t in model.requests[0].tools} >= {"edit_file", "write_file", "run_command"}
+    offered = {t.name for t in model.requests[0].tools}
+    assert offered >= {"edit_file", "write_file", "move_path", "delete_path"}
+    assert "run_command" not in offered  # headless, and the config does not allow commands
     assert pairing.session.chunk_state(1).status == ChunkStatus.EXECUTED
     assert pairing.hunk_origin(1, "src/app.py") == "chunk 1 · edit_file #2"
     assert pairing.hunk_origin(1, "src/names.py") == "chunk 1 · write_file #3"

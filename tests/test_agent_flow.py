@@ -238,3 +238,23 @@ async def test_interrupted_send_back_undoes_only_that_round(git_repo, tmp_path):
     assert pairing.session.chunk_state(1).status == ChunkStatus.EXECUTED
     assert not (git_repo / "src" / "oops.py").exists()
     assert "def greet" in (git_repo / "src" / "app.py").read_text()  # the first round is kept
+
+
+async def test_land_over_overlapping_user_edits_asks_first_then_can_include_them(git_repo, tmp_path):
+    from pairtui.git.land import OverlapError
+
+    (git_repo / "src" / "app.py").write_text("def hello():\n    return 'hey'\n")
+    executor = edit_chunk("src/app.py", "'hey'", "'hello'")
+    pairing, _, _, _ = make_pairing(git_repo, tmp_path, [], executor)
+    pairing.set_plan_text(PLAN.replace("Verify: python", "Verify: true || python"))
+    pairing.approve_plan()
+    for _ in range(3):
+        await pairing.next_step()
+    with pytest.raises(OverlapError):
+        pairing.land(1)
+    assert pairing.session.chunk_state(1).status == ChunkStatus.REVIEWING
+    assert "landing" not in pairing.session.extra
+    assert _subjects(git_repo) == ["initial"]
+    assert (git_repo / "src" / "app.py").read_text() == "def hello():\n    return 'hello'\n"
+    pairing.land(1, include_overlapping_user_edits=True)
+    assert git(git_repo, "show", "HEAD:src/app.py") == "def hello():\n    return 'hello'\n"

@@ -100,7 +100,9 @@ class Pairing:
         )
         self._planner = Planner(planner, research.specs, research.call, self._emit, self._meter,
                                 config.max_turns, self._record)
-        self._executor = Executor(executor, tools.specs, tools.call, self._emit, self._meter,
+        commands_possible = ask_permission is not None or config.allow_run_command_headless
+        specs = tuple(t for t in tools.specs if commands_possible or t.name != "run_command")
+        self._executor = Executor(executor, specs, tools.call, self._emit, self._meter,
                                   config.max_turns, self._record, on_call=self._note_call)
         self._rounds = VerifyRounds(self)
 
@@ -249,8 +251,12 @@ class Pairing:
         await self._executor_round(
             chunk, self._executor.revise_hunk(brief, path, hunk_text, comment, edits.next_call_number(self._session, chunk)))
 
-    def land(self, chunk: int) -> LandResult:
-        """Commit the chunk (start checkpoint -> reviewed snapshot) on the current branch."""
+    def land(self, chunk: int, include_overlapping_user_edits: bool = False) -> LandResult:
+        """Commit the chunk (start checkpoint -> reviewed snapshot) on the current branch.
+
+        OverlapError (from git) when the chunk changed lines the person had changed too and
+        they cannot be committed apart: nothing is written and the chunk stays in review; call
+        again with include_overlapping_user_edits=True to commit those lines with it."""
         self._to_reviewing(chunk)
         item = self._chunk(chunk)
         self._emit(StepStarted(chunk, "landing"))
@@ -258,7 +264,12 @@ class Pairing:
         reviewed = self._work.snapshot("reviewed", chunk, item.title)
         session = self._session.record_checkpoint(chunk, "reviewed", reviewed.id)
         self._save(edits.with_extra(session, landing={"chunk": chunk, "head": self._work.head()}))
-        result = self._work.land(self._start(chunk), reviewed, item.title, item.body.strip())
+        try:
+            result = self._work.land(self._start(chunk), reviewed, item.title, item.body.strip(),
+                                     include_overlapping_user_edits)
+        except PairtuiError:
+            self._save(edits.with_extra(self._session, landing=None))
+            raise
         session = edits.with_changed_in_review(self._session.landed(chunk, result.commit), chunk, False)
         self._save(edits.with_extra(session, landing=None))
         self._emit(ChunkLanded(chunk, result.commit, result.message))

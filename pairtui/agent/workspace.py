@@ -81,8 +81,10 @@ class Workspace:
         parts = [rev_range_bytes(self.repo_root, c).decode("utf-8", "replace") for c in commits]
         return "".join(parts)
 
-    def land(self, start: Checkpoint, reviewed: Checkpoint, subject: str, body: str) -> LandResult:
-        return land_chunk(self.repo_root, start.tree, reviewed.tree, subject, body)
+    def land(self, start: Checkpoint, reviewed: Checkpoint, subject: str, body: str,
+             include_overlapping_user_edits: bool = False) -> LandResult:
+        return land_chunk(self.repo_root, start.tree, reviewed.tree, subject, body,
+                          include_overlapping_user_edits=include_overlapping_user_edits)
 
     def revert(self, chunk: int, commit: str, title: str) -> tuple[Checkpoint, str]:
         """Undo a landed commit without rewriting history: its change reverse-applied (all or
