@@ -206,3 +206,21 @@ def test_prune_keeps_the_newest_sessions_and_never_the_open_one(git_repo: Path):
     assert sorted({c.session for c in cps.list(all_sessions=True)}) == ["a", "c", "d"]
     assert cps.prune(keep=0, open_session="d") == ["c", "a"]
     assert {c.session for c in cps.list(all_sessions=True)} == {"d"}
+
+
+def test_restore_refuses_when_a_file_changes_after_its_pre_restore_snapshot(git_repo: Path, monkeypatch):
+    import pairtui.git.checkpoints as checkpoints_module
+
+    cps = Checkpoints(git_repo, "s1")
+    start = cps.snapshot("start")
+    (git_repo / "README.md").write_text("# agent\n")
+    real_check = checkpoints_module.switch_problems
+
+    def editor_saves_meanwhile(*args, **kwargs):
+        (git_repo / "README.md").write_text("# saved by my editor just now\n")
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(checkpoints_module, "switch_problems", editor_saves_meanwhile)
+    with pytest.raises(GitError, match="README.md changed while restoring"):
+        cps.restore(start)
+    assert (git_repo / "README.md").read_text() == "# saved by my editor just now\n"

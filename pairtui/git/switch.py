@@ -53,7 +53,8 @@ def changed_since_snapshot(git: Git, root: Path, changes: list[Change], scan_sta
 
     A file whose inode changed (ctime, which no program can set back) before the snapshot's
     scan began was read by that scan as it is now. Only files changed since then (with a
-    margin for the kernel's coarse file clock) are hashed and compared: cost follows them."""
+    margin for the kernel's coarse file clock) are hashed and compared, in Python, and by
+    `git hash-object` (with the repo's filters) only when the raw bytes differ."""
     moved: list[str] = []
     recent: list[Change] = []
     for change in changes:
@@ -67,12 +68,12 @@ def changed_since_snapshot(git: Git, root: Path, changes: list[Change], scan_sta
         if st.st_ctime_ns < scan_started_ns - _CLOCK_MARGIN_NS:
             continue
         if stat.S_ISLNK(st.st_mode):
-            if _link_sha(os.readlink(os.fsencode(full))) != change.old.sha:
+            if _blob_sha(os.readlink(os.fsencode(full)), change.old.sha) != change.old.sha:
                 moved.append(change.path)
         elif not stat.S_ISREG(st.st_mode) or b"\n" in os.fsencode(change.path):
             moved.append(change.path)  # not a file any more, or cannot be listed: refuse
-        else:
-            recent.append(change)
+        elif _file_sha(full, change.old.sha) != change.old.sha:
+            recent.append(change)  # differs as raw bytes; git's filters may still make it equal
     if recent:
         listing = b"".join(os.fsencode(c.path) + b"\n" for c in recent)
         hashes = git.run("hash-object", "--stdin-paths", input=listing).decode().split()
@@ -81,8 +82,18 @@ def changed_since_snapshot(git: Git, root: Path, changes: list[Change], scan_sta
     return moved
 
 
-def _link_sha(target: bytes) -> str:
-    return hashlib.sha1(b"blob %d\0" % len(target) + target).hexdigest()
+def _blob_sha(content: bytes, like: str) -> str:
+    """git's blob id of raw bytes, in the repo's hash (told by the length of a known id)."""
+    digest = hashlib.sha256 if len(like) == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(content) + content).hexdigest()
+
+
+def _file_sha(path: str, like: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return _blob_sha(f.read(), like)
+    except OSError:
+        return ""
 
 
 def switch_files(git: Git, root: Path, git_dir: Path, changes: list[Change]) -> None:
