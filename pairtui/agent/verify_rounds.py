@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from pairtui.agent.flow import Pairing
 
 TAIL_LINES = 60
+# Python caches compiled modules keyed on the source's mtime in whole seconds and its size: an
+# edit in a fix round within the same second, same size, would run the stale cache. Checks do
+# not write caches, so none goes stale (and none litters the chunk).
+NO_BYTECODE = "export PYTHONDONTWRITEBYTECODE=1; "
 
 
 class VerifyRounds:
@@ -82,7 +86,7 @@ class VerifyRounds:
         p = self._p
         self.cancel.clear()
         before = await asyncio.to_thread(p._work.files)
-        result = await run_check(command, p.repo_root, p.config.verify_timeout,
+        result = await run_check(NO_BYTECODE + command, p.repo_root, p.config.verify_timeout,
                                  on_output=lambda line: p._emit(VerifyOutput(line)), cancel=self.cancel)
         created = sorted(await asyncio.to_thread(p._work.files) - before)
         if created:
