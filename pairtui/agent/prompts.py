@@ -52,6 +52,8 @@ matches exactly once; use write_file for new files.
 - Do only what the chunk says; later chunks are done later. Do not commit: the person reviews \
 your change and pairtui commits it.
 - A tool error comes back as the tool's result: read it and fix your call instead of repeating it.
+- pairtui runs the chunk's Verify command after you finish and gives you its output if it fails;
+  you need not run it yourself.
 - When the chunk is done, reply with a short summary of what you changed and no tool calls.
 """
 
