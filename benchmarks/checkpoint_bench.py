@@ -62,14 +62,14 @@ def timed(action) -> float:
 
 
 def row(name: str, value: float, reference: float) -> None:
-    print(f"{name:<34} {value * 1000:8.1f} ms {reference * 1000:8.1f} ms {value / reference:6.2f}x")
+    print(f"{name:<40} {value * 1000:8.1f} ms {reference * 1000:8.1f} ms {value / reference:6.2f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=20_000)
     parser.add_argument("--changed", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=21)
     args = parser.parse_args()
     os.environ.update(ENV)
 
@@ -85,21 +85,29 @@ def main() -> None:
         cps.restore(state_a)
 
         stash, snap, restore = [], [], []
+        snap_ratios, restore_ratios = [], []
         for _ in range(args.rounds):
             stash.append(timed(lambda: git(repo, "stash", "create")))
             snap.append(timed(lambda: Checkpoints(repo, "bench").snapshot("bench")))
             restore.append(timed(lambda: Checkpoints(repo, "bench").restore(state_b)))
             restore.append(timed(lambda: Checkpoints(repo, "bench").restore(state_a)))
+            snap_ratios.append(snap[-1] / stash[-1])
+            restore_ratios.append((restore[-1] + restore[-2]) / 2 / stash[-1])
         reference = statistics.median(stash)
 
         print(f"repo: {args.files} tracked files, {args.changed} modified; {args.rounds} rounds, "
               "interleaved; each call a fresh Checkpoints object (as the CLI does)")
-        print(f"{'name':<34} {'value':>11} {'reference':>11} {'ratio':>7}")
+        print(f"{'name':<40} {'value':>11} {'reference':>11} {'ratio':>7}")
         row("snapshot vs git stash create", statistics.median(snap), reference)
         row(f"restore ({args.changed} files) vs git stash create", statistics.median(restore), reference)
-        # On a shared machine the medians carry other people's load; the best runs do not.
+        # On a shared machine the medians carry other people's load; the best runs, and the
+        # ratio within each round (measured seconds apart), are disturbed least.
         row("snapshot, best run", min(snap), min(stash))
         row("restore, best run", min(restore), min(stash))
+        print(f"{'snapshot, median of per-round ratios':<40} {'':>11} {'':>11} "
+              f"{statistics.median(snap_ratios):6.2f}x")
+        print(f"{'restore, median of per-round ratios':<40} {'':>11} {'':>11} "
+              f"{statistics.median(restore_ratios):6.2f}x")
 
         for changed in (0, 20, 2000):
             git(repo, "checkout", "-q", "--", ".")  # bench repo only: start from a clean tree
