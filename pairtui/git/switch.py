@@ -113,6 +113,9 @@ def switch_files(git: Git, root: Path, git_dir: Path, changes: list[Change]) -> 
 
 def _remove(root: Path, path: str) -> None:
     full = os.path.join(root, path)
+    parent_dir = os.path.dirname(full)
+    if os.path.realpath(parent_dir) != os.path.join(os.path.realpath(root), os.path.dirname(path)).rstrip("/"):
+        return  # a directory on the way became a symlink: never delete through it
     try:
         os.unlink(full)
     except FileNotFoundError:
