@@ -181,3 +181,23 @@ async def test_a_stopped_turn_still_answers_every_call(git_repo, tmp_path):
     last = pairing._executor.conversations[1][-1]
     assert [r.content for r in last.tool_results][-1] == "not run: the loop was stopped"
     assert len(last.tool_results) == 4
+
+
+async def test_each_hunk_is_traced_to_the_call_that_wrote_it(git_repo, tmp_path):
+    (git_repo / "src" / "app.py").write_text("".join(f"line {i}\n" for i in range(1, 31)))
+    git(git_repo, "commit", "-qam", "thirty lines")
+    executor = [
+        turn(tool("edit_file", path="src/app.py", old_string="line 2\n", new_string="line two\n")),
+        turn(tool("edit_file", path="src/app.py", old_string="line 28\n", new_string="")),
+        turn(tool("edit_file", path="src/app.py", old_string="line 15\n", new_string="line fifteen\n")),
+        turn(text("Done.")),
+    ]
+    pairing, _, _, _ = make_pairing(git_repo, tmp_path, [], executor)
+    await _start(pairing)
+    await pairing.execute(1)
+    patch = pairing.chunk_patch(1)
+    hunks = patch.files[0].hunks
+    assert len(hunks) == 3
+    assert [pairing.hunk_origin(1, "src/app.py", h) for h in hunks] == [
+        "chunk 1 · edit_file #1", "chunk 1 · edit_file #3", "chunk 1 · edit_file #2"]
+    assert pairing.hunk_origin(1, "src/app.py") == "chunk 1 · edit_file #1, edit_file #2, edit_file #3"

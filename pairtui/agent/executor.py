@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pairtui.agent import prompts
+from pairtui.agent.call_trace import CallRecord
 from pairtui.agent.tool_loop import (
-    CallRecord,
     Emit,
     LoopResult,
     Record,

@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from pairtui.agent import session_edits as edits
+from pairtui.agent.call_trace import CallRecord, calls_behind
 from pairtui.agent.events import (
     CheckpointTaken,
     ChunkLanded,
@@ -42,7 +43,7 @@ from pairtui.agent.executor import ChunkBrief, Executor
 from pairtui.agent.lazy_provider import LazyProvider
 from pairtui.agent.planner import Planner
 from pairtui.agent.recovery import resume
-from pairtui.agent.tool_loop import CallRecord, LoopStoppedError, UsageMeter
+from pairtui.agent.tool_loop import LoopStoppedError, UsageMeter
 from pairtui.agent.tools import Toolbox
 from pairtui.agent.verify_rounds import VerifyRounds
 from pairtui.agent.workspace import Workspace
@@ -50,7 +51,7 @@ from pairtui.config import Config
 from pairtui.core.plan import Chunk, Plan, parse_plan
 from pairtui.core.session import ChunkStatus, Phase, Session, new_session
 from pairtui.core.store import SessionStore
-from pairtui.diff.model import Patch
+from pairtui.diff.model import Hunk, Patch
 from pairtui.errors import PairtuiError, StateError, UsageError
 from pairtui.git.checkpoints import Checkpoint
 from pairtui.git.land import LandResult
@@ -223,9 +224,12 @@ class Pairing:
         """The chunk's change so far: its start checkpoint vs the working tree."""
         return self._work.patch_since(self._start(chunk))
 
-    def hunk_origin(self, chunk: int, path: str) -> str:
-        """Which tool call(s) of the chunk changed `path`, e.g. "chunk 2 · edit_file #3"."""
+    def hunk_origin(self, chunk: int, path: str, hunk: Hunk | None = None) -> str:
+        """Which tool call(s) of the chunk changed `path`, e.g. "chunk 2 · edit_file #3".
+        Given the hunk, only the calls that wrote (or removed) its lines are named."""
         made = [c for c in edits.calls_of(self._session, chunk) if not c.is_error and path in c.paths]
+        if hunk is not None:
+            made = calls_behind(hunk, made) or made
         if not made:
             return f"chunk {chunk} · not traced to a tool call"
         return f"chunk {chunk} · " + ", ".join(f"{c.tool} #{c.number}" for c in made)

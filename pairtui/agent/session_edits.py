@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from pairtui.agent.tool_loop import CallRecord
+from pairtui.agent.call_trace import CallRecord
 from pairtui.core.session import Session
 
 
@@ -55,7 +55,9 @@ def with_goal(session: Session, goal: str) -> Session:
 def calls_of(session: Session, chunk: int) -> list[CallRecord]:
     """The chunk's tool calls, numbered across its rounds (what traces a hunk to its call)."""
     raw = session.extra.get("calls", {}).get(str(chunk), [])
-    return [CallRecord(int(n), str(tool), tuple(paths), bool(err)) for n, tool, paths, err in raw]
+    return [CallRecord(int(r[0]), str(r[1]), tuple(r[2]), bool(r[3]),
+                       tuple(r[4]) if len(r) > 4 else (), tuple(r[5]) if len(r) > 5 else ())
+            for r in raw]
 
 
 def next_call_number(session: Session, chunk: int) -> int:
@@ -64,7 +66,8 @@ def next_call_number(session: Session, chunk: int) -> int:
 
 def with_call(session: Session, chunk: int, call: CallRecord) -> Session:
     calls = {k: list(v) for k, v in session.extra.get("calls", {}).items()}
-    calls.setdefault(str(chunk), []).append([call.number, call.tool, list(call.paths), call.is_error])
+    calls.setdefault(str(chunk), []).append(
+        [call.number, call.tool, list(call.paths), call.is_error, list(call.added), list(call.removed)])
     return with_extra(session, calls=calls)
 
 

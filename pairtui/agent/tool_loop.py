@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pairtui.agent.call_trace import CallRecord, marks_of
 from pairtui.agent.events import (
     FlowEvent,
     ModelText,
@@ -61,16 +62,6 @@ class LoopStoppedError(PairtuiError):
     """The model loop was stopped (turn limit, a repeated failing call); the chunk is not done."""
 
     exit_code = 1
-
-
-@dataclass(frozen=True)
-class CallRecord:
-    """One tool call of a chunk, numbered across the chunk's rounds, with the paths it changed."""
-
-    number: int
-    tool: str
-    paths: tuple[str, ...]
-    is_error: bool = False
 
 
 @dataclass
@@ -155,7 +146,9 @@ async def run_tool_loop(
                 record({"kind": "tool_result", "id": call.id, "name": call.name,
                         "is_error": result.is_error, "content": result.content[:4000],
                         "changed": list(outcome.changed_paths)})
-            calls.append(CallRecord(number, call.name, tuple(outcome.changed_paths), result.is_error))
+            added, removed = marks_of(call) if not result.is_error else ((), ())
+            calls.append(CallRecord(number, call.name, tuple(outcome.changed_paths), result.is_error,
+                                    added, removed))
             if on_call:
                 on_call(calls[-1])
             number += 1
