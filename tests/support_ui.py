@@ -270,6 +270,8 @@ async def settle(pilot, app, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         await pilot.pause(0.02)
+        if not app.workspace_ready.is_set():
+            continue
         busy_workers = [w for w in app.workers if w.is_running and w.group != "dialog"]
         if app.busy is None and not busy_workers and not app.query_one(ModelPane).pending:
             await pilot.pause(0.05)

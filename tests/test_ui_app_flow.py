@@ -102,6 +102,7 @@ async def test_rollback_asks_first_and_says_what_changes():
 async def test_plan_that_does_not_parse_is_shown_inline_and_not_saved():
     app, holder = fake_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
         await pilot.press("enter")
         await settle(pilot, app)
         versions = len(app.session.plan_versions)
@@ -127,6 +128,7 @@ async def test_plan_that_does_not_parse_is_shown_inline_and_not_saved():
 async def test_revise_sends_the_comment_to_the_planner():
     app, holder = fake_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
         await pilot.press("enter")
         await settle(pilot, app)
         await pilot.press("r")
@@ -189,6 +191,7 @@ async def test_checkpoints_are_listed_as_they_are_taken():
 async def test_quit_exits_cleanly_with_the_session_kept():
     app, holder = fake_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
         await pilot.press("enter")
         await settle(pilot, app)
         await pilot.press("q")

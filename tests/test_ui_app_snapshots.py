@@ -27,6 +27,7 @@ STATES = {
 def settled(keys: str | None, extra: tuple[str, ...] = ()):
     async def run_before(pilot) -> None:
         await settle(pilot, pilot.app)
+        pilot.app.clear_notifications()
         for key in ((keys,) if keys else ()) + extra:
             await pilot.press(key)
             await pilot.pause(0.1)

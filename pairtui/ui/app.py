@@ -14,33 +14,30 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import Static
 from textual.worker import Worker
 
-from pairtui.agent import events as ev
-from pairtui.core.session import Session
 from pairtui.errors import PairtuiError
 from pairtui.ui import session_view as view
 from pairtui.ui.app_dialogs import DialogActions
 from pairtui.ui.app_review import ReviewActions
 from pairtui.ui.error_hints import describe, one_line
 from pairtui.ui.event_inbox import EventInbox
-from pairtui.ui.screens.help import HelpScreen
-from pairtui.ui.widgets.chunk_list import ChunkList
-from pairtui.ui.widgets.model_pane import ModelPane
-from pairtui.ui.widgets.plan_pane import PlanPane
-from pairtui.ui.widgets.review_pane import ReviewPane
+from pairtui.ui.widgets.deferred import DeferredWorkspace
 from pairtui.ui.widgets.status_bar import StatusBar
-from pairtui.ui.widgets.verify_pane import VerifyPane
 
 if TYPE_CHECKING:
+    from textual.widgets import TabbedContent
+
+    from pairtui.agent import events as ev
     from pairtui.agent.flow import AskPermission, EventSink, Pairing
     from pairtui.config import Config
+    from pairtui.core.session import Session
+    from pairtui.ui.widgets.chunk_list import ChunkList
 
 OpenPairing = Callable[["EventSink", "str | None", "AskPermission"], "Pairing"]
 
@@ -52,7 +49,7 @@ STREAMING_STEPS = {"planning", "revising", "executing", "fixing"}
 class PairApp(DialogActions, ReviewActions, App[int]):
     """One session in one repo. `open_pairing` builds the engine (tests pass a fake)."""
 
-    CSS_PATH = "styles.tcss"
+    STYLES = Path(__file__).with_name("styles.tcss")  # read with the workspace, after frame 1
     TITLE = "pairtui"
     ENABLE_COMMAND_PALETTE = True
 
@@ -95,6 +92,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         self._cancel_requested = 0.0
         self.cancel_latency: float | None = None  # seconds from esc to the step stopping
         self._inbox = EventInbox(self, self._on_events)
+        self.workspace_ready = asyncio.Event()
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -102,24 +100,20 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         bar = StatusBar(id="status-bar")
         bar.planner, bar.executor, bar.goal = self._planner, self._executor, self._goal or ""
         yield bar
-        with Horizontal(id="body"):
-            yield ChunkList(id="chunk-list")
-            with TabbedContent(initial="plan-tab", id="panes"):
-                with TabPane("1 Plan", id="plan-tab"):
-                    yield PlanPane(id="plan-pane")
-                with TabPane("2 Model", id="model-tab"):
-                    yield ModelPane(id="model-pane")
-                with TabPane("3 Verify", id="verify-tab"):
-                    yield VerifyPane(id="verify-pane")
-                with TabPane("4 Diff", id="diff-tab"):
-                    yield ReviewPane(id="review-pane")
-        yield Footer(compact=True)
+        yield Static("opening the session…", id="splash")
+        # Mounted just after the first frame: the header shows at once, the rest follows.
+        yield DeferredWorkspace()
+
+    def load_styles(self) -> None:
+        """Read the stylesheet (once); called just before the workspace mounts."""
+        if not self.stylesheet.has_source(str(self.STYLES)):
+            self.stylesheet.read(self.STYLES)
+            self.refresh_css(animate=False)
 
     def on_mount(self) -> None:
         self.screen.set_class(self.size.width < 100, "-narrow")
         self.screen.set_class(self.size.width >= 200, "-wide")
-        self.query_one(ChunkList).set_step(view.step_line(None, None))
-        self._open(self._goal)
+        self.call_after_refresh(self._open, self._goal)  # after the first frame: it imports the engine
 
     # -- opening / resuming -------------------------------------------------------------------
 
@@ -143,9 +137,11 @@ class PairApp(DialogActions, ReviewActions, App[int]):
             self._ask_goal()
         else:
             self._show_error(err)
-            self.query_one(ChunkList).set_step("could not open the session · q quits")
+            if self.query("#chunk-list"):
+                self.query_one("#chunk-list").set_step("could not open the session · q quits")
 
     async def _opened(self, pairing: Pairing) -> None:
+        await self.workspace_ready.wait()  # the panes mount right after the first frame
         self.pairing = pairing
         await self._show_session(pairing.session)
         session = pairing.session
@@ -160,16 +156,21 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         if view.expected_step(session) == "land":
             self._load_diff(view.current_chunk(session))
         elif session.phase == "planning" and session.plan_versions:
-            self.query_one(TabbedContent).active = "plan-tab"
+            self.query_one("#panes").active = "plan-tab"
 
     # -- rendering engine events -------------------------------------------------------------
 
     def _on_events(self, batch: list[ev.FlowEvent]) -> None:
+        if not self.workspace_ready.is_set():  # panes not mounted yet: show these a moment later
+            self.set_timer(0.02, lambda: self._on_events(batch))
+            return
         for event in batch:
             self._render_event(event)
 
     def _render_event(self, event: ev.FlowEvent) -> None:
-        model = self.query_one(ModelPane)
+        from pairtui.agent import events as ev  # after first paint: it pulls in the git layer
+
+        model = self.query_one("#model-pane")
         if isinstance(event, ev.ModelText):
             model.write(event.text, event.thinking)
         elif isinstance(event, ev.ToolStarted):
@@ -183,17 +184,17 @@ class PairApp(DialogActions, ReviewActions, App[int]):
             files = cp.files_changed
             label = f"{cp.n}-{cp.step}" + (
                 f" ({files} file{'s' if files != 1 else ''})" if files else "")
-            self.query_one(ChunkList).add_checkpoint(label)
+            self.query_one("#chunk-list").add_checkpoint(label)
             model.note(f"⚑ checkpoint {cp.id} ({cp.step})", "checkpoint")
         elif isinstance(event, ev.VerifyOutput):
-            self.query_one(VerifyPane).write(event.text)
+            self.query_one("#verify-pane").write(event.text)
         elif isinstance(event, ev.VerifyFinished):
-            self.query_one(VerifyPane).finish(
+            self.query_one("#verify-pane").finish(
                 event.chunk, event.passed, event.command, event.exit_code, event.timed_out,
                 event.output_tail, self._verify_timeout,
             )
         elif isinstance(event, ev.UsageUpdated):
-            self.query_one(StatusBar).cost_usd = event.cost_usd
+            self.query_one("#status-bar").cost_usd = event.cost_usd
         elif isinstance(event, ev.ChunkLanded):
             self.notify(f"Chunk {event.chunk}: {event.message}", title="Landed", timeout=5)
         elif isinstance(event, ev.ChunkRolledBack):
@@ -209,36 +210,36 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         what = event.step if event.chunk is None else f"{event.step} chunk {event.chunk}"
         if self.busy:  # a late event after the step ended must not mark the app busy again
             self.busy = what
-            self.query_one(StatusBar).activity = f"● {what}"
-            self.query_one(ChunkList).set_step(view.step_line(self.session, what))
+            self.query_one("#status-bar").activity = f"● {what}"
+            self.query_one("#chunk-list").set_step(view.step_line(self.session, what))
         if event.step in STREAMING_STEPS:
-            self.query_one(ModelPane).begin_step(what)
+            self.query_one("#model-pane").begin_step(what)
         if event.step == "verifying":
             command = None
             if self.pairing is not None and self.pairing.plan is not None and event.chunk:
                 command = self.pairing.plan.chunk(event.chunk).verify
-            self.query_one(VerifyPane).start(event.chunk, command)
+            self.query_one("#verify-pane").start(event.chunk, command)
         tab = STEP_TABS.get(event.step)
         if tab == "plan-tab":
             tab = "model-tab"  # the plan streams in the model pane, then shows in the plan pane
         if tab:
-            self.query_one(TabbedContent).active = tab
+            self.query_one("#panes").active = tab
         self.refresh_bindings()
 
     async def _show_session(self, session: Session) -> None:
         self.session = session
         plan = self.pairing.plan if self.pairing is not None else None
         current = view.current_chunk(session) if plan else None
-        bar = self.query_one(StatusBar)
+        bar = self.query_one("#status-bar")
         bar.session_id, bar.goal = session.id, session.goal or bar.goal
         bar.planner = session.planner or bar.planner
         bar.executor = session.executor or bar.executor
         bar.cost_usd = session.cost_usd
         bar.progress = view.progress(session)
-        chunks = self.query_one(ChunkList)
+        chunks = self.query_one("#chunk-list")
         chunks.show(view.chunk_rows(session, plan), current)
         chunks.set_step(view.step_line(session, self.busy))
-        pane = self.query_one(PlanPane)
+        pane = self.query_one("#plan-pane")
         await pane.show(plan.source if plan and plan.source else None,
                         view.heading_lines(plan), current)
         pane.set_banner(view.plan_banner(session, getattr(self.pairing, "repo_root", None)))
@@ -273,7 +274,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         if self.pairing is None or self.busy:
             return
         self.busy = label
-        self.query_one(StatusBar).activity = f"● {label}"
+        self.query_one("#status-bar").activity = f"● {label}"
         self.refresh_bindings()
         self._flow_worker = self.run_worker(
             self._flow_body(label, call, after), group="flow", exclusive=True, exit_on_error=False
@@ -291,10 +292,10 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         except asyncio.CancelledError:
             self.cancel_latency = time.monotonic() - self._cancel_requested
             self._step_ended()
-            self.query_one(ModelPane).note("■ cancelled · what arrived is kept · enter retries",
+            self.query_one("#model-pane").note("■ cancelled · what arrived is kept · enter retries",
                                            "warning")
-            if self.query_one(VerifyPane).state == "running":
-                self.query_one(VerifyPane).cancelled()
+            if self.query_one("#verify-pane").state == "running":
+                self.query_one("#verify-pane").cancelled()
             self.notify(f"Cancelled {label}. What arrived is kept.", severity="warning")
             raise
         except Exception as err:  # noqa: BLE001 - every failure is shown, never a traceback
@@ -308,7 +309,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
     def _step_ended(self) -> None:
         self.busy = None
         self._flow_worker = None
-        self.query_one(StatusBar).activity = ""
+        self.query_one("#status-bar").activity = ""
         self.refresh_bindings()
 
     def _thread_call(self, fn: Callable[[], Any]) -> Awaitable[Any]:
@@ -319,7 +320,8 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         title, hint = describe(err)
         message = one_line(err)
         self.notify(f"{message}\n{hint}", title=title, severity="error", timeout=12)
-        self.query_one(ModelPane).note(f"✗ {title}: {message} · {hint}", "error")
+        if self.query("#model-pane"):
+            self.query_one("#model-pane").note(f"✗ {title}: {message} · {hint}", "error")
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -338,14 +340,16 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         if view.expected_step(session) == "land" and number is not None:
             self._load_diff(number)
         elif session.phase == "planning" and session.plan_versions:
-            self.query_one(TabbedContent).active = "plan-tab"
+            self.query_one("#panes").active = "plan-tab"
         elif str(step) in ("land", "landing", "landed"):
-            self.query_one(TabbedContent).active = "plan-tab"
+            self.query_one("#panes").active = "plan-tab"
 
     def action_pane(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        self.query_one("#panes").active = tab
 
     def action_help(self) -> None:
+        from pairtui.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_cancel(self) -> None:
@@ -362,19 +366,22 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         number = view.current_chunk(session) if session else None
         if pairing is None or number is None:
             return
-        self.query_one(TabbedContent).active = "verify-tab"
+        self.query_one("#panes").active = "verify-tab"
         self._run_flow(f"verifying chunk {number}", lambda: pairing.verify(number))
 
     def on_resize(self) -> None:
         self.screen_stack[0].set_class(self.size.width < 100, "-narrow")
         self.screen_stack[0].set_class(self.size.width >= 200, "-wide")
 
-    @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    def on_workspace_ready(self) -> None:
+        self.workspace_ready.set()
+        if self.focused is None:
+            self.query_one("#chunk-options").focus()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.screen.set_class(event.pane.id == "diff-tab", "-reviewing")
 
-    @on(ChunkList.ChunkChosen)
-    def _chunk_chosen(self, event: ChunkList.ChunkChosen) -> None:
+    def on_chunk_list_chunk_chosen(self, event: ChunkList.ChunkChosen) -> None:
         self.refresh_bindings()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -6,15 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.widgets import TabbedContent
 
 from pairtui.errors import PairtuiError, PlanError
 from pairtui.ui import session_view as view
-from pairtui.ui.screens.confirm import ConfirmScreen
-from pairtui.ui.screens.plan_editor import PlanEditorScreen, edit_in_external_editor
-from pairtui.ui.screens.prompt import PromptScreen
-from pairtui.ui.widgets.chunk_list import ChunkList
-from pairtui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from pairtui.ui.app import PairApp
@@ -29,6 +23,8 @@ class DialogActions(_Base):
 
     @work(group="dialog")
     async def _ask_goal(self) -> None:
+        from pairtui.ui.screens.prompt import PromptScreen
+
         goal = await self.push_screen_wait(PromptScreen(
             "What do you want done?",
             "Describe the change in plain English. The planner breaks it into small chunks "
@@ -36,12 +32,12 @@ class DialogActions(_Base):
             placeholder="e.g. Split the billing helpers out of shop/utils.py",
         ))
         if goal is None:
-            self.query_one(ChunkList).set_step("no goal · q quits")
+            self.query_one("#chunk-list").set_step("no goal · q quits")
             self.notify("No goal given. Quit with q, or press ctrl+p → New goal.",
                         severity="warning")
             return
         self._goal = goal
-        self.query_one(StatusBar).goal = goal
+        self.query_one("#status-bar").goal = goal
         if self.pairing is None:
             self._open(goal)
             return
@@ -62,10 +58,12 @@ class DialogActions(_Base):
         text = plan.source if plan and plan.source else (
             self.session.plan_versions[-1] if self.session and self.session.plan_versions
             else f"# Goal: {self._goal or ''}\n\n## Chunk 1: \nVerify: \n\n")
+        from pairtui.ui.screens.plan_editor import PlanEditorScreen
+
         saved = await self.push_screen_wait(PlanEditorScreen(text, self._save_plan))
         if saved is not None:
             self.notify("Plan saved as a new version.", timeout=3)
-            self.query_one(TabbedContent).active = "plan-tab"
+            self.query_one("#panes").active = "plan-tab"
 
     async def _save_plan(self, text: str) -> str | None:
         """Hand the person's text to the engine; the parse error to show, or None when kept."""
@@ -83,6 +81,8 @@ class DialogActions(_Base):
         if self.pairing is None or self.busy:
             return
         plan = self.pairing.plan
+        from pairtui.ui.screens.plan_editor import PlanEditorScreen, edit_in_external_editor
+
         text = edit_in_external_editor(self, plan.source if plan else "")
         if text is None:
             return
@@ -96,6 +96,8 @@ class DialogActions(_Base):
     async def action_revise_plan(self) -> None:
         if self.pairing is None or self.busy:
             return
+        from pairtui.ui.screens.prompt import PromptScreen
+
         comment = await self.push_screen_wait(PromptScreen(
             "Ask the planner to revise the plan",
             "Say what should change, e.g. 'merge chunks 2 and 3' or 'add tests first'.",
@@ -109,7 +111,7 @@ class DialogActions(_Base):
     async def action_rollback(self) -> None:
         if self.pairing is None or self.session is None or self.busy:
             return
-        number = self.query_one(ChunkList).selected or view.current_chunk(self.session)
+        number = self.query_one("#chunk-list").selected or view.current_chunk(self.session)
         if number is None:
             return
         status = view.chunk_status(self.session, number) or "pending"
@@ -127,6 +129,8 @@ class DialogActions(_Base):
                     f"checkpoint taken before chunk {number} started, removing its changes. "
                     "What is there now is snapshotted first, so `pairtui restore` can bring "
                     "it back.")
+        from pairtui.ui.screens.confirm import ConfirmScreen
+
         if not await self.push_screen_wait(
             ConfirmScreen(f"Roll back chunk {number}?", body, yes="Roll back")
         ):
@@ -144,6 +148,8 @@ class DialogActions(_Base):
 
     async def ask_permission(self, what: str) -> bool:
         """The executor wants to run a command: the person decides."""
+        from pairtui.ui.screens.confirm import ConfirmScreen
+
         return bool(await self.push_screen_wait(ConfirmScreen(
             "Allow this command?", f"The model wants to run:\n\n  {what}\n",
             yes="Run it", no="Refuse")))

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
-from textual.widgets import TabbedContent
+from textual import work
 
-from pairtui.diff.model import Hunk, Patch
 from pairtui.ui import session_view as view
-from pairtui.ui.widgets.chunk_list import ChunkList
-from pairtui.ui.widgets.diff_view import DiffView
-from pairtui.ui.widgets.review_pane import ReviewPane
 
 if TYPE_CHECKING:
+    from pairtui.diff.model import Hunk, Patch
     from pairtui.ui.app import PairApp
+    from pairtui.ui.widgets.diff_view import DiffView
 
     _Base = PairApp
 else:
@@ -46,7 +43,7 @@ class ReviewActions(_Base):
     """`d`, and the DiffView messages of the chunk under review."""
 
     def action_diff(self) -> None:
-        number = self.query_one(ChunkList).selected or (
+        number = self.query_one("#chunk-list").selected or (
             view.current_chunk(self.session) if self.session else None)
         if number is not None:
             self._load_diff(number)
@@ -66,17 +63,16 @@ class ReviewActions(_Base):
         except Exception as err:  # noqa: BLE001 - shown, never a traceback
             self._show_error(err)
             return
-        self.query_one(TabbedContent).active = "diff-tab"
-        await self.query_one(ReviewPane).show(number, self._chunk_title(number), patch, origins)
+        self.query_one("#panes").active = "diff-tab"
+        await self.query_one("#review-pane").show(number, self._chunk_title(number), patch, origins)
 
     def _reviewing(self) -> int | None:
         """The chunk whose diff is on screen, when it may still be changed."""
-        number = self.query_one(ReviewPane).chunk
+        number = self.query_one("#review-pane").chunk
         status = view.chunk_status(self.session, number) if self.session else None
         return number if status in ("verified", "reviewing", "failed", "executed") else None
 
-    @on(DiffView.HunkRejected)
-    def _hunk_rejected(self, message: DiffView.HunkRejected) -> None:
+    def on_diff_view_hunk_rejected(self, message: DiffView.HunkRejected) -> None:
         message.stop()
         number = self._reviewing()
         if number is None or message.lines is not None:
@@ -113,16 +109,14 @@ class ReviewActions(_Base):
         else:
             self.notify(f"Hunk rejected: removed from {path}. enter lands the rest.", timeout=3)
 
-    @on(DiffView.Undone)
-    def _undone(self, message: DiffView.Undone) -> None:
+    def on_diff_view_undone(self, message: DiffView.Undone) -> None:
         message.stop()
         if message.action.kind in ("reject", "partial"):
             self.notify("The viewer shows the hunk again, but the file keeps the reject: "
                         "`pairtui checkpoints` lists the pre-reject save point to restore.",
                         severity="warning", timeout=8)
 
-    @on(DiffView.CommentRequested)
-    def _comment(self, message: DiffView.CommentRequested) -> None:
+    def on_diff_view_comment_requested(self, message: DiffView.CommentRequested) -> None:
         message.stop()
         number = self._reviewing()
         pairing = self.pairing
@@ -138,11 +132,10 @@ class ReviewActions(_Base):
                 return
             await pairing.send_back(number, ref, text)
 
-        self.query_one(TabbedContent).active = "model-tab"
+        self.query_one("#panes").active = "model-tab"
         self._run_flow(f"revising a hunk of chunk {number}", send, self._after_step)
 
-    @on(DiffView.AllAccepted)
-    def _all_accepted(self, message: DiffView.AllAccepted) -> None:
+    def on_diff_view_all_accepted(self, message: DiffView.AllAccepted) -> None:
         message.stop()
         number = self._reviewing()
         if number is not None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from pairtui.agent.events import FlowEvent, ModelText
+if TYPE_CHECKING:
+    from pairtui.agent.events import FlowEvent
 
 DRAIN_SECONDS = 0.03
 
@@ -44,6 +46,8 @@ class EventInbox:
 
     def drain(self) -> None:
         """Hand over everything queued, merging runs of model text of the same kind."""
+        from pairtui.agent.events import ModelText
+
         with self._lock:
             self._scheduled = False
         batch: list[FlowEvent] = []

@@ -6,9 +6,28 @@ footer, the chunk list's step line and the command palette alike.
 
 from __future__ import annotations
 
-from pairtui.core.plan import Plan
-from pairtui.core.session import ChunkStatus, Phase, Session
-from pairtui.ui.widgets.chunk_list import ChunkRow
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pairtui.core.plan import Plan
+    from pairtui.core.session import Session
+
+# ChunkStatus / Phase values (StrEnums compare equal to these); plain strings keep the engine's
+# modules out of start-up.
+LANDED, ROLLED_BACK = "landed", "rolled-back"
+PLANNING, DONE = "planning", "done"
+
+@dataclass(frozen=True)
+class ChunkRow:
+    """What one row shows; built by the app from the plan and the session state."""
+
+    number: int
+    title: str
+    status: str
+    note: str = ""
+    commit: str | None = None
+
 
 # Step kind -> footer label. The engine's next_step decides what really happens; these names
 # only say what the person should expect.
@@ -27,7 +46,7 @@ def current_chunk(session: Session) -> int | None:
     if session.current is not None:
         return session.current
     for chunk in session.chunks:
-        if chunk.status not in (ChunkStatus.LANDED, ChunkStatus.ROLLED_BACK):
+        if chunk.status not in (LANDED, ROLLED_BACK):
             return chunk.number
     return None
 
@@ -43,9 +62,9 @@ def expected_step(session: Session | None) -> str | None:
     """The step `enter` takes next, or None when there is nothing left to do."""
     if session is None:
         return None
-    if session.phase == Phase.PLANNING:
+    if session.phase == PLANNING:
         return "approve" if session.plan_versions else "plan"
-    if session.phase == Phase.DONE:
+    if session.phase == DONE:
         return None
     status = chunk_status(session, current_chunk(session))
     return {
@@ -89,11 +108,11 @@ def step_line(session: Session | None, busy: str | None) -> str:
         return f"{busy}… (esc cancels)"
     step = expected_step(session)
     if step is None:
-        if session.phase == Phase.DONE:
+        if session.phase == DONE:
             return "all chunks done · q quits"
         return "nothing to do · e edits the plan"
     number = current_chunk(session)
-    where = f"chunk {number}: " if number is not None and session.phase != Phase.PLANNING else ""
+    where = f"chunk {number}: " if number is not None and session.phase != PLANNING else ""
     return f"{where}enter → {STEP_LABELS[step].lower()}"
 
 
@@ -106,8 +125,8 @@ def progress(session: Session | None) -> str:
     if session is None or not session.chunks:
         return "planning" if session is not None and session.plan_versions else ""
     total = len(session.chunks)
-    landed = sum(1 for c in session.chunks if c.status == ChunkStatus.LANDED)
-    if session.phase == Phase.DONE:
+    landed = sum(1 for c in session.chunks if c.status == LANDED)
+    if session.phase == DONE:
         return f"done · {landed}/{total} landed"
     number = current_chunk(session)
     status = chunk_status(session, number) or ""
@@ -118,10 +137,10 @@ def progress(session: Session | None) -> str:
 def plan_banner(session: Session, repo_root: object | None) -> str:
     """The line above the plan: what enter does with it, or the summary once all is done."""
     versions = len(session.plan_versions)
-    if session.phase == Phase.PLANNING and versions:
+    if session.phase == PLANNING and versions:
         return f"Plan v{versions} · enter approves it · e edits · r revises"
-    if session.phase == Phase.DONE:
-        landed = [c for c in session.chunks if c.status == ChunkStatus.LANDED]
+    if session.phase == DONE:
+        landed = [c for c in session.chunks if c.status == LANDED]
         commits = ", ".join(c.commit[:7] for c in landed if c.commit)
         where = f" in {repo_root}" if repo_root else ""
         return (f"✓ Done: {len(landed)} of {len(session.chunks)} chunks landed"

@@ -3,14 +3,14 @@ checkpoints taken, so the person always sees where the session is."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from pairtui.ui.session_view import ChunkRow
 
 # status -> (glyph, theme variable). Statuses are ChunkStatus values (strings).
 GLYPHS: dict[str, tuple[str, str]] = {
@@ -36,17 +36,6 @@ STATUS_WORDS: dict[str, str] = {
     "landed": "landed",
     "rolled-back": "rolled back",
 }
-
-
-@dataclass(frozen=True)
-class ChunkRow:
-    """What one row shows; built by the app from the plan and the session state."""
-
-    number: int
-    title: str
-    status: str
-    note: str = ""
-    commit: str | None = None
 
 
 def row_content(row: ChunkRow, current: bool) -> Content:
@@ -83,7 +72,7 @@ class ChunkList(Vertical):
         yield OptionList(id="chunk-options")
         yield Static("[dim]The plan's chunks appear here, each with its status.[/]",
                      id="chunks-empty")
-        yield Static("", id="step-line")
+        yield Static(Content.from_markup("[b]Now[/] opening the session…"), id="step-line")
         yield Static("", id="checkpoint-lines")
 
     @property

@@ -9,13 +9,14 @@ boundaries, so the cost of an append follows the segment, not the whole answer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.events import Click
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 FLUSH_SECONDS = 0.04
 SEGMENT_CHARS = 16_000
@@ -91,7 +92,7 @@ class ModelPane(VerticalScroll):
         self._ops: list[_Op] = []
         self._flush_armed = False
         self._flushing = False
-        self._segment: Markdown | None = None
+        self._segment: Any = None  # the Markdown widget text is appended to
         self._segment_chars = 0
         self._segment_fences = 0
         self._thinking: Static | None = None
@@ -215,6 +216,8 @@ class ModelPane(VerticalScroll):
                 if not text:
                     return
         if segment is None:
+            from textual.widgets import Markdown  # first model text, not start-up, pays for it
+
             segment = Markdown(text, classes="model-text")
             self._segment, self._segment_chars = segment, len(text)
             self._segment_fences = text.count("```")

@@ -10,21 +10,23 @@ import re
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
-from textual.widgets._markdown import MarkdownBlock
+from textual.content import Content
+from textual.widgets import Static
 
 EMPTY_PLAN = """\
-## No plan yet
+[b $accent]No plan yet[/]
 
-Press **enter** and the planner model writes one for your goal: a short list of small
+Press [b]enter[/b] and the planner model writes one for your goal: a short list of small \
 chunks, each with the files it touches and the command that checks it.
 
-You can then read it here, edit it (**e**), or ask for a revision (**r**) before anything runs.
-After you approve it, **enter** takes each chunk through its steps: the executor model makes the
-change, the chunk's check runs, you review the diff hunk by hunk, and it lands as one commit.
-A checkpoint is taken between steps, so **u** can roll any chunk back.
+You can then read it here, edit it ([b]e[/b]), or ask for a revision ([b]r[/b]) before anything \
+runs.
 
-Press **?** for every key.
+After you approve it, [b]enter[/b] takes each chunk through its steps: the executor model \
+makes the change, the chunk's check runs, you review the diff hunk by hunk, and it lands as \
+one commit. A checkpoint is taken between steps, so [b]u[/b] can roll any chunk back.
+
+Press [b]?[/b] for every key.
 """
 
 
@@ -52,11 +54,7 @@ class PlanPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="plan-banner")
-        yield Markdown(EMPTY_PLAN, id="plan-markdown")
-
-    @property
-    def markdown(self) -> Markdown:
-        return self.query_one("#plan-markdown", Markdown)
+        yield Static(Content.from_markup(EMPTY_PLAN), id="plan-empty")
 
     async def show(
         self, text: str | None, heading_lines: dict[int, int], current: int | None
@@ -65,11 +63,20 @@ class PlanPane(VerticalScroll):
 
         `heading_lines` maps chunk number -> 1-based line of its heading in `text`.
         """
+        from textual.widgets import Markdown  # the first plan, not start-up, pays for it
+
         self._heading_lines = heading_lines
         self._current = current
         if text != self._text:
             self._text = text
-            await self.markdown.update(for_display(text) if text is not None else EMPTY_PLAN)
+            self.query_one("#plan-empty").display = text is None
+            found = self.query("#plan-markdown")
+            if text is None:
+                await found.remove()
+            elif found:
+                await found.first(Markdown).update(for_display(text))
+            else:
+                await self.mount(Markdown(for_display(text), id="plan-markdown"))
         self._mark_current()
 
     def set_banner(self, text: str) -> None:
@@ -79,12 +86,18 @@ class PlanPane(VerticalScroll):
         banner.display = bool(text)
 
     def _mark_current(self) -> None:
+        from textual.widgets._markdown import MarkdownBlock
+
+        found = self.query("#plan-markdown")
+        if not found:
+            return
+        markdown = found.first()
         target_line = self._heading_lines.get(self._current or -1)
         marked = None
-        for block in self.markdown.query(MarkdownBlock):
+        for block in markdown.query(MarkdownBlock):
             is_current = (
                 target_line is not None
-                and block.parent is self.markdown
+                and block.parent is markdown
                 and block.source_range[0] == target_line - 1
             )
             block.set_class(is_current, "-current-chunk")

@@ -6,13 +6,15 @@ app, which turns them into engine calls. This pane only owns what is shown aroun
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from pairtui.diff.model import Patch
-from pairtui.ui.widgets.diff_view import DiffView
+if TYPE_CHECKING:
+    from pairtui.diff.model import Patch
 
 
 def patch_summary(patch: Patch) -> str:
@@ -54,6 +56,8 @@ class ReviewPane(Vertical):
             await self.mount(Static("This chunk changed no files: enter lands nothing and moves on.",
                                     id="diff-empty"))
             return
+        from pairtui.ui.widgets.diff_view import DiffView  # loaded with the first review
+
         viewer = DiffView(patch, origin=origins or None, id="diff-view")
         await self.mount(viewer)
         viewer.focus()

@@ -24,6 +24,8 @@ class StatusBar(Widget):
         dock: top;
         height: 1;
         width: 1fr;
+        background: $panel;
+        color: $foreground;
     }
     """
 

@@ -1,0 +1,111 @@
+"""Start-up to first paint: the app `pairtui demo` opens vs a bare Textual hello-world app.
+
+Each run is a fresh interpreter (imports included), headless, timed by the parent from spawn
+until the child's first frame is produced. The pairtui app paints its header first and mounts
+the panes a frame later; the second line reports when every pane is mounted, for honesty.
+The demo repo is prepared once, before timing: the figure is the app's start-up, not the copy
+of the demo files. Prints `name  value  reference  ratio` (median of RUNS, milliseconds).
+
+    /work/venv/bin/python benchmarks/startup_bench.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 9
+
+# Both children report their first frame the same way: the first time Textual hands the
+# compositor's output to the display (headless runs skip the terminal write itself).
+FIRST_FRAME_HOOK = """
+import textual.app as _textual_app
+_display = _textual_app.App._display
+_painted = []
+
+def _hooked(self, screen, renderable):
+    if renderable is not None and not _painted:
+        _painted.append(True)
+        print("PAINTED", flush=True)
+    return _display(self, screen, renderable)
+
+_textual_app.App._display = _hooked
+"""
+
+HELLO = FIRST_FRAME_HOOK + """
+from textual.app import App
+from textual.widgets import Static
+
+class Hello(App):
+    def compose(self):
+        yield Static("Hello, world")
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+
+Hello().run(headless=True, size=(120, 40))
+"""
+
+PAIRTUI = FIRST_FRAME_HOOK + """
+import sys
+from pathlib import Path
+from pairtui.ui.app import PairApp
+
+repo = Path(sys.argv[1])
+
+class Timed(PairApp):
+    def on_workspace_ready(self):
+        super().on_workspace_ready()
+        print("READY", flush=True)  # every pane mounted and laid out
+        self.exit()
+
+def open_pairing(sink, goal, ask):
+    from pairtui.commands.demo import demo_config
+    from pairtui.agent.flow import Pairing
+    return Pairing.open(repo, demo_config(repo), sink, goal=goal, ask_permission=ask)
+
+Timed(open_pairing, "Put the shop's pricing rules in one place",
+      planner="replay:planner", executor="replay:executor").run(headless=True, size=(120, 40))
+"""
+
+
+def time_child(code: str, *args: str) -> dict[str, float]:
+    """Seconds from spawn to each marker line the child prints (PAINTED, READY)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    marks = {}
+    for line in proc.stdout:
+        marks.setdefault(line.strip(), time.perf_counter() - started)
+    if proc.wait() != 0 or "PAINTED" not in marks:
+        raise SystemExit(f"child failed (exit {proc.returncode})")
+    return marks
+
+
+def main() -> None:
+    from pairtui.commands.demo import prepare_demo_repo
+
+    with tempfile.TemporaryDirectory(prefix="pairtui-startup-") as tmp:
+        repo = prepare_demo_repo(str(Path(tmp) / "demo"))
+        time_child(HELLO)  # warm the file cache for both
+        time_child(PAIRTUI, str(repo))
+        hello, ours, ready = [], [], []
+        for _ in range(RUNS):  # interleaved, so machine load hits both alike
+            hello.append(time_child(HELLO)["PAINTED"])
+            marks = time_child(PAIRTUI, str(repo))
+            ours.append(marks["PAINTED"])
+            ready.append(marks["READY"])
+    ref = statistics.median(hello) * 1000
+    value, full = statistics.median(ours) * 1000, statistics.median(ready) * 1000
+    print(f"{'name':<32}{'value':>10}{'reference':>12}{'ratio':>8}")
+    print(f"{'startup_first_paint_ms':<32}{value:>10.0f}{ref:>12.0f}{value / ref:>8.2f}"
+          "   (target <= 1.30)")
+    print(f"{'startup_all_panes_ready_ms':<32}{full:>10.0f}{ref:>12.0f}{full / ref:>8.2f}"
+          "   (for information: every pane mounted)")
+
+
+if __name__ == "__main__":
+    main()
