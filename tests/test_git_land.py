@@ -290,3 +290,18 @@ def test_non_utf8_file_names_land_and_leave_a_clean_status(repo: Path):
                             capture_output=True, check=True).stdout.split(b"\0")
     assert name in listed
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_hook_sees_fresh_stat_data_for_untouched_files(repo: Path):
+    """The temp index starts from the person's index, so `git diff` in a hook is cheap and
+    shows exactly the person's own uncommitted edits."""
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\ngit diff --name-only > \"$(git rev-parse --git-dir)/unstaged\"\n")
+    os.chmod(hook, 0o755)
+    (repo / "other.txt").write_text("my own edit\n")
+    (repo / "README.md").write_text("# staged by me\n")
+    git(repo, "add", "README.md")
+    start, reviewed = chunk(repo, lambda r: (r / "new.txt").write_text("n\n"))
+    land_chunk(repo, start, reviewed, "Hooked")
+    assert (repo / ".git" / "unstaged").read_text().split() == ["README.md", "other.txt"]
+    assert git(repo, "status", "--porcelain") == "M  README.md\n M other.txt\n"

@@ -44,7 +44,7 @@ from pairtui.git.checkpoint_refs import (
 from pairtui.git.crashpoints import crash_point
 from pairtui.git.plumbing import Git, first_line, split_z
 from pairtui.git.switch import switch_files, switch_problems
-from pairtui.git.tempindex import TempIndex
+from pairtui.git.tempindex import TempIndex, locate_index
 from pairtui.git.treediff import EMPTY_TREE, Change, read_tree_changes, start_tree_changes
 
 # Checkpoint commits are private: a fixed identity, so they work before the user sets one.
@@ -104,16 +104,9 @@ class Checkpoints:
     # -- locations -------------------------------------------------------------------------
 
     def _locate(self) -> tuple[Path, Path]:
-        """(git dir, the user's index file), asked of git once: linked worktrees differ."""
-        if self._paths is None and (self.repo_root / ".git").is_dir() and not any(
-            var in os.environ for var in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_COMMON_DIR")
-        ):
-            git_dir = (self.repo_root / ".git").resolve()  # the common case, without a process
-            self._paths = (git_dir, git_dir / "index")
+        """(git dir, the user's index file), found once."""
         if self._paths is None:
-            out = self._git.run("rev-parse", "--absolute-git-dir", "--git-path", "index")
-            git_dir, index = os.fsdecode(out).splitlines()[:2]
-            self._paths = (Path(git_dir), self.repo_root / index)
+            self._paths = locate_index(self._git, self.repo_root)
         return self._paths
 
     @property

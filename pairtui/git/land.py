@@ -2,7 +2,7 @@
 
 The commit holds exactly the chunk's accepted changes (start checkpoint -> reviewed state)
 on top of HEAD, never the person's own uncommitted edits. It is built in a temporary index
-started from HEAD: a path the person had not touched since HEAD takes the reviewed version
+holding HEAD (a copy of the person's index with their staged changes put back): a path the person had not touched since HEAD takes the reviewed version
 as is; a path they had touched gets only the chunk's diff, through `git apply --cached
 --3way`, and if that cannot separate the two the landing stops with OverlapError (nothing
 written) unless the caller chose to include the person's edits in those files.
@@ -25,13 +25,14 @@ from pairtui.errors import GitError
 from pairtui.git.crashpoints import crash_point
 from pairtui.git.plumbing import Git, first_line
 from pairtui.git.repo import HeadState, read_head
-from pairtui.git.tempindex import TempIndex
+from pairtui.git.tempindex import TempIndex, locate_index
 from pairtui.git.treediff import (
     Change,
     Entry,
     changed_paths,
     index_entries,
     index_info,
+    parse_raw,
     tree_changes,
 )
 
@@ -94,10 +95,11 @@ def land_chunk(
     if not chunk:
         return LandResult(None, "nothing to land: the chunk has no accepted changes")
     head = read_head(git)
-    git_dir = Path(git.line("rev-parse", "--absolute-git-dir"))
+    git_dir, user_index = locate_index(git, Path(repo_root))
     user_touched = changed_paths(git, head.commit, start_tree)
     with TempIndex(git_dir) as index:
-        overlaps = _build_index(git, index, head, chunk, user_touched, start_tree, reviewed_tree,
+        _start_from_head(git, index, head, user_index)
+        overlaps = _build_index(git, index, chunk, user_touched, start_tree, reviewed_tree,
                                 include_overlapping_user_edits)
         crash_point("land:index-built")
         if run_hooks:
@@ -115,10 +117,27 @@ def land_chunk(
     return LandResult(commit, _summary(len(chunk), commit, subject, head, overlaps, kept))
 
 
+def _start_from_head(git: Git, index: TempIndex, head: HeadState, user_index: Path) -> None:
+    """The temp index holds HEAD's tree. It starts as a copy of the person's index, with
+    their staged changes put back to HEAD, so files they have not touched keep fresh stat
+    data: a pre-commit hook that diffs against it does not rehash the whole tree."""
+    if head.commit is None:
+        return  # unborn: start empty; nothing the person staged goes in
+    index.copy_from(user_index)
+    staged = git.try_run("diff-index", "--cached", "-z", "--raw", "--no-renames", head.commit,
+                         env=index.env)
+    if not staged.ok or b" U\0" in staged.stdout:  # unreadable or conflicted: HEAD alone
+        git.run("read-tree", head.commit, env=index.env, what="landing (git read-tree)")
+        return
+    back = [(c.path, c.old) for c in parse_raw(staged.stdout)]
+    if back:
+        git.run("update-index", "-z", "--index-info", env=index.env, input=index_info(back),
+                what="landing (git update-index)")
+
+
 def _build_index(
     git: Git,
     index: TempIndex,
-    head: HeadState,
     chunk: list[Change],
     user_touched: set[str],
     start_tree: str,
@@ -127,8 +146,6 @@ def _build_index(
 ) -> list[str]:
     """HEAD plus the chunk's changes in the temp index; returns the overlapping paths taken
     whole from the reviewed tree (only when allowed; else raises OverlapError)."""
-    if head.commit:
-        git.run("read-tree", head.commit, env=index.env, what="landing (git read-tree)")
     clean = [(c.path, c.new) for c in chunk if c.path not in user_touched]
     if clean:
         git.run("update-index", "-z", "--index-info", env=index.env, input=index_info(clean),

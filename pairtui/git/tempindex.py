@@ -13,7 +13,21 @@ import shutil
 from pathlib import Path
 from types import TracebackType
 
+from pairtui.git.plumbing import Git
+
 _PREFIX = "index-"
+
+
+def locate_index(git: Git, root: Path) -> tuple[Path, Path]:
+    """(absolute git dir, the user's index file); linked worktrees have their own of both."""
+    if (root / ".git").is_dir() and not any(
+        var in os.environ for var in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_COMMON_DIR")
+    ):
+        git_dir = (root / ".git").resolve()  # the common case, without a process
+        return git_dir, git_dir / "index"
+    out = git.run("rev-parse", "--absolute-git-dir", "--git-path", "index")
+    git_dir, index = os.fsdecode(out).splitlines()[:2]
+    return Path(git_dir), root / index
 
 
 class TempIndex:

@@ -39,7 +39,7 @@ def tree_changes(git: Git, old: str | None, new: str) -> list[Change]:
             mode, _kind, sha = info.decode().split()
             changes.append(Change(os.fsdecode(path), None, Entry(mode, sha)))
         return changes
-    return _parse_raw(git.run("diff-tree", "-r", "-z", "--no-renames", "--raw", old, new))
+    return parse_raw(git.run("diff-tree", "-r", "-z", "--no-renames", "--raw", old, new))
 
 
 EMPTY_TREE = {40: "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
@@ -52,10 +52,10 @@ def start_tree_changes(git: Git, old: str, new: str) -> Running:
 
 
 def read_tree_changes(job: Running) -> list[Change]:
-    return _parse_raw(job.output("git diff-tree"))
+    return parse_raw(job.output("git diff-tree"))
 
 
-def _parse_raw(out: bytes) -> list[Change]:
+def parse_raw(out: bytes) -> list[Change]:
     items = out.split(b"\0")
     changes = []
     for header, path in zip(items[0::2], items[1::2], strict=False):
