@@ -127,6 +127,11 @@ def test_provider_401_mid_run_exits_3_and_loses_nothing(git_repo, tmp_path, caps
     assert code == 3, err
     assert _subjects(git_repo) == ["Add a greet function", "initial"]
     assert "401" in err and "pairtui rollback 2" in err
+    code, out, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan), "--json",
+                             "--executor", f"replay:{executor}")
+    assert code == 2  # chunk 2 is still in flight: the new run refuses, and says so in JSON too
+    last = json.loads(out.splitlines()[-1])
+    assert last["event"] == "RunFinished" and last["exit_code"] == 2 and "pairtui rollback 2" in last["error"]
     _assert_user_edits_intact(git_repo)
     state = _state(git_repo)
     assert [c["status"] for c in state["chunks"]] == ["landed", "executing"]
@@ -163,6 +168,7 @@ def test_json_prints_one_event_per_line(git_repo, tmp_path, capsys):
     assert steps[:4] == ["start", "executed", "verified", "reviewed"]
     texts = [e["text"] for e in events if e["event"] == "ModelText"]
     assert "Reading src/app.py." in texts
+    assert events[-1]["event"] == "RunFinished" and events[-1]["exit_code"] == 0
 
 
 def test_run_refuses_a_repo_mid_merge_with_exit_4(git_repo, tmp_path, capsys):

@@ -75,6 +75,18 @@ class HeadlessPrinter:
         if self._json:
             self._flush_text()
 
+    def finish(self, exit_code: int, error: str = "") -> None:
+        """With --json, a last event a script can rely on: {"event": "RunFinished", ...}."""
+        if self._json:
+            self._flush_text()
+            record: dict[str, Any] = {"event": "RunFinished", "exit_code": exit_code}
+            if error:
+                record["error"] = error
+            if self.usage is not None:
+                record.update(tokens_in=self.usage.tokens_in, tokens_out=self.usage.tokens_out,
+                              cost_usd=self.usage.cost_usd)
+            self._write_json(record)
+
     def usage_line(self) -> str | None:
         """"tokens 12,345 in / 678 out, $0.0123" once a model was used, else None."""
         if self.usage is None:

@@ -20,7 +20,7 @@ from pairtui.commands.plan import model_flags
 from pairtui.config import load_config
 from pairtui.core.plan import parse_plan
 from pairtui.core.session import Phase
-from pairtui.errors import UsageError
+from pairtui.errors import PairtuiError, UsageError
 from pairtui.git.repo import RepoInfo, ensure_ready, find_repo
 
 
@@ -45,7 +45,13 @@ def run(args: argparse.Namespace) -> int:
     printer = HeadlessPrinter(json_events=args.json)
     try:
         plan_file = Path(args.plan) if args.plan else None
-        return asyncio.run(_run(info, config, printer, goal, plan_file, plan_text, args.yes))
+        code = asyncio.run(_run(info, config, printer, goal, plan_file, plan_text, args.yes))
+    except PairtuiError as err:
+        printer.finish(err.exit_code, err.message)
+        raise
+    else:
+        printer.finish(code)
+        return code
     finally:
         printer.close()
         if usage := printer.usage_line():
