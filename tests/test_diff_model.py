@@ -83,3 +83,15 @@ def test_intraline_result_is_safe_to_mutate_between_calls() -> None:
     first = intraline_spans("alpha beta", "alpha gamma")
     first[0].clear()
     assert intraline_spans("alpha beta", "alpha gamma")[0] == [(6, 10)]
+
+
+def test_intraline_on_very_long_lines_stays_cheap_and_marks_the_changed_middle() -> None:
+    import time
+
+    old = "x = [" + ", ".join(str(i) for i in range(3000)) + "]"
+    new = old.replace("1500", "fifteen hundred").replace("2999", "last")
+    start = time.perf_counter()
+    old_spans, new_spans = intraline_spans(old, new)
+    assert time.perf_counter() - start < 0.5
+    assert old_spans and new_spans
+    assert old_spans[0][0] <= old.index("1500") and new_spans[-1][1] >= new.index("last") + 4

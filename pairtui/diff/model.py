@@ -221,6 +221,9 @@ def _spans(old: str, new: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple
     old_mid, new_mid = old[start:len(old) - end], new[start:len(new) - end]
     a = _TOKEN.findall(old_mid)
     b = _TOKEN.findall(new_mid)
+    if len(a) * len(b) > 40_000:  # very long lines: the trimmed middle, without matching cost
+        return (((start, len(old) - end),) if old_mid else (),
+                ((start, len(new) - end),) if new_mid else ())
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     old_spans: list[tuple[int, int]] = []
     new_spans: list[tuple[int, int]] = []
