@@ -222,3 +222,19 @@ def test_repos_with_eol_conversion_apply_through_git(git_repo: Path) -> None:
     with pytest.raises(PatchError, match="notes.txt: hunk 2 does not apply"):
         apply_patch(git_repo, select_hunks(patch, [2], for_reverse=True), reverse=True)
     assert (git_repo / "notes.txt").read_bytes() == expected
+
+
+def test_un_applying_some_hunks_of_a_renamed_file_keeps_the_new_name(git_repo: Path) -> None:
+    (git_repo / "old.txt").write_text(NUMBERED)
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "old")
+    (git_repo / "old.txt").rename(git_repo / "new.txt")
+    edited = _edit(NUMBERED, ("line 2\n", "two\n"), ("line 30\n", "thirty\n"))
+    (git_repo / "new.txt").write_bytes(edited)
+    patch = diff_between(git_repo, "HEAD", "WORKTREE")
+    assert patch.files[0].status.value == "renamed" and patch.hunk_count == 2
+    apply_patch(git_repo, select_hunks(patch, [1], for_reverse=True), reverse=True)
+    assert not (git_repo / "old.txt").exists()
+    assert (git_repo / "new.txt").read_bytes() == _edit(NUMBERED, ("line 30\n", "thirty\n"))
+    apply_patch(git_repo, select_hunks(patch, [2], for_reverse=True), reverse=True)
+    assert (git_repo / "new.txt").read_text() == NUMBERED

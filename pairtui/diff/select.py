@@ -3,8 +3,7 @@
 Everything here is pure and returns new values. A filtered Patch is always a valid patch on
 its own: hunk positions are recomputed for the dropped hunks (so `git apply` and our apply find
 each hunk where it belongs), hunks that share context after a split are merged back, and a
-file's rename or mode change travels with its kept hunks (a file whose hunks are all dropped
-is left out entirely).
+file's rename or mode change stays exactly when at least one of its hunks stays.
 """
 
 from __future__ import annotations
@@ -45,6 +44,8 @@ def select_hunks(patch: Patch, numbers: list[int] | set[int], *, for_reverse: bo
 
     Positions are recomputed on the side the patch will be applied to: the old side normally,
     the new side with `for_reverse=True` (un-applying hunks from a tree that has them all).
+    A file's rename or mode change is applied with any of its hunks, and un-applied only
+    with all of them (so it stays exactly when at least one of its hunks stays).
     """
     refs = patch.hunk_refs()
     wanted: dict[int, set[int]] = {}
@@ -62,8 +63,21 @@ def select_hunks(patch: Patch, numbers: list[int] | set[int], *, for_reverse: bo
             files.append(f)
             continue
         hunks = [h for hi, h in enumerate(f.hunks) if hi in keep]
+        if for_reverse and len(hunks) < len(f.hunks):
+            f = _content_only(f)
         files.append(with_hunks(f, hunks, for_reverse=for_reverse))
     return Patch(tuple(files))
+
+
+def _content_only(f: FileDiff) -> FileDiff:
+    """A rename or mode change stays while any hunk of its file stays: un-applying only some
+    hunks of a renamed file changes its content at the new path and keeps the new name."""
+    if f.old_path is None or f.new_path is None:
+        return f
+    if f.old_path == f.new_path and not f.mode_changed:
+        return f
+    return replace(f, old_path=f.new_path, status=FileStatus.MODIFIED, old_mode=f.new_mode,
+                   similarity=None, old_oid=None, new_oid=None)
 
 
 def with_hunks(f: FileDiff, hunks: list[Hunk], *, for_reverse: bool = False,
