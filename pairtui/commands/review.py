@@ -10,6 +10,8 @@ Headless meanings (hunk numbers as `--dry-run` lists them):
 - working tree, `--accept SPEC --yes`: the changes are already there, so accepting means
   keeping: the hunks NOT in SPEC are reverse-applied (rejected); with `--reverse`, the hunks in
   SPEC are reverse-applied instead.
+A file's rename or mode change goes with its hunks: it is applied with any of them and undone
+only with all of them. Binary, mode-only, pure-rename and empty-file changes are one hunk each.
 A checkpoint is taken first (`pairtui restore ID` brings the tree back). Any bad input — a
 malformed patch, context that no longer matches, a hunk number out of range, an unsafe path —
 exits 2 with one line naming the file and hunk, and no file is changed.
