@@ -118,22 +118,22 @@ def check_path(root: Path, rel: str, number: int, *, on_disk: bool = True) -> Pa
         raise UnsafePathError(f"{rel}: hunk {number}: unsafe path (outside the repository)")
     if any(p.lower().rstrip(". ") == ".git" for p in parts):
         raise UnsafePathError(f"{rel}: hunk {number}: unsafe path (inside .git)")
-    target = root.joinpath(*parts)
     if on_disk:
-        current = root
+        current = str(root)
         for part in parts[:-1]:
-            current = current / part
+            current = os.path.join(current, part)
             if os.path.islink(current):
                 raise UnsafePathError(f"{rel}: hunk {number}: unsafe path (through a symlink)")
-    return target
+    return root.joinpath(*parts)
 
 
 class _WorktreeSource:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.top = str(root)
 
     def read(self, rel: str, mode: str | None, number: int) -> tuple[bytes, str]:
-        path = self.root / rel
+        path = os.path.join(self.top, rel)
         try:
             return self._read(path, rel, mode, number)
         except (FileNotFoundError, NotADirectoryError):
@@ -141,7 +141,7 @@ class _WorktreeSource:
         except OSError as err:
             raise PatchError(f"{rel}: hunk {number}: cannot read it: {err.strerror}") from None
 
-    def _read(self, path: Path, rel: str, mode: str | None, number: int) -> tuple[bytes, str]:
+    def _read(self, path: str, rel: str, mode: str | None, number: int) -> tuple[bytes, str]:
         st = os.lstat(path)
         if stat.S_ISLNK(st.st_mode):
             if mode not in (None, SYMLINK):
@@ -151,10 +151,11 @@ class _WorktreeSource:
             raise PatchError(f"{rel}: hunk {number}: not a regular file")
         if mode == SYMLINK:
             raise PatchError(f"{rel}: hunk {number}: wrong type (a file, not a symlink)")
-        return path.read_bytes(), "100755" if st.st_mode & 0o100 else "100644"
+        with open(path, "rb") as fh:
+            return fh.read(), "100755" if st.st_mode & 0o100 else "100644"
 
     def exists(self, rel: str) -> bool:
-        return os.path.lexists(self.root / rel)
+        return os.path.lexists(os.path.join(self.top, rel))
 
     def read_blob(self, oid: str) -> bytes | None:
         out = subprocess.run(["git", "cat-file", "blob", oid], cwd=self.root, capture_output=True)
@@ -229,33 +230,37 @@ def _target_mode(f: FileDiff, current: str | None) -> str:
 
 
 def _write_worktree(root: Path, results: list[_Result]) -> None:
-    temps: list[tuple[Path, Path]] = []
-    made_dirs: list[Path] = []
+    """Phase 2: every result into a temp file beside its target (nothing visible changes)."""
+    top = str(root)
+    temps: list[tuple[str, str]] = []
+    made_dirs: list[str] = []
+    present: set[str] = {top}
     try:
         for r in results:
             if r.path is None or r.content is None:
                 continue
-            target = root / r.path
-            _make_dirs(target.parent, root, made_dirs)
+            target = os.path.join(top, r.path)
+            _make_dirs(os.path.dirname(target), present, made_dirs)
             temps.append((_write_temp(target, r.content, r.mode), target))
     except OSError as err:
         _discard(temps, made_dirs)
         raise PatchError(f"cannot write the patched files: {err}") from err
-    _commit(root, results, temps, made_dirs)
+    _commit(top, results, temps, made_dirs)
 
 
-def _make_dirs(directory: Path, root: Path, made: list[Path]) -> None:
-    missing: list[Path] = []
+def _make_dirs(directory: str, present: set[str], made: list[str]) -> None:
+    missing: list[str] = []
     d = directory
-    while d != root and not d.exists():
+    while d not in present and not os.path.isdir(d):
         missing.append(d)
-        d = d.parent
+        d = os.path.dirname(d)
     for d in reversed(missing):
-        d.mkdir()
+        os.mkdir(d)
         made.append(d)
+    present.add(directory)
 
 
-def _write_temp(target: Path, content: bytes, mode: str) -> Path:
+def _write_temp(target: str, content: bytes, mode: str) -> str:
     """A new file beside `target` holding `content`; permissions as git gives them (0777 or
     0666 less the umask, applied by the kernel at creation)."""
     if mode == SYMLINK:
@@ -263,11 +268,10 @@ def _write_temp(target: Path, content: bytes, mode: str) -> Path:
         os.symlink(os.fsdecode(content), temp)
         return temp
     perm = 0o777 if mode == "100755" else 0o666
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     while True:
         temp = _temp_name(target)
         try:
-            fd = os.open(temp, flags, perm)
+            fd = os.open(temp, _CREATE, perm)
             break
         except FileExistsError:
             continue
@@ -280,30 +284,35 @@ def _write_temp(target: Path, content: bytes, mode: str) -> Path:
     return temp
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 _serial = itertools.count()
 
 
-def _temp_name(target: Path) -> Path:
-    return target.with_name(f".{target.name[:40]}.{os.getpid()}.{next(_serial)}.pairtui-tmp")
+def _temp_name(target: str) -> str:
+    head, name = os.path.split(target)
+    return os.path.join(head, f".{name[:40]}.{os.getpid()}.{next(_serial)}.pairtui-tmp")
 
 
-def _discard(temps: list[tuple[Path, Path]], made_dirs: list[Path]) -> None:
+def _discard(temps: list[tuple[str, str]], made_dirs: list[str]) -> None:
     for temp, _ in temps:
-        temp.unlink(missing_ok=True)
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
     for d in reversed(made_dirs):
         try:
-            d.rmdir()
+            os.rmdir(d)
         except OSError:
             pass
 
 
-def _commit(root: Path, results: list[_Result], temps: list[tuple[Path, Path]],
-            made_dirs: list[Path]) -> None:
-    """Move every result into place; on failure put back what was already changed."""
-    backups: dict[Path, tuple[bytes, str] | None] = {}
-    known = {root / rel: saved for r in results for rel, saved in r.before.items()}
+def _commit(top: str, results: list[_Result], temps: list[tuple[str, str]],
+            made_dirs: list[str]) -> None:
+    """Phase 3: move every result into place; on failure put back what was already changed."""
+    backups: dict[str, tuple[bytes, str] | None] = {}
+    known = {os.path.join(top, rel): saved for r in results for rel, saved in r.before.items()}
 
-    def remember(path: Path) -> None:
+    def remember(path: str) -> None:
         if path in backups:
             return
         if path in known:
@@ -317,14 +326,15 @@ def _commit(root: Path, results: list[_Result], temps: list[tuple[Path, Path]],
         if stat.S_ISLNK(st.st_mode):
             backups[path] = (os.fsencode(os.readlink(path)), SYMLINK)
         else:
-            backups[path] = (path.read_bytes(), "100755" if st.st_mode & 0o100 else "100644")
+            with open(path, "rb") as fh:
+                backups[path] = (fh.read(), "100755" if st.st_mode & 0o100 else "100644")
 
     try:
         for r in results:
             if r.remove is not None:
-                path = root / r.remove
+                path = os.path.join(top, r.remove)
                 remember(path)
-                path.unlink()
+                os.unlink(path)
         for temp, target in temps:
             remember(target)
             os.replace(temp, target)
@@ -334,27 +344,28 @@ def _commit(root: Path, results: list[_Result], temps: list[tuple[Path, Path]],
         raise PatchError(f"cannot write the patched files (nothing changed): {err}") from err
     for r in results:
         if r.remove is not None:
-            _prune_empty_dirs((root / r.remove).parent, root)
+            _prune_empty_dirs(os.path.dirname(os.path.join(top, r.remove)), top)
 
 
-def _restore(backups: dict[Path, tuple[bytes, str] | None]) -> None:
+def _restore(backups: dict[str, tuple[bytes, str] | None]) -> None:
     for path, saved in backups.items():
         try:
             if os.path.lexists(path):
-                path.unlink()
+                os.unlink(path)
             if saved is not None:
                 os.replace(_write_temp(path, saved[0], saved[1]), path)
         except OSError:
             pass
 
 
-def _prune_empty_dirs(directory: Path, root: Path) -> None:
-    while directory != root and root in directory.parents:
+def _prune_empty_dirs(directory: str, top: str) -> None:
+    """As git: a directory emptied by removing a file goes too (never the repo root)."""
+    while directory != top and directory.startswith(top + os.sep):
         try:
-            directory.rmdir()
+            os.rmdir(directory)
         except OSError:
             return
-        directory = directory.parent
+        directory = os.path.dirname(directory)
 
 
 def _write_index(root: Path, results: list[_Result]) -> None:

@@ -34,27 +34,14 @@ def apply_hunks(data: bytes, hunks: Sequence[Hunk], path: str, numbers: Sequence
     img = split_lines(data)
     patched = bytearray(len(img))
     for hunk, number in zip(hunks, numbers, strict=True):
-        pre: list[bytes] = []
-        post: list[bytes] = []
-        leading = trailing = 0
-        seen_change = False
-        for line in hunk.lines:
-            content = line.raw if line.no_newline else line.raw + b"\n"
-            kind = line.kind
-            if kind == " ":
-                pre.append(content)
-                post.append(content)
-                if not seen_change:
-                    leading += 1
-                trailing += 1
-            elif kind == "-":
-                pre.append(content)
-                seen_change = True
-                trailing = 0
-            else:
-                post.append(content)
-                seen_change = True
-                trailing = 0
+        lines = hunk.lines
+        # (kind, raw, old_no, new_no, no_newline): a line's bytes in the file are raw + "\n"
+        # unless it is the unterminated last line.
+        contents = [ln[1] if ln[4] else ln[1] + b"\n" for ln in lines]
+        kinds = "".join([ln[0] for ln in lines])
+        pre = [c for c, k in zip(contents, kinds, strict=True) if k != "+"]
+        post = [c for c, k in zip(contents, kinds, strict=True) if k != "-"]
+        trailing = len(kinds) - len(kinds.rstrip(" "))  # context lines after the last change
         match_beginning = hunk.old_start <= 1
         match_end = trailing == 0
         pos = hunk.new_start - 1 if hunk.new_start else 0
