@@ -112,19 +112,23 @@ def _check_distinct(patch: Patch) -> set[str]:
 
 def check_path(root: Path, rel: str, number: int, *, on_disk: bool = True) -> Path:
     """The absolute path for repo-relative `rel`, or UnsafePathError."""
+    _check_rel(str(root), rel, number, on_disk)
+    return root.joinpath(*rel.split("/"))
+
+
+def _check_rel(top: str, rel: str, number: int, on_disk: bool) -> None:
     parts = rel.split("/")
     if (not rel or rel.startswith("/") or "\0" in rel
             or any(p in ("", ".", "..") for p in parts)):
         raise UnsafePathError(f"{rel}: hunk {number}: unsafe path (outside the repository)")
-    if any(p.lower().rstrip(". ") == ".git" for p in parts):
+    if ".git" in rel.lower() and any(p.lower().rstrip(". ") == ".git" for p in parts):
         raise UnsafePathError(f"{rel}: hunk {number}: unsafe path (inside .git)")
-    if on_disk:
-        current = str(root)
+    if on_disk and len(parts) > 1:
+        current = top
         for part in parts[:-1]:
             current = os.path.join(current, part)
             if os.path.islink(current):
                 raise UnsafePathError(f"{rel}: hunk {number}: unsafe path (through a symlink)")
-    return root.joinpath(*parts)
 
 
 class _WorktreeSource:
@@ -190,9 +194,10 @@ class _IndexSource(_WorktreeSource):
 
 def _plan_file(root: Path, f: FileDiff, number: int, source: _WorktreeSource, index: bool,
                removed: set[str]) -> _Result:
-    for rel in (f.old_path, f.new_path):
+    top = str(root)
+    for rel in (f.old_path, f.new_path if f.new_path != f.old_path else None):
         if rel is not None:
-            check_path(root, rel, number, on_disk=not index)
+            _check_rel(top, rel, number, not index)
     if GITLINK in (f.old_mode, f.new_mode):
         raise PatchError(f"{f.path}: hunk {number}: submodule changes cannot be applied")
     old, current_mode = b"", None
