@@ -139,3 +139,18 @@ def test_hunk_numbers_are_global_across_files() -> None:
            b"diff --git a/b b/b\n--- a/b\n+++ b/b\n@@ -1 +1 @@\n-x\n+y\n")
     patch = read_patch(raw)
     assert [h.number for f in patch.files for h in f.hunks] == [1, 2, 3]
+
+
+def test_patch_file_and_rev_range_give_the_same_hunks(git_repo: Path) -> None:
+    from pairtui.diff.compute import diff_rev_range
+
+    git(git_repo, "checkout", "-q", "-b", "agent")
+    (git_repo / "src" / "app.py").write_text("def hello():\n    return 'hello'\n")
+    (git_repo / "NEW.md").write_text("new\n")
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "agent")
+    from_file = read_patch(run_git(git_repo, "diff", "main", "agent").stdout)  # user's defaults
+    from_range = diff_rev_range(git_repo, "main..agent")
+    assert [f.path for f in from_file.files] == [f.path for f in from_range.files]
+    assert [f.hunks for f in from_file.files] == [f.hunks for f in from_range.files]
+    assert from_file.hunk_refs() == from_range.hunk_refs()
