@@ -10,14 +10,13 @@ textconv, color, relative) cannot change the output, so parsing is deterministic
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from pairtui.diff.model import Patch
 from pairtui.diff.parse import read_patch, render_patch
 from pairtui.errors import GitError, UsageError
+from pairtui.git.tempindex import TempIndex
 
 __all__ = ["INDEX", "WORKTREE", "diff_between", "diff_rev_range", "git_diff_bytes", "read_patch",
            "render_patch", "rev_range_bytes"]
@@ -84,12 +83,9 @@ def _with_worktree_index(repo_root: Path, tree_ish: str, reverse: bool) -> bytes
     """tree vs working tree including untracked files, via a temporary copy of the index."""
     tree = _tree(repo_root, tree_ish)
     git_dir = Path(_git(repo_root, "rev-parse", "--absolute-git-dir").decode().strip())
-    with tempfile.TemporaryDirectory(prefix="pairtui-diff-") as tmp:
-        temp_index = Path(tmp) / "index"
-        real_index = git_dir / "index"
-        if real_index.exists():
-            shutil.copyfile(real_index, temp_index)
-        env = {"GIT_INDEX_FILE": str(temp_index)}
+    with TempIndex(git_dir) as index:
+        index.copy_from(git_dir / "index")  # keeps the mtime: racy-clean files get re-hashed
+        env = index.env
         _git(repo_root, "add", "-A", "--", ".", env=env)
         args = ["diff", "--cached", *DIFF_FLAGS]
         if reverse:
