@@ -21,6 +21,7 @@ Keys (top level of either file):
   anthropic_api_key / openai_api_key         user config only (or the environment)
   [prices]                                   $ per million tokens, [input, output]
   "gpt-4.1" = [2.0, 8.0]                     adds to / overrides the built-in table
+                                             (pairtui/models/pricing.py)
 
 Environment: PAIRTUI_PLANNER, PAIRTUI_EXECUTOR, PAIRTUI_VERIFY, ANTHROPIC_API_KEY,
 OPENAI_API_KEY, ANTHROPIC_BASE_URL, OPENAI_BASE_URL. Flags: a dict keyed like Config's
@@ -45,24 +46,6 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from pairtui.errors import ConfigError
-
-# $ per million tokens (input, output); list prices of well-known models.
-DEFAULT_PRICES: dict[str, tuple[float, float]] = {
-    "claude-opus-4-5": (5.0, 25.0),
-    "claude-opus-4-1": (15.0, 75.0),
-    "claude-opus-4": (15.0, 75.0),
-    "claude-sonnet-4-5": (3.0, 15.0),
-    "claude-sonnet-4": (3.0, 15.0),
-    "claude-haiku-4-5": (1.0, 5.0),
-    "claude-3-5-haiku": (0.8, 4.0),
-    "gpt-5": (1.25, 10.0),
-    "gpt-5-mini": (0.25, 2.0),
-    "gpt-5-nano": (0.05, 0.4),
-    "gpt-4.1": (2.0, 8.0),
-    "gpt-4.1-mini": (0.4, 1.6),
-    "gpt-4o": (2.5, 10.0),
-    "gpt-4o-mini": (0.15, 0.6),
-}
 
 REPO_CONFIG_NAME = ".pairtui.toml"
 KEY_FIELDS = ("anthropic_api_key", "openai_api_key")
@@ -94,24 +77,6 @@ class Config:
     openai_api_key: str | None = field(default=None, repr=False)
     anthropic_base_url: str | None = None
     openai_base_url: str | None = None
-
-    def price(self, model: str) -> tuple[float, float] | None:
-        """($/Mtok in, out) for "PROVIDER:MODEL" or a bare model name; dated ids such as
-        "claude-sonnet-4-5-20250929" match their family. None if unknown."""
-        table = {**DEFAULT_PRICES, **self.prices}
-        for name in (model, model.split(":", 1)[-1]):
-            if name in table:
-                return table[name]
-        name = model.split(":", 1)[-1]
-        families = [key for key in table if name.startswith(key + "-")]
-        return table[max(families, key=len)] if families else None
-
-    def cost(self, model: str, tokens_in: int, tokens_out: int) -> float:
-        """Dollars for a call; 0.0 for a model without a known price (e.g. a local one)."""
-        price = self.price(model)
-        if price is None:
-            return 0.0
-        return (tokens_in * price[0] + tokens_out * price[1]) / 1_000_000
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -286,7 +251,7 @@ def load_config(repo_root: Path | None, flags: dict | None = None) -> Config:
         layers.append(_read_file(Path(repo_root) / REPO_CONFIG_NAME, repo=True))
     layers += [_from_environment(), _from_flags(flags)]
     config = Config()
-    prices = dict(DEFAULT_PRICES)
+    prices: dict[str, tuple[float, float]] = {}
     for layer in layers:
         prices.update(layer.pop("prices", {}))
         config = replace(config, **layer)

@@ -11,13 +11,14 @@ import pytest
 
 from pairtui.config import (
     _CHECKS,
-    DEFAULT_PRICES,
     ENVIRONMENT,
     Config,
     load_config,
     user_config_path,
 )
 from pairtui.errors import ConfigError
+from pairtui.models.base import Usage
+from pairtui.models.pricing import DEFAULT_PRICES, cost_usd, price_of
 
 KEY = "sk-ant-api03-" + "S3cr3tK3y" * 6
 
@@ -44,7 +45,7 @@ def repo(tmp_path: Path) -> Path:
 
 def test_defaults_when_nothing_is_configured(repo: Path):
     config = load_config(repo)
-    assert config == Config(prices=dict(DEFAULT_PRICES))
+    assert config == Config()
     assert config.planner.startswith("anthropic:") and config.verify is None
 
 
@@ -226,19 +227,21 @@ def test_price_tables_merge_per_model_across_layers(user_file: Path, repo: Path)
     config = load_config(repo)
     assert config.prices["gpt-4.1"] == (1.8, 7.2)
     assert config.prices["local-llama"] == (0.0, 0.0)
-    assert config.prices["claude-sonnet-4-5"] == DEFAULT_PRICES["claude-sonnet-4-5"]
+    assert "claude-sonnet-4-5" not in config.prices  # built-in prices stay in models/pricing.py
+    assert price_of("claude-sonnet-4-5", config.prices) == DEFAULT_PRICES["claude-sonnet-4-5"]
+    assert price_of("gpt-4.1", config.prices) == (1.8, 7.2)
 
 
 def test_price_lookup_accepts_provider_prefix_and_dated_ids():
-    config = Config()
-    assert config.price("anthropic:claude-sonnet-4-5") == (3.0, 15.0)
-    assert config.price("claude-sonnet-4-5-20250929") == (3.0, 15.0)
-    assert config.price("openai:gpt-4o-mini-2024-07-18") == (0.15, 0.6)
-    assert config.price("openai-chat:llama3.1:8b") is None
-    assert config.price("gpt-5.1") is None  # not gpt-5: only "-" continues a family
+    assert price_of("anthropic:claude-sonnet-4-5") == (3.0, 15.0)
+    assert price_of("claude-sonnet-4-5-20250929") == (3.0, 15.0)
+    assert price_of("openai:gpt-4o-mini-2024-07-18") == (0.15, 0.6)
+    assert price_of("openai-chat:llama3.1:8b") is None
+    assert price_of("gpt-5.1") is None  # not gpt-5: only "-" continues a family
 
 
 def test_cost_in_dollars():
     config = Config(prices={"m": (3.0, 15.0)})
-    assert config.cost("anthropic:m", 1_000_000, 100_000) == pytest.approx(4.5)
-    assert config.cost("unknown", 10, 10) == 0.0
+    usage = Usage(input_tokens=1_000_000, output_tokens=100_000)
+    assert cost_usd("anthropic:m", usage, config.prices) == pytest.approx(4.5)
+    assert cost_usd("unknown", usage, config.prices) == 0.0

@@ -2,7 +2,7 @@
 
 Config.prices overrides and extends DEFAULT_PRICES (list prices at the time of writing; check
 your provider's page). A model matches its own name or the longest table entry it starts with
-("claude-sonnet-4-5-20250929" uses "claude-sonnet-4-5"). Cache reads cost 10% of the input
+("claude-sonnet-4-5-20250929" uses "claude-sonnet-4-5"; a "-" must follow the family name). Cache reads cost 10% of the input
 price and cache writes 125%, Anthropic's rule, used for every provider as a close estimate.
 Unknown models cost 0.0; `price_of` returns None for them so a status bar can say "?".
 """
@@ -21,8 +21,10 @@ CACHE_WRITE_FACTOR = 1.25
 
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "claude-opus-4": (15.0, 75.0),
+    "claude-opus-4-1": (15.0, 75.0),
     "claude-opus-4-5": (5.0, 25.0),
     "claude-sonnet-4": (3.0, 15.0),
+    "claude-sonnet-4-5": (3.0, 15.0),
     "claude-haiku-4-5": (1.0, 5.0),
     "claude-3-5-haiku": (0.8, 4.0),
     "gpt-5": (1.25, 10.0),
@@ -39,13 +41,18 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
 
 
 def price_of(model: str, prices: Prices | None = None) -> tuple[float, float] | None:
-    """($/Mtok in, $/Mtok out) for `model`, or None if no entry matches."""
+    """($/Mtok in, $/Mtok out) for "PROVIDER:MODEL" or a bare model name, or None if unknown.
+    Dated ids ("claude-sonnet-4-5-20250929") match their family; only "-" continues a family,
+    so "gpt-5.1" is not priced as "gpt-5"."""
     table = {**DEFAULT_PRICES, **(prices or {})}
-    if model in table:
-        return table[model]
-    name = model.rsplit("/", 1)[-1]
-    matches = [key for key in table if name.startswith(key)]
-    return table[max(matches, key=len)] if matches else None
+    for name in (model, model.split(":", 1)[-1]):
+        if name in table:
+            return table[name]
+    name = model.split(":", 1)[-1].rsplit("/", 1)[-1]
+    if name in table:
+        return table[name]
+    families = [key for key in table if name.startswith(key + "-")]
+    return table[max(families, key=len)] if families else None
 
 
 def cost_usd(model: str, usage: Usage, prices: Prices | None = None) -> float:
