@@ -1,15 +1,14 @@
 """The model pane: what the model says, streamed as markdown, with tool calls as one-line entries.
 
 Keeping up with a fast model is the point of this module. `write()` only appends to a list; a
-timer flushes everything that arrived in the last ~40 ms as one `Markdown.append`, which
-re-parses only the last open block. Long answers are split into segments of ~16 KB at block
-boundaries, so the cost of an append follows the segment, not the whole answer.
+timer flushes everything that arrived in the last ~40 ms as one MarkdownText.append, which
+renders again only the block still growing (finished blocks are drawn once, as strips), so
+the cost of a flush follows the open block, not the whole answer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -18,8 +17,9 @@ from textual.events import Click
 from textual.widget import Widget
 from textual.widgets import Static
 
+from pairtui.ui.widgets.markdown_text import MarkdownText
+
 FLUSH_SECONDS = 0.04
-SEGMENT_CHARS = 16_000
 RESULT_PREVIEW_CHARS = 4_000
 
 
@@ -92,9 +92,7 @@ class ModelPane(VerticalScroll):
         self._ops: list[_Op] = []
         self._flush_armed = False
         self._flushing = False
-        self._segment: Any = None  # the Markdown widget text is appended to
-        self._segment_chars = 0
-        self._segment_fences = 0
+        self._segment: MarkdownText | None = None
         self._thinking: Static | None = None
         self._thinking_text = ""
         self._tools: dict[str, ToolEntry] = {}
@@ -204,28 +202,11 @@ class ModelPane(VerticalScroll):
 
     async def _append_text(self, text: str) -> None:
         self._thinking = None
-        segment = self._segment
-        if segment is not None and self._segment_chars > SEGMENT_CHARS:
-            # Close this segment at the first blank line outside a code fence.
-            cut = text.find("\n\n")
-            head = text[: cut + 2]
-            if cut >= 0 and (self._segment_fences + head.count("```")) % 2 == 0:
-                await segment.append(head)
-                self._segment = segment = None
-                text = text[cut + 2 :]
-                if not text:
-                    return
-        if segment is None:
-            from textual.widgets import Markdown  # first model text, not start-up, pays for it
-
-            segment = Markdown(text, classes="model-text")
-            self._segment, self._segment_chars = segment, len(text)
-            self._segment_fences = text.count("```")
-            await self._mount(segment)
-            return
-        self._segment_chars += len(text)
-        self._segment_fences += text.count("```")
-        await segment.append(text)
+        if self._segment is None:
+            self._segment = MarkdownText(text, classes="model-text")
+            await self._mount(self._segment)
+        else:
+            self._segment.append(text)
 
     async def _append_thinking(self, text: str) -> None:
         self._segment = None

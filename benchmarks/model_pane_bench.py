@@ -1,0 +1,158 @@
+"""Model pane streaming: tokens/s through a 200 KB markdown answer, vs Textual's MarkdownStream.
+
+Both get the same ~4-character tokens, in bursts of 32 with a 1 ms pause between (faster than
+any hosted model streams). ModelPane.write() only queues (a timer flushes every
+~40 ms into MarkdownText, which renders only the block still growing); the reference is a
+Markdown widget fed through MarkdownStream.write() per token, as Textual's docs show. Time runs
+until the whole answer is on screen (the reference gets a time budget: see below). Also
+reported: the longest event-loop stall while streaming (a key press waits that long).
+Prints `name  value  reference  ratio`.
+
+    /work/venv/bin/python benchmarks/model_pane_bench.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown
+
+from pairtui.ui.widgets.markdown_text import MarkdownText
+from pairtui.ui.widgets.model_pane import ModelPane
+
+TARGET_BYTES = 200_000
+BURST = 32
+PAUSE_S = 0.001  # between bursts: at most ~30,000 tokens/s offered, in network-like chunks
+REFERENCE_BUDGET_S = 30.0  # MarkdownStream needs ~10 minutes for the whole answer
+
+
+def make_answer(target: int = TARGET_BYTES) -> str:
+    """Deterministic markdown like a long model answer: prose, lists, code, tables."""
+    parts, size, i = [], 0, 0
+    while size < target:
+        part = (
+            f"## Step {i}: adjust the pricing rules\n\n"
+            f"The function `price_{i}` applies **tier discounts** before VAT, and the coupon "
+            f"table is read once per call; see [the notes](https://example.com/{i}). "
+            "Rounding is half-up to the penny, so totals never drift.\n\n"
+            f"- keep `discount_rate` pure\n- move the table into `pricing.py`\n"
+            f"- test the boundary at {i}.00 exactly\n\n"
+            f"```python\ndef price_{i}(amount: Decimal) -> Decimal:\n"
+            f"    rate = discount_rate(customer, amount)\n"
+            f"    return (amount * (1 - rate)).quantize(PENNY)  # step {i}\n```\n\n"
+            "| tier | rate |\n|------|------|\n| member | 5% |\n| wholesale | 8% |\n\n"
+        )
+        parts.append(part)
+        size += len(part)
+        i += 1
+    return "".join(parts)
+
+
+def tokenize(text: str) -> list[str]:
+    return [text[i:i + 4] for i in range(0, len(text), 4)]
+
+
+class Stall:
+    """Measures the longest gap between ticks of a 5 ms heartbeat on the event loop."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._task: asyncio.Task | None = None
+
+    async def _beat(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            self.worst = max(self.worst, now - last - 0.005)
+            last = now
+
+    def __enter__(self) -> Stall:
+        self._task = asyncio.get_running_loop().create_task(self._beat())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
+class PaneApp(App):
+    def compose(self) -> ComposeResult:
+        yield ModelPane(id="pane")
+
+
+class StreamApp(App):
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Markdown(id="md")
+
+
+async def run_model_pane(tokens: list[str], answer: str) -> tuple[float, float]:
+    app = PaneApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.query_one(ModelPane)
+        await pilot.pause()
+        started = time.perf_counter()
+        with Stall() as stall:
+            for i, token in enumerate(tokens):
+                pane.write(token)
+                if i % BURST == 0:
+                    await asyncio.sleep(PAUSE_S)
+            while pane.pending:
+                await asyncio.sleep(0.005)
+            await pilot.pause()  # the last frame, with every line rendered
+        elapsed = time.perf_counter() - started
+        shown = "".join(segment.source for segment in pane.query(MarkdownText))
+        assert shown == answer, "the model pane lost or reordered text"
+    return elapsed, stall.worst
+
+
+async def run_markdown_stream(tokens: list[str], budget: float) -> tuple[int, float, float]:
+    """Feed MarkdownStream until done or `budget` seconds; returns (tokens shown, s, stall)."""
+    app = StreamApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        md = app.query_one(Markdown)
+        await pilot.pause()
+        started = time.perf_counter()
+        fed = 0
+        with Stall() as stall:
+            stream = Markdown.get_stream(md)
+            for token in tokens:
+                await stream.write(token)
+                fed += 1
+                if fed % BURST == 0:
+                    await asyncio.sleep(PAUSE_S)
+                if fed % 256 == 0 and time.perf_counter() - started > budget:
+                    break
+            await stream.stop()
+            async with md.lock:
+                pass
+            await pilot.pause()
+        elapsed = time.perf_counter() - started
+        assert md.source == "".join(tokens[:fed])
+    return fed, elapsed, stall.worst
+
+
+def main() -> None:
+    answer = make_answer()
+    tokens = tokenize(answer)
+    ours, our_stall = asyncio.run(run_model_pane(tokens, answer))
+    fed, ref, ref_stall = asyncio.run(run_markdown_stream(tokens, REFERENCE_BUDGET_S))
+    ours_tps, ref_tps = len(tokens) / ours, fed / ref
+    print(f"answer: {len(answer):,} bytes, {len(tokens):,} tokens")
+    if fed < len(tokens):
+        print(f"reference stopped after {REFERENCE_BUDGET_S:.0f} s at {fed:,} tokens "
+              f"({fed * 4 // 1000} KB); its rate only falls as the document grows, so this "
+              "flatters it")
+    print(f"{'name':<30}{'value':>12}{'reference':>12}{'ratio':>8}")
+    print(f"{'model_pane_tokens_per_s':<30}{ours_tps:>12,.0f}{ref_tps:>12,.0f}"
+          f"{ours_tps / ref_tps:>8.2f}   (target >= 5,000 tokens/s)")
+    print(f"{'worst_event_loop_stall_ms':<30}{our_stall * 1000:>12.0f}{ref_stall * 1000:>12.0f}"
+          f"{our_stall / ref_stall if ref_stall else 0:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The model pane: streamed text kept whole and in order, blocks cut only outside code fences,
+tool calls as one-liners that expand."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from pairtui.ui.widgets.markdown_text import MarkdownText, split_blocks
+from pairtui.ui.widgets.model_pane import ModelPane, ToolEntry
+
+
+class PaneApp(App):
+    def compose(self) -> ComposeResult:
+        yield ModelPane(id="pane")
+
+
+def test_blank_lines_inside_a_code_fence_do_not_end_the_block():
+    lines = ["Intro", "", "```python", "a = 1", "", "b = 2", "```", "", "After"]
+    finished, still_open, in_fence = split_blocks([], lines, False)
+    assert finished == [["Intro"], ["```python", "a = 1", "", "b = 2", "```"]]
+    assert still_open == ["After"] and not in_fence
+
+
+def test_fence_state_carries_across_appends():
+    text = MarkdownText()
+    for piece in ("```\nx = 1\n", "\n", "y = 2\n```\n\nnext\n"):
+        text.append(piece)
+    assert text._done == ["```\nx = 1\n\ny = 2\n```"]
+    assert text.source == "```\nx = 1\n\ny = 2\n```\n\nnext\n"
+
+
+async def test_thousands_of_deltas_arrive_whole_and_in_order():
+    answer = "".join(f"## Part {i}\n\nSome `code` and **bold** text {i}.\n\n" for i in range(300))
+    app = PaneApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(ModelPane)
+        for i in range(0, len(answer), 3):
+            pane.write(answer[i:i + 3])
+        pane.write("thinking about it", thinking=True)
+        pane.write("\nthe end")
+        while pane.pending:
+            await pilot.pause(0.02)
+        await pilot.pause()
+        texts = [t.source for t in pane.query(MarkdownText)]
+        assert texts == [answer, "\nthe end"]
+        assert "thinking about it" in str(pane.query_one(".thinking").render())
+        assert pane.max_scroll_y > 0 and pane.scroll_y == pane.max_scroll_y, "follows the end"
+
+
+async def test_tool_call_is_one_line_and_expands_on_click():
+    app = PaneApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(ModelPane)
+        pane.tool_started("c1", "edit_file", "edit_file shop/cart.py")
+        pane.tool_finished("c1", "edited shop/cart.py (+2 -1)", False)
+        await pane.flush()
+        await pilot.pause()
+        entry = pane.query_one(ToolEntry)
+        result = entry.query_one("#tool-result")
+        assert entry.region.height == 1 and not result.display
+        await pilot.click(ToolEntry)
+        await pilot.pause()
+        assert result.display and "edited shop/cart.py" in str(result.render())
