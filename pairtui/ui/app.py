@@ -317,6 +317,8 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         return asyncio.to_thread(fn)
 
     def _show_error(self, err: BaseException) -> None:
+        if self.workspace_ready.is_set():
+            self._inbox.drain()  # what the step reported comes before its error
         title, hint = describe(err)
         message = one_line(err)
         self.notify(f"{message}\n{hint}", title=title, severity="error", timeout=12)
@@ -414,6 +416,12 @@ def run_tui(repo_root: Path, config: Config, goal: str | None = None) -> int:
         code = app.run()
     except Exception as err:  # noqa: BLE001 - the terminal is restored by Textual on the way out
         raise PairtuiError(f"the app stopped: {one_line(err)}") from err
-    if app.session is not None:
-        print(f"pairtui: session {app.session.id} saved; run `pairtui` in {repo_root} to resume")
+    if app.session is not None and app.session.phase != "done":
+        command = f"pairtui open {repo_root}"
+        if config.planner.startswith("replay:") or config.executor.startswith("replay:"):
+            command += f" --planner {config.planner} --executor {config.executor}"
+        print(f"pairtui: session {app.session.id} is saved; resume it with: {command}")
+    elif app.session is not None:
+        print(f"pairtui: session {app.session.id} done; see the commits with: "
+              f"git -C {repo_root} log --oneline")
     return int(code or 0)

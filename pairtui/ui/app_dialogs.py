@@ -125,7 +125,7 @@ class DialogActions(_Base):
                     "rewritten and your uncommitted edits stay as they are. If later work "
                     "touches the same lines, nothing changes and you are told why.")
         else:
-            body = (f"Chunk {number} is {status}. The working tree goes back to the "
+            body = (f"Chunk {number} ({status}): the working tree goes back to the "
                     f"checkpoint taken before chunk {number} started, removing its changes. "
                     "What is there now is snapshotted first, so `pairtui restore` can bring "
                     "it back.")
@@ -137,7 +137,8 @@ class DialogActions(_Base):
             return
         pairing = self.pairing
         self._run_flow(f"rolling back chunk {number}",
-                       lambda: self._thread_call(lambda: pairing.rollback(number)))
+                       lambda: self._thread_call(lambda: pairing.rollback(number)),
+                       lambda _: self.action_pane("plan-tab"))
 
     def _chunk_title(self, number: int) -> str:
         plan = self.pairing.plan if self.pairing else None

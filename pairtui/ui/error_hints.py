@@ -25,6 +25,12 @@ _PROVIDER_HINTS = {
 
 def describe(err: BaseException) -> tuple[str, str]:
     """(title, what to do) for an error raised by a step; never a traceback."""
+    if isinstance(err, ProviderError) and "replay transcript" in str(err):
+        return (
+            "The scripted model has no more turns",
+            "A replayed step was cancelled or repeated. Quit with q and run `pairtui demo` "
+            "again for a fresh copy.",
+        )
     if isinstance(err, ProviderError):
         hint = _PROVIDER_HINTS.get(type(err).__name__, "Press enter to retry the step.")
         return "Model provider error", hint

@@ -122,8 +122,13 @@ def heading_lines(plan: Plan | None) -> dict[int, int]:
 
 def progress(session: Session | None) -> str:
     """`chunk 2/3 · review`, for the header (visible even when the chunk list is hidden)."""
-    if session is None or not session.chunks:
-        return "planning" if session is not None and session.plan_versions else ""
+    if session is None:
+        return ""
+    if session.phase == PLANNING:
+        versions = len(session.plan_versions)
+        return f"plan v{versions} · not approved yet" if versions else ""
+    if not session.chunks:
+        return ""
     total = len(session.chunks)
     landed = sum(1 for c in session.chunks if c.status == LANDED)
     if session.phase == DONE:
