@@ -46,16 +46,19 @@ async def test_review_step_shows_the_chunk_diff():
 
 
 async def test_escape_cancels_streaming_within_200ms_and_keeps_text():
-    app, holder = fake_app(delay=0.05)
+    app, holder = fake_app(delay=0.2)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("enter")
-        await pilot.pause(0.4)
+        pane = app.query_one(ModelPane)
+        for _ in range(100):  # until some of the answer is on screen
+            await pilot.pause(0.05)
+            if pane.query(".thinking"):
+                break
         assert app.busy
         await pilot.press("escape")
         await settle(pilot, app)
         assert app.cancel_latency is not None and app.cancel_latency < 0.2
-        pane = app.query_one(ModelPane)
         assert pane.chars_written > 0
         assert "Reading" in "".join(str(s.render()) for s in pane.query(".thinking"))
         assert not app.session.plan_versions, "a cancelled plan is not kept as the plan"
@@ -198,3 +201,33 @@ async def test_quit_exits_cleanly_with_the_session_kept():
         await pilot.pause(0.1)
     assert app.return_value == 0
     assert app.session is not None and app.session.plan_versions
+
+
+async def test_repo_gone_mid_merge_says_how_to_get_out():
+    from pairtui.errors import RepoStateError
+
+    app, _ = fake_app(fail_with=RepoStateError("a merge is in progress in this repository"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        notes = [n.message for n in app._notifications]
+        assert any("merge is in progress" in n and "git merge --abort" in n for n in notes)
+        assert app.is_running and app.busy is None
+
+
+async def test_verify_timeout_says_what_to_do():
+    from pairtui.agent.events import StepStarted, VerifyFinished, VerifyOutput
+
+    app, _ = fake_app(steps=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        for event in (StepStarted(1, "verifying"), VerifyOutput("collecting ..."),
+                      VerifyFinished(1, False, "pytest -q", None, "", timed_out=True)):
+            app._inbox.put(event)
+        await pilot.pause(0.2)
+        pane = app.query_one(VerifyPane)
+        status = str(pane.query_one("#verify-status").render())
+        assert pane.state == "timed-out"
+        assert "timed out after 300s" in status and "verify_timeout" in status
+        assert pane.log.lines[0] == "collecting ..."
