@@ -229,7 +229,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
     async def _show_session(self, session: Session) -> None:
         self.session = session
         plan = self.pairing.plan if self.pairing is not None else None
-        current = view.current_chunk(session) if plan else None
+        current = view.current_chunk(session) if plan and session.phase != "planning" else None
         bar = self.query_one("#status-bar")
         bar.session_id, bar.goal = session.id, session.goal or bar.goal
         bar.planner = session.planner or bar.planner
@@ -384,6 +384,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         self.screen.set_class(event.pane.id == "diff-tab", "-reviewing")
 
     def on_chunk_list_chunk_chosen(self, event: ChunkList.ChunkChosen) -> None:
+        self.query_one("#plan-pane").scroll_to_chunk(event.number)
         self.refresh_bindings()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -102,10 +102,11 @@ class ChunkList(Vertical):
         )
         numbers = [r.number for r in rows]
         target = current if (changed_current or keep is None) else keep
-        if target in numbers:
-            options.highlighted = numbers.index(target)
-        elif numbers:
-            options.highlighted = 0
+        with options.prevent(OptionList.OptionHighlighted):  # only the person's picks count
+            if target in numbers:
+                options.highlighted = numbers.index(target)
+            elif numbers:
+                options.highlighted = 0
 
     def set_step(self, text: str) -> None:
         self.query_one("#step-line", Static).update(

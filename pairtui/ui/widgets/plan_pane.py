@@ -108,3 +108,17 @@ class PlanPane(VerticalScroll):
 
     def on_mount(self) -> None:
         self.set_banner("")
+
+    def scroll_to_chunk(self, number: int) -> None:
+        """Bring chunk `number`'s heading to the top (the person picked it in the chunk list)."""
+        from textual.widgets._markdown import MarkdownBlock
+
+        line = self._heading_lines.get(number)
+        found = self.query("#plan-markdown")
+        if line is None or not found:
+            return
+        markdown = found.first()
+        for block in markdown.query(MarkdownBlock):
+            if block.parent is markdown and block.source_range[0] == line - 1:
+                self.scroll_to_widget(block, top=True, animate=False)
+                return
