@@ -142,6 +142,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
 
     async def _opened(self, pairing: Pairing) -> None:
         await self.workspace_ready.wait()  # the panes mount right after the first frame
+        self._inbox.drain()  # what opening reported (a resume notice...) comes first
         self.pairing = pairing
         await self._show_session(pairing.session)
         session = pairing.session
@@ -219,7 +220,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
             if self.pairing is not None and self.pairing.plan is not None and event.chunk:
                 command = self.pairing.plan.chunk(event.chunk).verify
             self.query_one("#verify-pane").start(event.chunk, command)
-        tab = STEP_TABS.get(event.step)
+        tab = STEP_TABS.get(event.step) if self.busy else None  # late events do not move tabs
         if tab == "plan-tab":
             tab = "model-tab"  # the plan streams in the model pane, then shows in the plan pane
         if tab:
