@@ -90,6 +90,7 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         self.busy: str | None = None
         self._flow_worker: Worker | None = None
         self._cancel_requested = 0.0
+        self._cancellable = True
         self.cancel_latency: float | None = None  # seconds from esc to the step stopping
         self._inbox = EventInbox(self, self._on_events)
         self.workspace_ready = asyncio.Event()
@@ -266,14 +267,17 @@ class PairApp(DialogActions, ReviewActions, App[int]):
                 return False
             return None if self.busy else True
         if action == "cancel":
-            return True if self.busy else False
+            return bool(self.busy and self._cancellable)
         return True
 
     def _run_flow(self, label: str, call: Callable[[], Awaitable[Any]],
-                  after: Callable[[Any], Awaitable[None] | None] | None = None) -> None:
-        """Run one engine coroutine as the (only) flow worker; errors become notifications."""
+                  after: Callable[[Any], Awaitable[None] | None] | None = None,
+                  cancellable: bool = True) -> None:
+        """Run one engine coroutine as the (only) flow worker; errors become notifications.
+        `cancellable=False` for git work in a thread, which esc could not really stop."""
         if self.pairing is None or self.busy:
             return
+        self._cancellable = cancellable
         self.busy = label
         self.query_one("#status-bar").activity = f"● {label}"
         self.refresh_bindings()
@@ -332,8 +336,14 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         pairing = self.pairing
         if pairing is None:
             return
-        self._run_flow(view.STEP_LABELS.get(kind, kind).lower(), pairing.next_step,
-                       self._after_step)
+        label = view.STEP_LABELS.get(kind, kind).lower()
+        number = view.current_chunk(pairing.session)
+        if kind == "land" and number is not None:
+            # Landing is git work (and commit hooks): a thread, so the screen stays live.
+            self._run_flow(label, lambda: self._thread_call(lambda: pairing.land(number)),
+                           lambda _: self._after_step("landed"), cancellable=False)
+            return
+        self._run_flow(label, pairing.next_step, self._after_step)
 
     async def _after_step(self, step: object) -> None:
         session = self.pairing.session if self.pairing else None
@@ -356,6 +366,8 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         self.push_screen(HelpScreen())
 
     def action_cancel(self) -> None:
+        if not self._cancellable:
+            return
         if self._flow_worker is not None and self._flow_worker.is_running:
             self._cancel_requested = time.monotonic()
             self._flow_worker.cancel()

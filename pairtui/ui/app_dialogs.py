@@ -138,7 +138,7 @@ class DialogActions(_Base):
         pairing = self.pairing
         self._run_flow(f"rolling back chunk {number}",
                        lambda: self._thread_call(lambda: pairing.rollback(number)),
-                       lambda _: self.action_pane("plan-tab"))
+                       lambda _: self.action_pane("plan-tab"), cancellable=False)
 
     def _chunk_title(self, number: int) -> str:
         plan = self.pairing.plan if self.pairing else None
