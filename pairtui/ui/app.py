@@ -244,7 +244,8 @@ class PairApp(DialogActions, ReviewActions, App[int]):
         pane = self.query_one("#plan-pane")
         await pane.show(plan.source if plan and plan.source else None,
                         view.heading_lines(plan), current)
-        pane.set_banner(view.plan_banner(session, getattr(self.pairing, "repo_root", None)))
+        pane.set_banner(view.plan_banner(session, getattr(self.pairing, "repo_root", None)),
+                        done=session.phase == "done")
         self.refresh_bindings()
 
     # -- running engine steps ----------------------------------------------------------------

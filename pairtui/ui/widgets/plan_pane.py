@@ -79,11 +79,12 @@ class PlanPane(VerticalScroll):
                 await self.mount(Markdown(for_display(text), id="plan-markdown"))
         self._mark_current()
 
-    def set_banner(self, text: str) -> None:
+    def set_banner(self, text: str, done: bool = False) -> None:
         """A line above the plan, e.g. "Plan v2 · press enter to approve"."""
         banner = self.query_one("#plan-banner", Static)
         banner.update(text)
         banner.display = bool(text)
+        banner.set_class(done, "-done")
 
     def _mark_current(self) -> None:
         from textual.widgets._markdown import MarkdownBlock
