@@ -15,7 +15,8 @@ from pairtui.errors import (
 )
 
 _PROVIDER_HINTS = {
-    "ProviderAuthError": "Check the API key (ANTHROPIC_API_KEY / OPENAI_API_KEY), then press enter to retry.",
+    "ProviderAuthError": "Set the key (ANTHROPIC_API_KEY / OPENAI_API_KEY or the config file) and "
+                         "run pairtui again: q quits, the session is kept.",
     "ProviderNotFoundError": "Check the model name (--planner / --executor), then restart pairtui.",
     "ProviderRateLimitError": "The provider is rate-limiting you: wait a minute, then press enter to retry.",
     "ProviderOverloadedError": "The provider is overloaded: press enter to retry in a moment.",
