@@ -90,18 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _normalise(argv: list[str]) -> list[str]:
-    """`pairtui [REPO]` means `pairtui open [REPO]`."""
-    for i, arg in enumerate(argv):
+    """`pairtui [REPO] [--goal ...]` means `pairtui open [REPO] [--goal ...]`: after the global
+    flags, anything that is not a subcommand (or help/version) starts an implicit `open`."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
         if arg in ("-C", "--repo"):
-            continue
-        if i > 0 and argv[i - 1] in ("-C", "--repo"):
-            continue
-        if arg.startswith("-"):
-            continue
-        return argv if arg in SUBCOMMANDS else [*argv[:i], "open", *argv[i:]]
-    if any(a in ("-h", "--help", "--version") for a in argv):
+            i += 2
+        elif arg.startswith("--repo=") or arg == "--debug" or (arg.startswith("-C") and arg != "-C"):
+            i += 1
+        else:
+            break
+    if i < len(argv) and (argv[i] in SUBCOMMANDS or argv[i] in ("-h", "--help", "--version")):
         return argv
-    return [*argv, "open"]
+    return [*argv[:i], "open", *argv[i:]]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -45,3 +45,20 @@ def test_help_and_version_do_not_import_textual_or_sdks():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "HEAVY=\n" in out.stdout, out.stdout
+
+
+def test_bare_invocation_options_belong_to_the_implicit_open_command():
+    from pairtui.cli import _normalise
+
+    assert _normalise([]) == ["open"]
+    assert _normalise(["--planner", "replay:x"]) == ["open", "--planner", "replay:x"]
+    assert _normalise(["-C", "repo", "--goal", "g"]) == ["-C", "repo", "open", "--goal", "g"]
+    assert _normalise(["some/repo"]) == ["open", "some/repo"]
+    assert _normalise(["--debug", "review", "--dry-run"]) == ["--debug", "review", "--dry-run"]
+    assert _normalise(["--version"]) == ["--version"]
+
+
+def test_implicit_open_outside_a_repo_exits_4(tmp_path):
+    out = pairtui("--planner", "replay:x", cwd=tmp_path)
+    assert out.returncode == 4, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1

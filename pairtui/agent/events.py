@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pairtui.core.session import Session
-from pairtui.git.checkpoints import Checkpoint
+
+if TYPE_CHECKING:  # a type only: importing events must not pull in GitPython (start-up time)
+    from pairtui.git.checkpoints import Checkpoint
 
 
 @dataclass(frozen=True)
