@@ -30,7 +30,7 @@ from pairtui.diff.model import FileDiff, Patch
 from pairtui.diff.parse import read_patch
 from pairtui.diff.select import parse_spec, select_hunks
 from pairtui.errors import PatchError, UsageError
-from pairtui.git.repo import RepoInfo, find_repo
+from pairtui.git.repo import RepoInfo, ensure_ready, find_repo
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         sys.stdout.write(list_hunks(patch) or "no hunks: the diff is empty\n")
         return 0
+    ensure_ready(repo)  # from here on the tree may change: never in the middle of a merge/rebase
     if not args.yes:
         if args.accept is not None:
             raise UsageError("--accept applies only with --yes (or use --dry-run to list hunks)")
