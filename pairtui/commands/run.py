@@ -19,7 +19,7 @@ from pairtui.agent.headless import HeadlessPrinter
 from pairtui.commands.plan import model_flags
 from pairtui.config import load_config
 from pairtui.core.plan import parse_plan
-from pairtui.core.session import Phase
+from pairtui.core.session import ChunkStatus, Phase
 from pairtui.errors import PairtuiError, UsageError
 from pairtui.git.repo import RepoInfo, ensure_ready, find_repo
 from pairtui.models.registry import make_provider
@@ -73,9 +73,15 @@ def _refuse_if_a_chunk_is_in_flight(info: RepoInfo, config, carrying_on: str | N
     if session is None or session.id == carrying_on:
         return
     busy = next((c for c in session.chunks if c.in_flight), None)
-    if busy is not None:
-        raise UsageError(f"chunk {busy.number} of session {session.id} is {busy.status}: review and land "
-                         f"it with `pairtui`, or undo it with `pairtui rollback {busy.number}`, first")
+    if busy is None:
+        return
+    plan = session_store(info.git_dir, config).session_dir(session.id) / "plan.md"
+    if busy.status in (ChunkStatus.VERIFIED, ChunkStatus.REVIEWING):
+        carry_on = "review and land it with `pairtui`"
+    else:  # stopped mid-work (killed, or a provider error): say how to carry on headless too
+        carry_on = f"carry on with `pairtui run --plan {plan}`"
+    raise UsageError(f"chunk {busy.number} of session {session.id} is {busy.status}: {carry_on}, "
+                     f"or undo it with `pairtui rollback {busy.number}`, first")
 
 
 def _check_models(config, need_planner: bool) -> None:
