@@ -72,6 +72,14 @@ class RecordingProvider:
         self.requests.append(request)
         return self._inner.stream(request)
 
+    @property
+    def position(self) -> int:
+        return self._inner.position
+
+    @position.setter
+    def position(self, value: int) -> None:
+        self._inner.position = value
+
     def seen_text(self) -> str:
         """Everything sent to the model, as one string."""
         parts = []

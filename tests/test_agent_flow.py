@@ -202,12 +202,13 @@ async def test_a_kill_between_commit_and_save_is_recorded_as_landed_on_resume(gi
     assert resumed.session.current == 2
 
 
-async def test_cancelled_execution_keeps_its_state_and_restarts_clean(git_repo, tmp_path):
+async def test_cancelled_execution_keeps_its_state_and_replays_the_round_from_its_start(
+        git_repo, tmp_path):
     import asyncio
 
-    slow = {"turn": [{"text": "thinking out loud " * 200}], "pace": 20}
-    executor = [turn(tool("write_file", path="src/half.py", content="half\n")), slow, *GREET]
-    pairing, _, _, _ = make_pairing(git_repo, tmp_path, [], executor)
+    slow = {"turn": [{"text": "thinking out loud " * 25}], "pace": 200}
+    executor = [turn(tool("write_file", path="src/half.py", content="half\n")), slow]
+    pairing, _, executor_model, _ = make_pairing(git_repo, tmp_path, [], executor)
     pairing.set_plan_text(PLAN)
     pairing.approve_plan()
     task = asyncio.create_task(pairing.execute(1))
@@ -220,9 +221,11 @@ async def test_cancelled_execution_keeps_its_state_and_restarts_clean(git_repo, 
     with pytest.raises(asyncio.CancelledError):
         await task
     assert pairing.session.chunk_state(1).status == ChunkStatus.EXECUTING
+    (git_repo / "src" / "half.py").write_text("stale\n")
     assert await pairing.next_step() == "executed"
-    assert not (git_repo / "src" / "half.py").exists()
-    assert "def greet" in (git_repo / "src" / "app.py").read_text()
+    # restarted from its start checkpoint, and the scripted model played the same round again
+    assert (git_repo / "src" / "half.py").read_text() == "half\n"
+    assert executor_model.position == 2 and len(executor_model.requests) == 4
 
 
 async def test_interrupted_send_back_undoes_only_that_round(git_repo, tmp_path):

@@ -25,7 +25,9 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
+from pairtui.agent import replay_cursor
 from pairtui.agent import session_edits as edits
 from pairtui.agent.call_trace import CallRecord, calls_behind
 from pairtui.agent.events import (
@@ -57,6 +59,8 @@ from pairtui.git.checkpoints import Checkpoint
 from pairtui.git.land import LandResult
 from pairtui.git.repo import ensure_ready, find_repo
 from pairtui.models.base import Provider
+
+T = TypeVar("T")
 
 EventSink = Callable[[FlowEvent], None]
 AskPermission = Callable[[str], Awaitable[bool]]  # "run_command: pytest -q" -> allowed?
@@ -173,7 +177,7 @@ class Pairing:
             raise UsageError("no goal yet: say what you want done")
         self._require_planning()
         self._emit(StepStarted(None, "planning"))
-        plan = await self._planner.make_plan(goal, self._work.planning_context(goal))
+        plan = await self._model_round(self._planner.make_plan(goal, self._work.planning_context(goal)))
         self._save(self._session.with_plan(plan.source))
         return plan
 
@@ -181,7 +185,7 @@ class Pairing:
         current = self._require_plan()
         self._require_planning()
         self._emit(StepStarted(None, "revising"))
-        plan = await self._planner.revise(current, comment, self._work.mentions(comment))
+        plan = await self._model_round(self._planner.revise(current, comment, self._work.mentions(comment)))
         self._save(self._session.with_plan(plan.source))
         return plan
 
@@ -357,7 +361,7 @@ class Pairing:
         """Await one executor round of `chunk` (EXECUTING), then checkpoint it as EXECUTED."""
         self._active = chunk
         try:
-            await work
+            await self._model_round(work)
         except LoopStoppedError as err:
             self._save(self._session.advance(chunk, S.FAILED, note=err.message))
             raise
@@ -365,6 +369,15 @@ class Pairing:
             self._active = None
         executed = self._work.snapshot("executed", chunk)
         self._save(self._session.advance(chunk, S.EXECUTED).record_checkpoint(chunk, "executed", executed.id))
+
+    async def _model_round(self, work: Awaitable[T]) -> T:
+        """One planner or executor round; replay models replay it from its start if it is run
+        again (see replay_cursor); the position is saved with the state the round leads to."""
+        models = {"planner": self._planner.provider, "executor": self._executor.provider}
+        replay_cursor.seek(self._session, models)
+        result = await work
+        self._session = replay_cursor.mark(self._session, models)
+        return result
 
     def _back_to_executed(self, chunk: int) -> None:
         """An executor round interrupted after the chunk's first one (a fix round, a hunk sent

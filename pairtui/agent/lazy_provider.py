@@ -20,8 +20,20 @@ class LazyProvider:
         self._provider: Provider | None = None
 
     def stream(self, request: Request) -> AsyncIterator[Event]:
+        return self._built().stream(request)
+
+    @property
+    def position(self) -> int | None:
+        """A replay model's position (see agent/replay_cursor.py); None for real providers."""
+        return getattr(self._built(), "position", None) if self.name == "replay" else None
+
+    @position.setter
+    def position(self, value: int) -> None:
+        self._built().position = value  # type: ignore[attr-defined]
+
+    def _built(self) -> Provider:
         if self._provider is None:
             from pairtui.models.registry import make_provider
 
             self._provider = make_provider(self._spec, self._config)
-        return self._provider.stream(request)
+        return self._provider

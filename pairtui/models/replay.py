@@ -140,6 +140,15 @@ class ReplayProvider:
     def remaining(self) -> int:
         return len(self._turns) - self._next
 
+    @property
+    def position(self) -> int:
+        """Turns played so far; setting it replays from there (an interrupted round again)."""
+        return self._next
+
+    @position.setter
+    def position(self, value: int) -> None:
+        self._next = max(0, min(int(value), len(self._turns)))
+
     def stream(self, request: Request) -> AsyncIterator[Event]:
         return self._play(request)
 
