@@ -42,3 +42,19 @@ def test_review_dry_run_still_lists_hunks_mid_merge(git_repo: Path, capsys) -> N
     repo = _mid_merge(git_repo)
     assert main(["-C", str(repo), "review", "--dry-run"]) == 0
     assert "f.txt" in capsys.readouterr().out
+
+
+def test_an_empty_accept_spec_is_refused_not_taken_as_none(git_repo: Path, capsys) -> None:  # noqa: ANN001
+    """`--accept "$HUNKS"` with HUNKS unset must not reject every change in the working tree."""
+    (git_repo / "README.md").write_text("# demo\nmy edit\n")
+    (git_repo / "notes.txt").write_text("untracked notes\n")
+    status = git(git_repo, "status", "--porcelain")
+
+    for spec in ("", "  "):
+        assert main(["-C", str(git_repo), "review", "--accept", spec, "--yes"]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "hunk spec" in err[0]
+
+    assert (git_repo / "README.md").read_text() == "# demo\nmy edit\n"
+    assert (git_repo / "notes.txt").read_text() == "untracked notes\n"
+    assert git(git_repo, "status", "--porcelain") == status

@@ -19,8 +19,10 @@ def parse_spec(spec: str, total: int) -> list[int]:
     text = spec.strip().lower()
     if text == "all":
         return list(range(1, total + 1))
-    if text in ("none", ""):
+    if text == "none":
         return []
+    if not text:  # an unset shell variable must not mean "none" (that rejects every change)
+        raise PatchError("empty hunk spec (use e.g. 1,3-5, all or none)")
     chosen: set[int] = set()
     for part in text.split(","):
         part = part.strip()
