@@ -341,10 +341,8 @@ def run_tui(repo_root: Path, config: Config, goal: str | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - the terminal is restored by Textual on the way out
         raise PairtuiError(f"the app stopped: {one_line(err)}") from err
     if app.session is not None and app.session.phase != "done":
-        command = f"pairtui open {repo_root}"
-        if config.planner.startswith("replay:") or config.executor.startswith("replay:"):
-            command += f" --planner {config.planner} --executor {config.executor}"
-        print(f"pairtui: session {app.session.id} is saved; resume it with: {command}")
+        print(f"pairtui: session {app.session.id} is saved; resume it with: "
+              f"pairtui open {repo_root}")
     elif app.session is not None:
         print(f"pairtui: session {app.session.id} done; see the commits with: "
               f"git -C {repo_root} log --oneline")

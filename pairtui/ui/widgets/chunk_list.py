@@ -3,6 +3,8 @@ checkpoints taken, so the person always sees where the session is."""
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -38,15 +40,19 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
-def row_content(row: ChunkRow, current: bool) -> Content:
+def row_content(row: ChunkRow, current: bool, width: int = 30) -> Content:
+    """Two or more lines: glyph, number and the title wrapped under itself, then the status."""
     glyph, colour = GLYPHS.get(row.status, ("?", "$text-muted"))
     marker = "▶" if current else " "
     word = STATUS_WORDS.get(row.status, row.status)
     detail = f"{word} {row.commit[:7]}" if row.commit and row.status == "landed" else word
+    indent = " " * (len(str(row.number)) + 3)
+    title = "\n".join(textwrap.wrap(row.title, max(8, width - len(indent)),
+                                    subsequent_indent=indent)) or " "
     return Content.from_markup(
         f"[$accent]{marker}[/][{colour}]{glyph}[/] [b]$num[/] $title\n    [{colour}]$detail[/]",
         num=str(row.number),
-        title=row.title,
+        title=title,
         detail=detail,
     )
 
@@ -98,7 +104,8 @@ class ChunkList(Vertical):
         options = self.options
         options.clear_options()
         options.add_options(
-            [Option(row_content(r, r.number == current), id=f"chunk-{r.number}") for r in rows]
+            [Option(row_content(r, r.number == current, self._text_width()), id=f"chunk-{r.number}")
+             for r in rows]
         )
         numbers = [r.number for r in rows]
         target = current if (changed_current or keep is None) else keep
@@ -107,6 +114,19 @@ class ChunkList(Vertical):
                 options.highlighted = numbers.index(target)
             elif numbers:
                 options.highlighted = 0
+
+    def on_resize(self) -> None:
+        """Re-wrap the titles for the new width."""
+        rows, self._rows = self._rows, ()
+        if rows:
+            self.show(rows, self._current)
+
+    def _text_width(self) -> int:
+        """Columns for a row's text: the list's inner width (before layout, its CSS width)."""
+        width = self.options.content_region.width or self.content_region.width
+        if not width and self.styles.width is not None:
+            width = int(self.styles.width.value) - 2
+        return max(12, width - 1)
 
     def set_step(self, text: str) -> None:
         self.query_one("#step-line", Static).update(
