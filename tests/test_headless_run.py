@@ -116,6 +116,8 @@ def test_verify_never_passes_rolls_back_chunk_exit_1_keeps_earlier_commit_and_us
     assert _subjects(git_repo) == ["Add a greet function", "initial"]
     assert not (git_repo / "tests" / "test_app.py").exists()
     assert "chunk 2 failed; rolled back" in err
+    undo = err.split("what was there is kept in ")[1].split(" ")[0]
+    assert git(git_repo, "rev-parse", "--verify", f"refs/pairtui/{undo}")  # the named checkpoint exists
     _assert_user_edits_intact(git_repo)
 
 

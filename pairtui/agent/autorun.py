@@ -39,9 +39,10 @@ async def run_chunks(pairing: Pairing, land: bool, say: Callable[[str], None]) -
                 f"`pairtui rollback {number}` to undo the chunk", "error")
             raise
         if step == "failed":
-            checkpoint = pairing.rollback(number)
-            say(f"pairtui: chunk {number} failed; rolled back to its start checkpoint {checkpoint.id} "
-                "(earlier chunks stay committed, your own edits are kept)")
+            pairing.rollback(number)
+            note = pairing.session.chunk_state(number).note
+            say(f"pairtui: chunk {number} failed; {note} (earlier chunks stay committed; edits you "
+                "made before the chunk are in place, anything changed since is in that checkpoint)")
             return 1
     say("pairtui: every chunk landed" if land else "pairtui: done")
     return 0
