@@ -23,6 +23,7 @@ import argparse
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pairtui.diff.apply import apply_patch
 from pairtui.diff.compute import EMPTY_TREE, WORKTREE, diff_between, diff_rev_range
@@ -31,6 +32,9 @@ from pairtui.diff.parse import read_patch
 from pairtui.diff.select import parse_spec, select_hunks
 from pairtui.errors import PatchError, UsageError
 from pairtui.git.repo import RepoInfo, ensure_ready, find_repo
+
+if TYPE_CHECKING:
+    from pairtui.ui.review_app import ReviewApp
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,9 +47,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.yes:
         if args.accept is not None:
             raise UsageError("--accept applies only with --yes (or use --dry-run to list hunks)")
-        from pairtui.ui.review_app import run_review
+        from pairtui.ui.review_app import run_review_app
 
-        return int(run_review(repo.root, patch, source) or 0)
+        return int(run_review_app(review_app(repo, patch, source)) or 0)
     if args.accept is None:
         raise UsageError("--yes needs --accept SPEC (e.g. --accept 1,3-5, all or none)")
     chosen = parse_spec(args.accept, patch.hunk_count)
@@ -60,12 +64,22 @@ def run(args: argparse.Namespace) -> int:
     if not change.files:
         print(f"nothing to do: {verb} 0 hunks")
         return 0
-    checkpoint = _checkpoint(repo)
+    checkpoint = _checkpoint(repo, "before pairtui review --yes")
     apply_patch(repo.root, change, reverse=reverse)
     files = len(change.files)
     note = f"; 'pairtui restore {checkpoint}' undoes it" if checkpoint else ""
     print(f"{verb} {len(numbers)} hunk(s) in {files} file(s){note}")
     return 0
+
+
+def review_app(repo: RepoInfo, patch: Patch, source: str) -> ReviewApp:
+    """The interactive review as the command runs it: its first write to the tree (in working-tree
+    mode, the first rejected hunk) is preceded by a checkpoint, so `pairtui restore` brings
+    back what was reverse-applied."""
+    from pairtui.ui.review_app import ReviewApp
+
+    return ReviewApp(repo.root, patch, source,  # type: ignore[arg-type]
+                     checkpoint=lambda: _checkpoint(repo, "before pairtui review"))
 
 
 def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
@@ -132,14 +146,14 @@ def _shown(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _checkpoint(repo: RepoInfo) -> str | None:
+def _checkpoint(repo: RepoInfo, message: str) -> str | None:
     """A save point before the tree changes (None only while checkpoints are unavailable)."""
     try:
         from pairtui.commands.checkpoint import session_for
         from pairtui.git.checkpoints import Checkpoints
 
         cp = Checkpoints(repo.root, session_for(repo)).snapshot(
-            "pre-review", message="before pairtui review --yes")
+            "pre-review", message=message)
     except NotImplementedError:
         return None
     return cp.id

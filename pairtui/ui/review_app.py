@@ -188,10 +188,14 @@ def run_review(repo_root: Path, patch: Patch, source: str,
     `checkpoint`, if given, is called once before the review first writes to the tree."""
     if source not in ("worktree", "patch", "revs"):
         raise ValueError(f"unknown review source {source!r}")
-    if not patch.files:
+    return run_review_app(ReviewApp(repo_root, patch, source, checkpoint))  # type: ignore[arg-type]
+
+
+def run_review_app(app: ReviewApp) -> int:
+    """Run a built review app; print its one-line summary (and any comments) at the end."""
+    if not app._patch.files:
         print("nothing to review: the diff is empty")
         return 0
-    app = ReviewApp(repo_root, patch, source, checkpoint)  # type: ignore[arg-type]
     # The parsed patch lives as long as the process: keep it out of every full GC pass, so a
     # collection over tens of thousands of diff lines never lands inside a frame.
     gc.freeze()
