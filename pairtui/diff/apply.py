@@ -7,7 +7,8 @@ Guarantees:
 - all-or-nothing across files: every file is read, checked and patched in memory first; then
   each result goes to a temp file beside its target; only when every temp file is written are
   they moved into place with os.replace (modes kept or set as the patch says). A failure in that
-  last step puts back what was already moved. In index mode one `git update-index` does it all;
+  last step (ctrl+c included) puts back what was already moved, and names any file it could not;
+  in index mode one `git update-index` does it all;
 - paths that are absolute, contain "..", point into .git, or pass through a symlink are refused
   with UnsafePathError before anything is read.
 
@@ -247,8 +248,10 @@ def _write_worktree(root: Path, results: list[_Result]) -> None:
             target = os.path.join(top, r.path)
             _make_dirs(os.path.dirname(target), present, made_dirs)
             temps.append((_write_temp(target, r.content, r.mode), target))
-    except OSError as err:
+    except BaseException as err:  # nothing visible changed yet: drop the temps and report
         _discard(temps, made_dirs)
+        if not isinstance(err, OSError):
+            raise
         raise PatchError(f"cannot write the patched files: {err}") from err
     _commit(top, results, temps, made_dirs)
 
@@ -343,16 +346,26 @@ def _commit(top: str, results: list[_Result], temps: list[tuple[str, str]],
         for temp, target in temps:
             remember(target)
             os.replace(temp, target)
-    except OSError as err:
-        _restore(backups)
+    except BaseException as err:  # OSError, and ctrl+c or any other interruption mid-way too
+        lost = [os.path.relpath(p, top) for p in _restore(backups)]
         _discard(temps, made_dirs)
+        if lost:
+            note = f"could not put back {', '.join(lost)}; restore them from the checkpoint"
+            if not isinstance(err, OSError):
+                err.add_note(f"pairtui: {note}")
+                raise
+            raise PatchError(f"cannot write the patched files: {err}; {note}") from err
+        if not isinstance(err, OSError):
+            raise
         raise PatchError(f"cannot write the patched files (nothing changed): {err}") from err
     for r in results:
         if r.remove is not None:
             _prune_empty_dirs(os.path.dirname(os.path.join(top, r.remove)), top)
 
 
-def _restore(backups: dict[str, tuple[bytes, str] | None]) -> None:
+def _restore(backups: dict[str, tuple[bytes, str] | None]) -> list[str]:
+    """Put every backed-up path back as it was; returns the paths that could not be."""
+    lost: list[str] = []
     for path, saved in backups.items():
         try:
             if os.path.lexists(path):
@@ -360,7 +373,8 @@ def _restore(backups: dict[str, tuple[bytes, str] | None]) -> None:
             if saved is not None:
                 os.replace(_write_temp(path, saved[0], saved[1]), path)
         except OSError:
-            pass
+            lost.append(path)
+    return lost
 
 
 def _prune_empty_dirs(directory: str, top: str) -> None:
