@@ -2,7 +2,8 @@
 
 Every path a tool touches goes through `resolve_in_repo`: a path that resolves outside the
 repository (by `..`, an absolute path, or a symlink pointing out) or into `.git` raises
-UnsafePathError before anything is read or written.
+UnsafePathError before anything is read or written. `ignored_paths` says which paths git
+ignores: checkpoints leave those out, so the tools must not change them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -70,6 +71,25 @@ def list_repo_files(repo_root: Path) -> list[str]:
         return _walk_files(root)
     names = {os.fsdecode(name) for name in out.split(b"\0") if name}
     return sorted(name for name in names if os.path.lexists(root / name))
+
+
+def ignored_paths(repo_root: Path, paths: Iterable[str]) -> set[str]:
+    """Which of the repo-relative `paths` git ignores (tracked files never count), in one git
+    call. Outside a git work tree nothing is ignored."""
+    wanted = [p for p in dict.fromkeys(paths) if p and p != "."]
+    if not wanted:
+        return set()
+    try:
+        done = subprocess.run(
+            ["git", "check-ignore", "--stdin", "-z"], cwd=repo_root.resolve(),
+            input=b"".join(os.fsencode(p) + b"\0" for p in wanted),
+            capture_output=True, timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if done.returncode not in (0, 1):  # 128: not a git work tree
+        return set()
+    return {os.fsdecode(name) for name in done.stdout.split(b"\0") if name}
 
 
 def _walk_files(root: Path) -> list[str]:

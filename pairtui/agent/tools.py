@@ -3,6 +3,8 @@
 `Toolbox.call` never raises for a bad call: refused paths, missing files, ambiguous edits and
 failing commands come back as `ToolOutcome(is_error=True)` for the model to read. Paths are
 confined to the repository (see confine.py); nothing is written when a call is refused.
+Paths git ignores are never changed, created, moved or deleted: checkpoints leave them out,
+so nothing could bring them back (and a new ignored file would be invisible to review).
 Every outcome lists the repo-relative paths it changed, so each change can be traced to the
 call that made it.
 """
@@ -18,7 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pairtui.agent.confine import filter_files, list_repo_files, repo_relative, resolve_in_repo
+from pairtui.agent.confine import (
+    filter_files,
+    ignored_paths,
+    list_repo_files,
+    repo_relative,
+    resolve_in_repo,
+)
 from pairtui.agent.edit_match import replace_once
 from pairtui.agent.textfile import (
     atomic_write,
@@ -29,7 +37,7 @@ from pairtui.agent.textfile import (
 )
 from pairtui.agent.tool_specs import ALL_TOOL_SPECS, READ_ONLY_TOOLS, describe_call
 from pairtui.agent.verify import run_check, tail
-from pairtui.errors import PairtuiError
+from pairtui.errors import PairtuiError, UnsafePathError
 from pairtui.models.base import ToolCall, ToolSpec
 
 __all__ = [
@@ -55,6 +63,9 @@ class ToolOutcome:
     content: str
     is_error: bool = False
     changed_paths: tuple[str, ...] = ()
+
+
+_IGNORED = "is ignored by git, so no checkpoint can bring it back; pairtui will not"
 
 
 class _CallError(PairtuiError):
@@ -147,6 +158,20 @@ class Toolbox:
                     if p.is_file() or p.is_symlink()]
         return [repo_relative(self.repo_root, absolute)]
 
+    def _refuse_ignored(self, targets: Sequence[tuple[str, str]]) -> None:
+        """Raise for the first (path, what-to-say) whose path git ignores; one git call."""
+        ignored = ignored_paths(self.repo_root, (rel for rel, _ in targets))
+        for rel, message in targets:
+            if rel in ignored:
+                raise UnsafePathError(message)
+
+    def _ignored_targets(self, rel: str, files: Sequence[str], verb: str) -> list[tuple[str, str]]:
+        """The path itself and every file under it, each with the refusal to give for it."""
+        targets = [(rel, f"{rel} {_IGNORED} {verb} it")]
+        targets += [(f, f"{rel} contains {f}, which {_IGNORED} {verb} it")
+                    for f in files if f != rel]
+        return targets
+
     # -- read-only tools -----------------------------------------------------------------
 
     def _read_file(self, args: dict[str, Any]) -> ToolOutcome:
@@ -229,6 +254,7 @@ class Toolbox:
         old, new = _arg(args, "old_string", str), _arg(args, "new_string", str)
         if not absolute.exists():
             raise _CallError(f"{rel} does not exist; use write_file to create it")
+        self._refuse_ignored([(rel, f"{rel} {_IGNORED} change it")])
         current = read_text_file(absolute, rel)
         updated = replace_once(current.text, old, new, current.newline, rel)
         atomic_write(absolute, encode_like(updated, current, rel))
@@ -239,6 +265,9 @@ class Toolbox:
         content = _arg(args, "content", str)
         if absolute.is_dir():
             raise _CallError(f"{rel} is a directory")
+        self._refuse_ignored([(rel, f"{rel} {_IGNORED} change it" if os.path.lexists(absolute) else
+                               f"{rel} is ignored by git, so a new file there would be invisible "
+                               "to review and checkpoints; pairtui will not create it")])
         existing = read_text_file(absolute, rel) if absolute.exists() else None
         if existing is not None:
             content = to_file_newlines(content, existing.newline)
@@ -258,6 +287,14 @@ class Toolbox:
         if dst.is_relative_to(src):
             raise _CallError(f"cannot move {src_rel} into itself")
         before = self._files_under(src)
+        moved_to = [dst_rel + f[len(src_rel):] for f in before if f.startswith(src_rel + "/")]
+        self._refuse_ignored([
+            *self._ignored_targets(src_rel, before, "move"),
+            (dst_rel, f"{dst_rel} is ignored by git, so what moves there would vanish from "
+                      "review and checkpoints; pairtui will not move it there"),
+            *((f, f"{f} is ignored by git, so it would vanish from review and checkpoints; "
+                  "pairtui will not move it there") for f in moved_to),
+        ])
         dst.parent.mkdir(parents=True, exist_ok=True)
         os.rename(src, dst)
         after = self._files_under(dst)
@@ -270,6 +307,7 @@ class Toolbox:
         if not os.path.lexists(absolute):
             raise _CallError(f"{rel} does not exist")
         removed = self._files_under(absolute)
+        self._refuse_ignored(self._ignored_targets(rel, removed, "delete"))
         if absolute.is_dir() and not absolute.is_symlink():
             shutil.rmtree(absolute)
         else:
