@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -32,18 +33,40 @@ def _markdown_language() -> str | None:
 
 
 def edit_in_external_editor(app: App, text: str) -> str | None:
-    """Suspend the app, run $VISUAL/$EDITOR on a temp copy, return the new text (None: failed)."""
+    """Suspend the app, run $VISUAL/$EDITOR on a temp copy, return the new text (None: failed).
+
+    When the saved file cannot be read back (not UTF-8, say), it is kept where it is and the
+    notification says where, so the person's edits are never lost."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    with tempfile.TemporaryDirectory(prefix="pairtui-plan-") as tmp:
-        path = Path(tmp) / "plan.md"
-        path.write_text(text, encoding="utf-8")
+    tmp = Path(tempfile.mkdtemp(prefix="pairtui-plan-"))
+    path = tmp / "plan.md"
+    keep = False
+    try:
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as err:
+            app.notify(f"Could not make a copy for {editor!r}: {err.strerror}", severity="error")
+            return None
         try:
             with app.suspend():
                 subprocess.run([*shlex.split(editor), str(path)], check=False)
         except Exception as err:  # SuspendNotSupported, editor missing, ...
             app.notify(f"Could not run {editor!r}: {err}", severity="error")
             return None
-        return path.read_text(encoding="utf-8")
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            app.notify(f"{editor!r} left no plan file behind; the plan text is unchanged",
+                       severity="error")
+        except (OSError, UnicodeDecodeError) as err:
+            keep = True
+            reason = "it is not UTF-8" if isinstance(err, UnicodeDecodeError) else err.strerror
+            app.notify(f"Could not read the edited plan ({reason}); your text is kept in {path}",
+                       severity="error", timeout=30)
+        return None
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 class PlanEditorScreen(Screen[str | None]):
