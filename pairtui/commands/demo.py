@@ -43,12 +43,15 @@ def prepare_demo_repo(where: str | None) -> Path:
         raise UsageError(f"the demo assets are missing ({source}); reinstall pairtui from source")
     if where:
         target = Path(where).expanduser().resolve()
-        if target.exists() and any(target.iterdir()):
-            raise UsageError(f"{target} is not empty; pick a new directory for the demo")
+        _check_demo_dir(target)
     else:
         target = Path(tempfile.mkdtemp(prefix="pairtui-demo-"))
-    shutil.copytree(source, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    try:
+        shutil.copytree(source, target, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    except OSError as err:  # a parent that is a file, no permission, disk full, ...
+        why = err.strerror or "copy failed"
+        raise UsageError(f"{target}: cannot put the demo there ({why}); pick a new directory") from err
     _git(target, "init", "-q", "-b", "main")
     if not _has_identity(target):
         _git(target, "config", "user.name", "pairtui demo")
@@ -56,6 +59,17 @@ def prepare_demo_repo(where: str | None) -> Path:
     _git(target, "add", "-A")
     _git(target, "commit", "-q", "--no-verify", "-m", "The shop before the refactor")
     return target
+
+
+def _check_demo_dir(target: Path) -> None:
+    """--dir must be a new or empty directory: the demo never mixes with existing files."""
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} is a file, not a directory; pick a new directory for the demo")
+    try:
+        if target.exists() and any(target.iterdir()):
+            raise UsageError(f"{target} is not empty; pick a new directory for the demo")
+    except OSError as err:
+        raise UsageError(f"{target}: cannot use it for the demo ({err.strerror})") from err
 
 
 def _has_identity(repo: Path) -> bool:
