@@ -15,6 +15,7 @@ from pairtui.agent.flow import Pairing
 from pairtui.agent.headless import HeadlessPrinter
 from pairtui.config import load_config
 from pairtui.git.repo import ensure_ready, find_repo
+from pairtui.models.registry import make_provider
 
 
 def model_flags(args: argparse.Namespace) -> dict[str, str]:
@@ -26,6 +27,9 @@ def run(args: argparse.Namespace) -> int:
     info = find_repo(Path(args.repo))
     ensure_ready(info)
     config = load_config(info.root, model_flags(args))
+    # Build the planner now (no network): a missing key or transcript is one line before any
+    # session is started or planning coroutine created (it would be left never awaited).
+    make_provider(config.planner, config)
     printer = HeadlessPrinter()
     pairing = Pairing.open(info.root, config, printer, goal=args.goal)
     try:
