@@ -4,13 +4,16 @@ results back, until a turn asks for no tool.
 Guarantees: every tool call gets a result (errors are results, never crashes); a call that keeps
 failing the same way stops the loop after REPEAT_LIMIT tries with a message naming it; the loop
 never runs more than `max_turns` model turns; a reply cut at the output limit is continued and
-its parts joined; usage is metered per turn as it arrives.
+its parts joined; usage is metered per turn as it arrives. Tool results are redacted (the
+given secrets, pairtui's key variables, credential-shaped text) before the model, the
+transcript or any event sees them.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -24,6 +27,7 @@ from pairtui.agent.events import (
     UsageUpdated,
 )
 from pairtui.agent.tool_specs import describe_call
+from pairtui.core.redact import env_secrets, redact
 from pairtui.errors import PairtuiError
 from pairtui.models.base import (
     Message,
@@ -107,9 +111,12 @@ async def run_tool_loop(
     first_call_number: int = 1,
     cache_prefix: str = "",
     on_call: Callable[[CallRecord], None] | None = None,
+    secrets: Iterable[str | None] = (),
 ) -> LoopResult:
     """Drive `provider` until a turn has no tool calls. `messages` is extended in place;
-    `on_call` hears of each finished tool call at once (so a later error loses no record)."""
+    `on_call` hears of each finished tool call at once (so a later error loses no record);
+    `secrets` (e.g. Config.secrets) are masked in tool results."""
+    masked = (*secrets, *env_secrets(os.environ))
     calls: list[CallRecord] = []
     failures: dict[str, int] = {}
     number = first_call_number
@@ -140,7 +147,7 @@ async def run_tool_loop(
             outcome = await _run_one(run_tool, call) if call.invalid_arguments is None else _Failed(
                 f"{call.name}: the arguments were not valid JSON ({call.invalid_arguments[:200]!r}); "
                 "call it again with a JSON object")
-            result = ToolResult(call.id, outcome.content, outcome.is_error)
+            result = ToolResult(call.id, redact(outcome.content, masked), outcome.is_error)
             emit(ToolFinished(call.id, call.name, result.content, result.is_error))
             if record:
                 record({"kind": "tool_result", "id": call.id, "name": call.name,

@@ -37,6 +37,7 @@ from pairtui.agent.textfile import (
 )
 from pairtui.agent.tool_specs import ALL_TOOL_SPECS, READ_ONLY_TOOLS, describe_call
 from pairtui.agent.verify import run_check, tail
+from pairtui.core.redact import REDACTED
 from pairtui.errors import PairtuiError, UnsafePathError
 from pairtui.models.base import ToolCall, ToolSpec
 
@@ -66,6 +67,10 @@ class ToolOutcome:
 
 
 _IGNORED = "is ignored by git, so no checkpoint can bring it back; pairtui will not"
+
+
+_PLACEHOLDER = (f"contains {REDACTED}, the mark pairtui puts where it hid a secret from you; "
+                "writing it would destroy that secret, so edit around it instead")
 
 
 class _CallError(PairtuiError):
@@ -256,6 +261,8 @@ class Toolbox:
             raise _CallError(f"{rel} does not exist; use write_file to create it")
         self._refuse_ignored([(rel, f"{rel} {_IGNORED} change it")])
         current = read_text_file(absolute, rel)
+        if REDACTED in new and REDACTED not in current.text:
+            raise _CallError(f"new_string {_PLACEHOLDER}")
         updated = replace_once(current.text, old, new, current.newline, rel)
         atomic_write(absolute, encode_like(updated, current, rel))
         return ToolOutcome(f"edited {rel}", changed_paths=(rel,))
@@ -269,6 +276,8 @@ class Toolbox:
                                f"{rel} is ignored by git, so a new file there would be invisible "
                                "to review and checkpoints; pairtui will not create it")])
         existing = read_text_file(absolute, rel) if absolute.exists() else None
+        if REDACTED in content and (existing is None or REDACTED not in existing.text):
+            raise _CallError(f"content {_PLACEHOLDER}")
         if existing is not None:
             content = to_file_newlines(content, existing.newline)
         atomic_write(absolute, encode_like(content, existing, rel))

@@ -4,7 +4,8 @@ The command runs in its own process group, so a timeout or a cancelled task kill
 (the shell, pytest and any grandchildren: SIGTERM, then SIGKILL after a grace period).
 Output is streamed line by line as it comes and kept bounded (the tail is what matters).
 The interpreter's own bin directory goes first on PATH, so `python -m pytest` finds the
-venv pairtui runs in.
+venv pairtui runs in. The check never sees pairtui's own API keys (KEY_ENV_VARS are left out
+of its environment), and its output is redacted (core/redact.py) before anyone reads it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from pairtui.core.redact import KEY_ENV_VARS, env_secrets, redact
 
 MAX_OUTPUT_BYTES = 64 * 1024
 KILL_GRACE_SECONDS = 2.0
@@ -38,8 +41,9 @@ class CheckResult:
 
 
 def check_env() -> dict[str, str]:
-    """The environment for checks: ours, with this interpreter's bin dir first on PATH."""
-    env = dict(os.environ)
+    """The environment for checks: ours without pairtui's API keys, this interpreter's bin
+    dir first on PATH."""
+    env = {name: value for name, value in os.environ.items() if name not in KEY_ENV_VARS}
     bin_dir = str(Path(sys.executable).parent)
     parts = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != bin_dir]
     env["PATH"] = os.pathsep.join([bin_dir, *parts])
@@ -124,15 +128,20 @@ async def run_check(
     timeout: float,
     on_output: Callable[[str], None] | None = None,
     cancel: asyncio.Event | None = None,
+    secrets: Iterable[str | None] = (),
 ) -> CheckResult:
     """Run `command` through the shell in `cwd`; passed means exit code 0 within `timeout`.
 
     Setting `cancel` stops the check and returns `cancelled=True`; cancelling the awaiting
     task stops it too and re-raises CancelledError. Either way the process group is gone
     before this returns. Never raises for a failing or missing command (exit code 127).
+    `output` and the lines given to `on_output` are redacted with `secrets` and the values
+    of KEY_ENV_VARS.
     """
     started = time.monotonic()
-    collector = _Collector(on_output)
+    masked = (*secrets, *env_secrets(os.environ))
+    listener = None if on_output is None else (lambda line: on_output(redact(line, masked)))
+    collector = _Collector(listener)
     try:
         proc = await asyncio.create_subprocess_shell(
             command, cwd=cwd, stdin=asyncio.subprocess.DEVNULL,
@@ -172,7 +181,7 @@ async def run_check(
                 task.cancel()
         collector.close()
     exit_code = None if (timed_out or cancelled) else proc.returncode
-    output = collector.text()
+    output = redact(collector.text(), masked)
     if timed_out:
         output += f"\n[check timed out after {timeout:g} s and was stopped]"
     if cancelled:

@@ -20,7 +20,7 @@ from typing import Any
 REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 8
 # Environment variables pairtui itself reads keys from: kept out of child processes and masked.
-KEY_ENV_VARS = ("ANTHROPIC_API_KEY", "OPENAI_API_KEY")
+KEY_ENV_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "OPENAI_API_KEY")
 
 _KEY_SHAPES = re.compile(r"(?<![A-Za-z0-9_-])sk[-_][A-Za-z0-9_-]{20,}")
 _WORDY_SEGMENT = re.compile(r"[a-z]{1,15}\d{0,2}")
