@@ -7,20 +7,31 @@ import time
 from pathlib import Path
 
 from pairtui.commands.checkpoint import session_for
+from pairtui.errors import UsageError
 from pairtui.git.repo import find_repo
 
 _COLUMNS = ("ID", "STEP", "CHUNK", "TIME", "FILES", "MESSAGE")
+DEFAULT_KEEP = 5  # cli.py's default for --keep
+
+
+def _keep(args: argparse.Namespace) -> int:
+    """Sessions to keep when pruning. --keep without --prune is refused rather than ignored (a
+    typed `--keep 5` is indistinguishable from cli.py's default of 5, so that one slips by)."""
+    if not args.prune and args.keep is not None and args.keep != DEFAULT_KEEP:
+        raise UsageError("--keep goes with --prune: 'pairtui checkpoints --prune --keep N'")
+    return DEFAULT_KEEP if args.keep is None else args.keep
 
 
 def run(args: argparse.Namespace) -> int:
     from pairtui.git.checkpoints import Checkpoints
 
+    keep = _keep(args)
     repo = find_repo(Path(args.repo))
     session = session_for(repo)
     checkpoints = Checkpoints(repo.root, session)
     if args.prune:
         open_session = None if session == "manual" else session
-        pruned = checkpoints.prune(args.keep, open_session)
+        pruned = checkpoints.prune(keep, open_session)
         print(f"pruned {len(pruned)} session{'s' if len(pruned) != 1 else ''}"
               + (f": {', '.join(pruned)}" if pruned else ""))
     rows = [
