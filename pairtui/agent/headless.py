@@ -2,14 +2,17 @@
 JSON object per event on stdout (streamed model text coalesced into one event per stretch).
 
 Lines are flushed as written, so a person tailing a log or a script reading stdout sees each
-step as it happens.
+step as it happens. Everything written is redacted first (the given secrets, pairtui's key
+variables and credential-shaped text; see core/redact.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
+from collections.abc import Iterable
 from typing import IO, Any
 
 from pairtui.agent.events import (
@@ -27,6 +30,7 @@ from pairtui.agent.events import (
     VerifyFinished,
     VerifyOutput,
 )
+from pairtui.core.redact import env_secrets, redact
 
 _STEP_WORDS = {
     "planning": "planning with the planner model",
@@ -56,7 +60,8 @@ class HeadlessPrinter:
     """An EventSink for `pairtui run`, `plan` and `demo --headless`."""
 
     def __init__(self, err: IO[str] | None = None, out: IO[str] | None = None, json_events: bool = False,
-                 show_verify_output: bool = False) -> None:
+                 show_verify_output: bool = False, secrets: Iterable[str | None] = ()) -> None:
+        self._secrets = (*secrets, *env_secrets(os.environ))
         self._err = err or sys.stderr
         self._out = out or sys.stdout
         self._json = json_events
@@ -96,7 +101,7 @@ class HeadlessPrinter:
 
     def line(self, text: str) -> None:
         """A line of the story outside the event stream (e.g. the demo's own steps)."""
-        self._err.write(text + "\n")
+        self._err.write(redact(text, self._secrets) + "\n")
         self._err.flush()
 
     # -- json ------------------------------------------------------------------------------
@@ -117,7 +122,8 @@ class HeadlessPrinter:
             self._text = []
 
     def _write_json(self, record: dict[str, Any]) -> None:
-        self._out.write(json.dumps(record, default=str) + "\n")
+        safe = redact(json.loads(json.dumps(record, default=str)), self._secrets)
+        self._out.write(json.dumps(safe) + "\n")
         self._out.flush()
 
     # -- progress lines --------------------------------------------------------------------
