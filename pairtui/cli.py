@@ -82,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("checkpoints", help="list checkpoints")
     p.add_argument("--prune", action="store_true", help="delete refs of old sessions")
-    p.add_argument("--keep", type=int, default=5, metavar="N", help="sessions to keep when pruning")
+    p.add_argument("--keep", type=int, default=None, metavar="N",
+                   help="sessions to keep when pruning (default 5)")
 
     p = sub.add_parser("restore", help="restore the working tree to a checkpoint (itself undoable)")
     p.add_argument("id", metavar="ID")

@@ -25,3 +25,20 @@ async def test_reopened_session_continues_the_transcripts_where_the_last_round_e
     assert git(git_repo, "log", "--format=%s").splitlines()[:2] == ["Add notes", "Add a greet function"]
     assert (git_repo / "src" / "app.py").read_text().count("def greet") == 1
 
+
+
+async def test_a_missing_replay_transcript_is_one_error_and_no_never_awaited_warning(
+        git_repo, tmp_path, recwarn):
+    import gc
+
+    import pytest
+
+    from pairtui.errors import PairtuiError
+
+    config = Config(planner=f"replay:{tmp_path / 'missing.jsonl'}",
+                    executor=f"replay:{tmp_path / 'missing.jsonl'}")
+    pairing = Pairing.open(git_repo, config, lambda e: None, goal="Greet people by name")
+    with pytest.raises(PairtuiError):
+        await pairing.make_plan()
+    gc.collect()
+    assert not [w for w in recwarn if "never awaited" in str(w.message)]

@@ -22,7 +22,7 @@ def _checkpoint_in(repo: Path, session: str) -> None:
 
 def test_keep_without_prune_is_refused_in_one_line(git_repo: Path, capsys):
     _checkpoint_in(git_repo, "old-session")
-    code = main(["-C", str(git_repo), "checkpoints", "--keep", "0"])
+    code = main(["-C", str(git_repo), "checkpoints", "--keep", "5"])  # even the default value
     out, err = capsys.readouterr()
     assert code == 2
     assert err.count("\n") == 1 and "--keep goes with --prune" in err

@@ -374,7 +374,11 @@ class Pairing:
         """One planner or executor round; replay models replay it from its start if it is run
         again (see replay_cursor); the position is saved with the state the round leads to."""
         models = {"planner": self._planner.provider, "executor": self._executor.provider}
-        replay_cursor.seek(self._session, models)
+        try:
+            replay_cursor.seek(self._session, models)  # builds a replay model: may fail
+        except BaseException:
+            getattr(work, "close", lambda: None)()  # never started: not "never awaited"
+            raise
         result = await work
         self._session = replay_cursor.mark(self._session, models)
         return result

@@ -11,13 +11,12 @@ from pairtui.errors import UsageError
 from pairtui.git.repo import find_repo
 
 _COLUMNS = ("ID", "STEP", "CHUNK", "TIME", "FILES", "MESSAGE")
-DEFAULT_KEEP = 5  # cli.py's default for --keep
+DEFAULT_KEEP = 5
 
 
 def _keep(args: argparse.Namespace) -> int:
-    """Sessions to keep when pruning. --keep without --prune is refused rather than ignored (a
-    typed `--keep 5` is indistinguishable from cli.py's default of 5, so that one slips by)."""
-    if not args.prune and args.keep is not None and args.keep != DEFAULT_KEEP:
+    """Sessions to keep when pruning. --keep without --prune is refused rather than ignored."""
+    if not args.prune and args.keep is not None:
         raise UsageError("--keep goes with --prune: 'pairtui checkpoints --prune --keep N'")
     return DEFAULT_KEEP if args.keep is None else args.keep
 
