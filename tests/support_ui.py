@@ -187,6 +187,9 @@ class FakePairing:
     def reject_hunks(self, chunk: int, refs: list[tuple[int, int]]) -> None:
         self.calls.append(f"reject:{chunk}:{refs}")
 
+    def reject_change(self, chunk: int, file, hunk, undo: bool = False) -> None:
+        self.calls.append(f"{'unreject' if undo else 'reject'}:{chunk}:{file.path}")
+
     async def send_back(self, chunk: int, ref: tuple[int, int], comment: str) -> None:
         self.calls.append(f"send_back:{chunk}:{ref}:{comment}")
 

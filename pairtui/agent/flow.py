@@ -53,7 +53,7 @@ from pairtui.config import Config
 from pairtui.core.plan import Chunk, Plan, parse_plan
 from pairtui.core.session import ChunkStatus, Phase, Session, new_session
 from pairtui.core.store import SessionStore
-from pairtui.diff.model import Hunk, Patch
+from pairtui.diff.model import FileDiff, Hunk, Patch
 from pairtui.errors import PairtuiError, StateError, UsageError
 from pairtui.git.checkpoints import Checkpoint
 from pairtui.git.land import LandResult
@@ -248,6 +248,19 @@ class Pairing:
         self._work.reverse_hunks(patch, refs)
         session = edits.with_note(self._session, chunk, f"{len(refs)} hunk(s) rejected in review; re-verify")
         self._save(edits.with_changed_in_review(session, chunk))
+
+    def reject_change(self, chunk: int, file: FileDiff, hunk: Hunk | None, undo: bool = False) -> None:
+        """Reject one hunk of the chunk's change as shown in review, or just the lines of it the
+        person chose: reverse-applied in the working tree; `undo` applies it forward again (the
+        viewer's `z`). Checkpointed first, all-or-nothing; the chunk is checked again before it
+        lands."""
+        from pairtui.diff.select import single_hunk_patch
+
+        what = "undoing a reject" if undo else "rejecting lines"
+        self._work.snapshot("pre-reject", chunk, f"before {what} in {file.path}")
+        self._work.apply_change(single_hunk_patch(file, hunk), reverse=not undo)
+        note = f"review {'restored' if undo else 'rejected'} a change in {file.path}; re-verify"
+        self._save(edits.with_changed_in_review(edits.with_note(self._session, chunk, note), chunk))
 
     async def send_back(self, chunk: int, ref: tuple[int, int], comment: str) -> None:
         """Send one hunk back to the executor with the person's comment; it revises the tree."""

@@ -61,6 +61,12 @@ class Workspace:
 
         apply_patch(self.repo_root, select_hunks(patch, _numbers(patch, refs), for_reverse=True), reverse=True)
 
+    def apply_change(self, patch: Patch, reverse: bool) -> None:
+        """Apply (or un-apply) a patch in the working tree, all or nothing."""
+        from pairtui.diff.apply import apply_patch
+
+        apply_patch(self.repo_root, patch, reverse=reverse)
+
     def hunk_text(self, patch: Patch, ref: tuple[int, int]) -> tuple[str, str]:
         """(path, the hunk as unified-diff text) for showing one hunk to the executor."""
         from pairtui.diff.parse import render_patch

@@ -285,3 +285,19 @@ def _reverse_file(f: FileDiff) -> FileDiff:
                    hunks=hunks, old_mode=f.new_mode, new_mode=f.old_mode, old_oid=f.new_oid,
                    new_oid=f.old_oid, binary=binary,
                    similarity=f.similarity)
+
+
+def single_hunk_patch(file: FileDiff, hunk: Hunk | None) -> Patch:
+    """A patch carrying one hunk of `file`, to reverse-apply to (or re-apply in) the working
+    tree. A whole-file change (binary, mode, rename, a new or deleted file's only hunk) is taken
+    whole; any other hunk is a plain content change of the file at its new path."""
+    if hunk is None or file.is_binary or not file.hunks:
+        return Patch((file,))
+    whole = len(file.hunks) == 1 and file.hunks[0] is hunk
+    if whole and file.status in (FileStatus.ADDED, FileStatus.DELETED):
+        return Patch((file,))
+    path = file.new_path or file.old_path
+    plain = replace(file, old_path=path, new_path=path, status=FileStatus.MODIFIED,
+                    old_mode=file.new_mode or file.old_mode, new_mode=file.new_mode or file.old_mode,
+                    old_oid=None, new_oid=None, similarity=None, binary=None)
+    return Patch((with_hunks(plain, [hunk], for_reverse=True),))

@@ -16,7 +16,7 @@ from textual import work
 from pairtui.ui import session_view as view
 
 if TYPE_CHECKING:
-    from pairtui.diff.model import Hunk, Patch
+    from pairtui.diff.model import FileDiff, Hunk, Patch
     from pairtui.ui.app import PairApp
     from pairtui.ui.widgets.diff_view import DiffView
 
@@ -75,46 +75,36 @@ class ReviewActions(_Base):
     def on_diff_view_hunk_rejected(self, message: DiffView.HunkRejected) -> None:
         message.stop()
         number = self._reviewing()
-        if number is None or message.lines is not None:
-            why = ("a partial (line) reject" if message.lines is not None
-                   else "a change to a chunk that is no longer under review")
-            self.notify(f"Nothing changed: {why} is not supported here. Reject the whole hunk, "
-                        "or comment (c) to have the model change it.", severity="warning")
+        if number is None:
+            self.notify("Nothing changed: this chunk is no longer under review.", severity="warning")
             message.diff_view.take_back(message.action)
             return
-        self._reject(number, message.file.path, message.hunk, message.diff_view, message.action)
+        self._reject(number, message.file, message.hunk, message.diff_view, message.action)
 
     @work(group="review", exit_on_error=False)
-    async def _reject(self, number: int, path: str, hunk: Hunk | None, viewer: DiffView,
-                      action: object) -> None:
+    async def _reject(self, number: int, file: FileDiff, hunk: Hunk | None, viewer: DiffView,
+                      action: object, undo: bool = False) -> None:
         pairing = self.pairing
         assert pairing is not None
-
-        def reject() -> bool:
-            ref = find_hunk(pairing.chunk_patch(number), path, hunk)
-            if ref is None:
-                return False
-            pairing.reject_hunks(number, [ref])
-            return True
-
         try:
-            done = await self._thread_call(reject)
-        except Exception as err:  # noqa: BLE001
+            await self._thread_call(lambda: pairing.reject_change(number, file, hunk, undo=undo))
+        except Exception as err:  # noqa: BLE001 - shown, never a traceback; the file is as it was
             self._show_error(err)
-            done = False
-        if not done:
-            viewer.take_back(action)  # type: ignore[arg-type]
-            self.notify("That hunk is no longer in the working tree as shown; press d to reload.",
-                        severity="warning")
+            if not undo:
+                viewer.take_back(action)  # type: ignore[arg-type]
+            return
+        if undo:
+            self.notify(f"Reject undone: {file.path} has the change again.", timeout=3)
         else:
-            self.notify(f"Hunk rejected: removed from {path}. enter lands the rest.", timeout=3)
+            self.notify(f"Rejected in {file.path}; the chunk is checked again before it lands.",
+                        timeout=3)
 
     def on_diff_view_undone(self, message: DiffView.Undone) -> None:
         message.stop()
-        if message.action.kind in ("reject", "partial"):
-            self.notify("The viewer shows the hunk again, but the file keeps the reject: "
-                        "`pairtui checkpoints` lists the pre-reject save point to restore.",
-                        severity="warning", timeout=8)
+        number = self._reviewing()
+        action = message.action
+        if number is not None and message.file is not None and action.kind in ("reject", "partial"):
+            self._reject(number, message.file, action.hunk, message.diff_view, action, undo=True)
 
     def on_diff_view_comment_requested(self, message: DiffView.CommentRequested) -> None:
         message.stop()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -22,7 +21,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from pairtui.diff.model import FileDiff, FileStatus, Hunk, Patch
+from pairtui.diff.model import Patch
+from pairtui.diff.select import single_hunk_patch
 from pairtui.errors import PairtuiError
 from pairtui.ui.widgets.diff_files import DiffReview
 from pairtui.ui.widgets.diff_review import HunkState, ReviewAction
@@ -30,24 +30,6 @@ from pairtui.ui.widgets.diff_view import DiffView
 
 Source = Literal["worktree", "patch", "revs"]
 Checkpoint = Callable[[], "str | None"]  # takes a save point, returns its id (for the summary)
-
-
-def single_hunk_patch(file: FileDiff, hunk: Hunk | None) -> Patch:
-    """A patch carrying one hunk of `file`, to reverse-apply to (or re-apply in) the working
-    tree. A whole-file change (binary, mode, rename, a new or deleted file's only hunk) is taken
-    whole; any other hunk is a plain content change of the file at its new path."""
-    from pairtui.diff.select import with_hunks
-
-    if hunk is None or file.is_binary or not file.hunks:
-        return Patch((file,))
-    whole = len(file.hunks) == 1 and file.hunks[0] is hunk
-    if whole and file.status in (FileStatus.ADDED, FileStatus.DELETED):
-        return Patch((file,))
-    path = file.new_path or file.old_path
-    plain = replace(file, old_path=path, new_path=path, status=FileStatus.MODIFIED,
-                    old_mode=file.new_mode or file.old_mode, new_mode=file.new_mode or file.old_mode,
-                    old_oid=None, new_oid=None, similarity=None, binary=None)
-    return Patch((with_hunks(plain, [hunk], for_reverse=True),))
 
 
 class ReviewApp(App[int]):

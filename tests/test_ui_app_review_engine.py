@@ -1,0 +1,62 @@
+"""Review inside the chunk flow, on the real engine: what the person rejects, un-rejects or
+rejects line by line is what the working tree holds afterwards."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support_ui import demo_app, press_enter_until, settle
+
+pytestmark = pytest.mark.slow
+
+
+def status_of(app, number: int) -> str | None:
+    for chunk in app.session.chunks if app.session else ():
+        if chunk.number == number:
+            return str(chunk.status)
+    return None
+
+
+async def _to_review(pilot, app):
+    await settle(pilot, app, timeout=20)
+    await press_enter_until(pilot, app, lambda a: status_of(a, 1) == "reviewing")
+    await settle(pilot, app)
+    view = app.query_one("DiffView")
+    view.focus()
+    await pilot.pause(0.1)
+    return view
+
+
+async def test_reject_then_undo_in_chunk_review_changes_the_file_and_back(tmp_path):
+    app, repo = demo_app(tmp_path)
+    invoice = repo / "shop" / "invoice.py"
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _to_review(pilot, app)
+        executed = invoice.read_bytes()
+        assert b"from shop.pricing import" in executed
+        await pilot.press("x")
+        await settle(pilot, app)
+        rejected = invoice.read_bytes()
+        assert b"from shop.pricing import" not in rejected
+        assert b'COUPONS = {"WELCOME10"' in rejected  # the first hunk is undone on disk
+        assert b"discount_rate(customer, subtotal, coupon)" in rejected  # the other hunk stays
+        await pilot.press("z")
+        await settle(pilot, app)
+        assert invoice.read_bytes() == executed
+        assert "re-verify" in app.session.chunks[0].note
+
+
+async def test_rejecting_chosen_lines_keeps_the_rest_of_the_hunk(tmp_path):
+    app, repo = demo_app(tmp_path)
+    invoice = repo / "shop" / "invoice.py"
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _to_review(pilot, app)
+        executed = invoice.read_text()
+        await pilot.press("space")  # marks the hunk's first changed line: a removed blank line
+        await pilot.press("x")
+        await settle(pilot, app)
+        text = invoice.read_text()
+    assert "from shop.pricing import" in text, "the unmarked added line stays"
+    assert "COUPONS = {" not in text, "the unmarked removed line stays removed"
+    assert text.count("\n") == executed.count("\n") + 1, "only the marked blank line came back"
+    assert text.replace("Customer\n\nfrom shop.pricing", "Customer\nfrom shop.pricing") == executed
