@@ -42,3 +42,4 @@ async def test_a_missing_replay_transcript_is_one_error_and_no_never_awaited_war
         await pairing.make_plan()
     gc.collect()
     assert not [w for w in recwarn if "never awaited" in str(w.message)]
+

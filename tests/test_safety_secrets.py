@@ -87,3 +87,23 @@ async def test_the_redaction_mark_is_never_written_over_a_secret(git_repo: Path)
         "path": "settings.py", "old_string": 'API_KEY = "abc123"', "new_string": f'API_KEY = "{REDACTED}"'}))
     assert write.is_error and edit.is_error and "edit around it" in write.content
     assert (git_repo / "settings.py").read_text() == 'API_KEY = "abc123"\n'
+
+
+async def test_a_key_from_the_config_file_never_reaches_the_model_or_the_transcript(
+        git_repo, tmp_path):
+    from tests.support_engine import make_pairing, text, tool, turn
+    from tests.test_agent_flow import PLAN
+
+    key = "zq-config-only-key-0123456789abcdef"  # no known key shape: only the config names it
+    (git_repo / "notes.txt").write_text(f"the key is {key}\n")
+    executor = [turn(tool("read_file", path="notes.txt")), turn(text("Done."))]
+    pairing, _, executor_model, _ = make_pairing(
+        git_repo, tmp_path, [], executor, anthropic_api_key=key)
+    pairing.set_plan_text(PLAN)
+    pairing.approve_plan()
+    await pairing.execute(1)
+    assert "the key is" in executor_model.seen_text()
+    assert key not in executor_model.seen_text()
+    written = "".join(p.read_text(errors="replace")
+                      for p in (git_repo / ".git" / "pairtui").rglob("*") if p.is_file())
+    assert key not in written

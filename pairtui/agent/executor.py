@@ -73,6 +73,7 @@ class Executor:
     max_turns: int = 40
     record: Record | None = None
     on_call: Callable[[CallRecord], None] | None = None
+    secrets: tuple[str, ...] = ()  # configured keys, masked in tool results
     conversations: dict[int, list[Message]] = field(default_factory=dict)
 
     async def run_chunk(self, brief: ChunkBrief, first_call_number: int = 1) -> LoopResult:
@@ -106,5 +107,5 @@ class Executor:
         return await run_tool_loop(
             self.provider, prompts.EXECUTOR_SYSTEM, messages, self.tools, self.run_tool,
             self.emit, self.meter, self.max_turns, self.record, first_call_number,
-            cache_prefix=brief.prefix(), on_call=self.on_call,
+            cache_prefix=brief.prefix(), on_call=self.on_call, secrets=self.secrets,
         )

@@ -104,11 +104,12 @@ class Pairing:
             read_roots=self._work.read_roots(), command_timeout=config.verify_timeout,
         )
         self._planner = Planner(planner, research.specs, research.call, self._emit, self._meter,
-                                config.max_turns, self._record)
+                                config.max_turns, self._record, secrets=config.secrets)
         commands_possible = ask_permission is not None or config.allow_run_command_headless
         specs = tuple(t for t in tools.specs if commands_possible or t.name != "run_command")
         self._executor = Executor(executor, specs, tools.call, self._emit, self._meter,
-                                  config.max_turns, self._record, on_call=self._note_call)
+                                  config.max_turns, self._record, on_call=self._note_call,
+                                  secrets=config.secrets)
         self._rounds = VerifyRounds(self)
 
     @classmethod

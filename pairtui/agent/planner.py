@@ -46,6 +46,7 @@ class Planner:
     meter: UsageMeter
     max_turns: int = 40
     record: Record | None = None
+    secrets: tuple[str, ...] = ()  # configured keys, masked in tool results
 
     async def make_plan(self, goal: str, context: str = "") -> Plan:
         """Research, then plan. Raises PlanError after one failed retry."""
@@ -75,5 +76,6 @@ class Planner:
         result = await run_tool_loop(
             self.provider, prompts.PLANNER_SYSTEM, messages, self.tools, self.run_tool,
             self.emit, self.meter, self.max_turns, self.record, cache_prefix=prefix,
+            secrets=self.secrets,
         )
         return result.text

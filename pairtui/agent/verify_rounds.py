@@ -87,7 +87,8 @@ class VerifyRounds:
         self.cancel.clear()
         before = await asyncio.to_thread(p._work.files)
         result = await run_check(NO_BYTECODE + command, p.repo_root, p.config.verify_timeout,
-                                 on_output=lambda line: p._emit(VerifyOutput(line)), cancel=self.cancel)
+                                 on_output=lambda line: p._emit(VerifyOutput(line)), cancel=self.cancel,
+                                 secrets=p.config.secrets)
         created = sorted(await asyncio.to_thread(p._work.files) - before)
         if created:
             p._session = edits.with_artifacts(p.session, chunk, created)

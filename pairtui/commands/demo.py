@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         from pairtui.ui.app import run_tui
 
         return run_tui(repo, config, goal=demo_goal())
-    printer = HeadlessPrinter()
+    printer = HeadlessPrinter(secrets=config.secrets)
     printer.line(f"pairtui demo: a copy of the demo shop is in {repo} (kept afterwards)")
     try:
         code = asyncio.run(_story(repo, config, printer))

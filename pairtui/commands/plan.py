@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     # Build the planner now (no network): a missing key or transcript is one line before any
     # session is started or planning coroutine created (it would be left never awaited).
     make_provider(config.planner, config)
-    printer = HeadlessPrinter()
+    printer = HeadlessPrinter(secrets=config.secrets)
     pairing = Pairing.open(info.root, config, printer, goal=args.goal)
     try:
         plan = asyncio.run(pairing.make_plan())

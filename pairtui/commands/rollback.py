@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("no pairtui session in this repository: nothing to roll back")
         session = store.load(ids[0])
     chunk = args.chunk if args.chunk is not None else default_chunk(session)
-    printer = HeadlessPrinter()
+    printer = HeadlessPrinter(secrets=config.secrets)
     offline = LazyProvider(config.executor, config)
     pairing = Pairing(info.root, config, session, offline, offline, printer)
     pairing.rollback(chunk)

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     plan_text = read_plan_file(Path(args.plan)) if args.plan else None
     goal = args.goal or parse_plan(plan_text or "").goal or Path(args.plan).stem
     config = load_config(info.root, model_flags(args))
-    printer = HeadlessPrinter(json_events=args.json)
+    printer = HeadlessPrinter(json_events=args.json, secrets=config.secrets)
     try:
         plan_file = Path(args.plan) if args.plan else None
         code = asyncio.run(_run(info, config, printer, goal, plan_file, plan_text, args.yes))
