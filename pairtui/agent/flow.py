@@ -29,7 +29,8 @@ from typing import TypeVar
 
 from pairtui.agent import replay_cursor
 from pairtui.agent import session_edits as edits
-from pairtui.agent.call_trace import CallRecord, calls_behind
+from pairtui.agent.call_trace import CallRecord
+from pairtui.agent.chunk_review import ChunkReview
 from pairtui.agent.events import (
     CheckpointTaken,
     ChunkLanded,
@@ -53,7 +54,6 @@ from pairtui.config import Config
 from pairtui.core.plan import Chunk, Plan, parse_plan
 from pairtui.core.session import ChunkStatus, Phase, Session, new_session
 from pairtui.core.store import SessionStore
-from pairtui.diff.model import FileDiff, Hunk, Patch
 from pairtui.errors import PairtuiError, StateError, UsageError
 from pairtui.git.checkpoints import Checkpoint
 from pairtui.git.land import LandResult
@@ -75,7 +75,7 @@ def session_store(git_dir: Path, config: Config) -> SessionStore:
     return SessionStore(git_dir, secrets=keys)
 
 
-class Pairing:
+class Pairing(ChunkReview):
     """Drives one session through plan -> execute -> verify -> review -> land."""
 
     def __init__(
@@ -224,44 +224,6 @@ class Pairing:
     async def verify(self, chunk: int) -> bool:
         """Run the chunk's check; on failure up to config.max_fix_rounds executor fix rounds."""
         return await self._rounds.run(chunk)
-
-    def chunk_patch(self, chunk: int) -> Patch:
-        """The chunk's change so far: its start checkpoint vs the working tree."""
-        return self._work.patch_since(self._start(chunk))
-
-    def hunk_origin(self, chunk: int, path: str, hunk: Hunk | None = None) -> str:
-        """Which tool call(s) of the chunk changed `path`, e.g. "chunk 2 · edit_file #3".
-        Given the hunk, only the calls that wrote (or removed) its lines are named."""
-        made = [c for c in edits.calls_of(self._session, chunk) if not c.is_error and path in c.paths]
-        if hunk is not None:
-            made = calls_behind(hunk, made) or made
-        if not made:
-            return f"chunk {chunk} · not traced to a tool call"
-        return f"chunk {chunk} · " + ", ".join(f"{c.tool} #{c.number}" for c in made)
-
-    def reject_hunks(self, chunk: int, refs: list[tuple[int, int]]) -> None:
-        """Reverse-apply these hunks of chunk_patch(chunk) in the working tree (all-or-nothing).
-        The chunk's check has to pass again before it lands."""
-        if not refs:
-            return
-        patch = self.chunk_patch(chunk)
-        self._work.snapshot("pre-reject", chunk, f"before rejecting {len(refs)} hunk(s)")
-        self._work.reverse_hunks(patch, refs)
-        session = edits.with_note(self._session, chunk, f"{len(refs)} hunk(s) rejected in review; re-verify")
-        self._save(edits.with_changed_in_review(session, chunk))
-
-    def reject_change(self, chunk: int, file: FileDiff, hunk: Hunk | None, undo: bool = False) -> None:
-        """Reject one hunk of the chunk's change as shown in review, or just the lines of it the
-        person chose: reverse-applied in the working tree; `undo` applies it forward again (the
-        viewer's `z`). Checkpointed first, all-or-nothing; the chunk is checked again before it
-        lands."""
-        from pairtui.diff.select import single_hunk_patch
-
-        what = "undoing a reject" if undo else "rejecting lines"
-        self._work.snapshot("pre-reject", chunk, f"before {what} in {file.path}")
-        self._work.apply_change(single_hunk_patch(file, hunk), reverse=not undo)
-        note = f"review {'restored' if undo else 'rejected'} a change in {file.path}; re-verify"
-        self._save(edits.with_changed_in_review(edits.with_note(self._session, chunk, note), chunk))
 
     async def send_back(self, chunk: int, ref: tuple[int, int], comment: str) -> None:
         """Send one hunk back to the executor with the person's comment; it revises the tree."""

@@ -20,13 +20,12 @@ exits 2 with one line naming the file and hunk, and no file is changed.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pairtui.diff.apply import apply_patch
-from pairtui.diff.compute import EMPTY_TREE, WORKTREE, diff_between, diff_rev_range
+from pairtui.diff.compute import WORKTREE, diff_between, diff_rev_range, head_tree_or_empty
 from pairtui.diff.model import FileDiff, Patch
 from pairtui.diff.parse import read_patch
 from pairtui.diff.select import parse_spec, select_hunks
@@ -85,7 +84,7 @@ def review_app(repo: RepoInfo, patch: Patch, source: str) -> ReviewApp:
 def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
     """("worktree" | "patch" | "revs", the Patch to review)."""
     if source is None:
-        return "worktree", diff_between(root, _head_or_empty(root), WORKTREE)
+        return "worktree", diff_between(root, head_tree_or_empty(root), WORKTREE)
     path = Path(source)
     if path.is_file():
         try:
@@ -101,11 +100,6 @@ def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
     except UsageError as err:
         raise UsageError(f"{source}: not a patch file or a revision range ({err})") from err
 
-
-def _head_or_empty(root: Path) -> str:
-    out = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD^{tree}"], cwd=root,
-                         capture_output=True)
-    return out.stdout.decode().strip() if out.returncode == 0 else EMPTY_TREE
 
 
 def list_hunks(patch: Patch) -> str:

@@ -93,6 +93,13 @@ def _with_worktree_index(repo_root: Path, tree_ish: str, reverse: bool) -> bytes
         return _git(repo_root, *args, tree, env=env)
 
 
+def head_tree_or_empty(repo_root: Path) -> str:
+    """HEAD's tree, or the empty tree in a repo with no commits yet (so "the working tree's
+    changes" means every file there)."""
+    out = _run(repo_root, "rev-parse", "--verify", "--quiet", "HEAD^{tree}")
+    return out.stdout.decode().strip() if out.returncode == 0 else EMPTY_TREE
+
+
 def _tree(repo_root: Path, rev: str) -> str:
     out = _run(repo_root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{tree}}")
     if out.returncode != 0:
