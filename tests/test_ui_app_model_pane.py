@@ -61,3 +61,35 @@ async def test_tool_call_is_one_line_and_expands_on_click():
         await pilot.click(ToolEntry)
         await pilot.pause()
         assert result.display and "edited shop/cart.py" in str(result.render())
+
+
+def _rendered_text(widget: MarkdownText) -> list[str]:
+    return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
+
+
+async def test_a_long_fenced_block_streams_every_line_once_in_order():
+    code = [f"value_{i} = compute({i})  # line {i}" for i in range(400)]
+    answer = "Here it is:\n\n```python\n" + "\n".join(code) + "\n```\n\nDone.\n"
+    app = PaneApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(ModelPane)
+        for i in range(0, len(answer), 7):
+            pane.write(answer[i:i + 7])
+            if i % 700 == 0:  # let flushes and redraws happen mid-fence
+                await pilot.pause(0.05)
+                segment = pane.query(MarkdownText)
+                if segment:
+                    _rendered_text(segment.first())
+        while pane.pending:
+            await pilot.pause(0.02)
+        await pilot.pause()
+        streamed = pane.query_one(MarkdownText)
+        shown = [line for line in _rendered_text(streamed) if "value_" in line]
+        assert [line.strip() for line in shown] == code
+        assert _rendered_text(streamed)[-1].strip() == "Done."
+        whole = MarkdownText(answer)  # the same answer in one append: rendered in one piece
+        await pane.mount(whole)
+        await pilot.pause()
+        assert [whole.render_line(y) for y in range(whole.size.height)] == [
+            streamed.render_line(y) for y in range(streamed.size.height)
+        ], "streamed pieces look exactly like one render of the block"

@@ -5,13 +5,22 @@ slows a long answer down: thousands of widgets to style and lay out. Here the te
 blocks at blank lines outside code fences; each finished block is rendered once (Rich markdown)
 into strips and kept, and only the block still growing is rendered again on an append. Cost
 per append follows the open block, not the answer. Colours come from the app's theme.
+
+A block stays open while a code fence is open, so a long fenced block is drawn in pieces: once
+enough complete code lines pile up, a run of them is rendered as its own fence and its strips
+kept (see `FenceCache`); only the code after the last kept run is rendered again. A run is cut
+only where its own rendering and highlighting match rendering the whole block, so the screen
+looks the same as one render of the whole block.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
+from rich.syntax import Syntax
 from rich.theme import Theme
 from textual.color import Color
 from textual.geometry import Size
@@ -70,6 +79,99 @@ def split_blocks(
             in_fence = not in_fence
     return finished, current, in_fence
 
+_FENCE_MARKS = ("```", "~~~")
+CHUNK_LINES = 32  # complete code lines kept per piece of a long open fence
+
+
+def _char_types(lexer, code: str) -> list:
+    """The token type of every character of `code`, as Rich's Syntax would highlight it."""
+    types: list = []
+    for token_type, value in lexer.get_tokens(code):
+        types.extend([token_type] * len(value))
+    return types
+
+
+class FenceCache:
+    """Strips of the first complete lines of a long code fence in a block, kept in pieces.
+
+    Guarantee: `kept` + the rendering of the rest (opener + remaining lines, top padding
+    dropped) equals rendering the whole block, because a piece ends only on a non-blank line
+    without trailing spaces (Rich strips those at a fence's end) where the lines after it get
+    the same token types highlighted alone as after the piece (no string or comment left open).
+    """
+
+    def __init__(self, opener_at: int, closer: str, lang: str,
+                 render: Callable[[str], list[Strip]]) -> None:
+        self.opener_at = opener_at
+        self.closer = closer
+        self.opener = ""
+        self.lexer = Syntax("", lang).lexer
+        self._render_md = render
+        self.kept: list[Strip] = []
+        self.kept_upto = opener_at + 1  # block lines before this index are drawn in `kept`
+
+    @classmethod
+    def start(cls, lines: list[str], render: Callable[[str], list[Strip]]) -> FenceCache | None:
+        """A cache for the open fence in `lines`, or None if it is not a plain top-level fence."""
+        at = next((i for i in range(len(lines) - 1, -1, -1)
+                   if lines[i].lstrip().startswith(_FENCE_MARKS)), None)
+        if at is None or lines[at] != lines[at].lstrip():
+            return None
+        opener = lines[at]
+        mark_len = len(opener) - len(opener.lstrip(opener[0]))
+        lang = opener[mark_len:].strip().partition(" ")[0] or "text"
+        cache = cls(at, opener[0] * mark_len, lang, render)
+        cache.opener = opener
+        return cache
+
+    def _code_end(self, lines: list[str]) -> int:
+        for i in range(self.opener_at + 1, len(lines)):
+            if lines[i].lstrip().startswith(_FENCE_MARKS):
+                return i
+        return len(lines)
+
+    def _splits_cleanly(self, piece: list[str], after: list[str]) -> bool:
+        last = piece[-1]
+        if not last.strip() or last != last.rstrip():
+            return False
+        if self.lexer is None:
+            return True
+        code, rest = "\n".join(piece) + "\n", "\n".join(after) + "\n"
+        tab = getattr(self.lexer, "tabsize", 0)
+        cut = len(code.expandtabs(tab)) if tab else len(code)  # the lexer expands tabs first
+        return _char_types(self.lexer, code + rest)[cut:] == _char_types(self.lexer, rest)
+
+    def advance(self, lines: list[str]) -> None:
+        """Keep more pieces while at least two pieces' worth of complete code lines wait."""
+        end = self._code_end(lines)
+        while end - self.kept_upto >= 2 * CHUNK_LINES:
+            start = self.kept_upto
+            cut = next((c for c in range(start + CHUNK_LINES, start + 2 * CHUNK_LINES)
+                        if self._splits_cleanly(lines[start:c], lines[c:c + CHUNK_LINES])), None)
+            if cut is None:
+                return
+            body = "\n".join(lines[start:cut])
+            if not self.kept:
+                head = "\n".join(lines[:start])
+                self.kept = self._render_md(f"{head}\n{body}\n{self.closer}")[:-1]
+            else:
+                self.kept.extend(self._render_md(f"{self.opener}\n{body}\n{self.closer}")[1:-1])
+            self.kept_upto = cut
+
+    def render(self, lines: list[str], partial: str) -> list[Strip] | None:
+        """The whole block's strips, rendering only what is not kept; None: render it whole."""
+        if not self.kept or len(lines) < self.kept_upto:
+            return None
+        rest = lines[self.kept_upto:] + ([partial] if partial else [])
+        code = []
+        for line in rest:
+            if line.lstrip().startswith(_FENCE_MARKS):
+                break
+            code.append(line)
+        if not "".join(code).strip():
+            return None
+        return self.kept + self._render_md("\n".join([self.opener, *rest]))[1:]
+
 
 class MarkdownText(Widget):
     """Markdown that only grows. `append()` is cheap; painting reads cached strips."""
@@ -89,6 +191,8 @@ class MarkdownText(Widget):
         self._open_lines: list[Strip] = []
         self._open_dirty = True
         self._md_console: Console | None = None
+        self._fence: FenceCache | None = None  # kept pieces of the open block's long fence
+        self._done_fences: dict[int, FenceCache] = {}  # finished block index -> its pieces
         self._theme_name = ""
         if text:
             self.append(text)
@@ -108,6 +212,9 @@ class MarkdownText(Widget):
                 self._open, pieces, self._in_fence
             )
             if finished:
+                if self._fence is not None and self._open:  # the open block just finished
+                    self._done_fences[len(self._done)] = self._fence
+                self._fence = None
                 self._done.extend("\n".join(block) for block in finished)
             self._open = still_open
         self._open_dirty = True
@@ -131,18 +238,34 @@ class MarkdownText(Widget):
         width = max(width, 1)
         if width != self._width:
             self._width, self._done_lines, self._rendered_done = width, [], 0
+            self._fence, self._done_fences = None, {}
             self._open_dirty = True
         blank = Strip.blank(width)
         while self._rendered_done < len(self._done):
             if self._done_lines:
                 self._done_lines.append(blank)
-            self._done_lines.extend(self._render_block(self._done[self._rendered_done], width))
+            fence = self._done_fences.pop(self._rendered_done, None)
+            text = self._done[self._rendered_done]
+            lines = fence.render(text.split("\n"), "") if fence is not None else None
+            self._done_lines.extend(lines or self._render_block(text, width))
             self._rendered_done += 1
         if self._open_dirty:
-            text = "\n".join([*self._open, self._partial]) if self._partial else "\n".join(self._open)
-            lines = self._render_block(text, width) if text.strip() else []
+            lines = self._render_open(width)
             self._open_lines = ([blank] if lines and self._done_lines else []) + lines
             self._open_dirty = False
+
+    def _render_open(self, width: int) -> list[Strip]:
+        text = "\n".join([*self._open, self._partial]) if self._partial else "\n".join(self._open)
+        if not text.strip():
+            return []
+        if self._fence is None and self._in_fence:
+            self._fence = FenceCache.start(self._open, lambda md: self._render_block(md, width))
+        if self._fence is not None:
+            self._fence.advance(self._open)
+            lines = self._fence.render(self._open, self._partial)
+            if lines is not None:
+                return lines
+        return self._render_block(text, width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._ensure(width)
