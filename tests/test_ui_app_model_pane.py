@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
+from pairtui.agent.events import ModelText, ToolStarted
+from pairtui.ui.event_inbox import EventInbox
 from pairtui.ui.widgets.markdown_text import MarkdownText, split_blocks
 from pairtui.ui.widgets.model_pane import ModelPane, ToolEntry
 
@@ -93,3 +95,35 @@ async def test_a_long_fenced_block_streams_every_line_once_in_order():
         assert [whole.render_line(y) for y in range(whole.size.height)] == [
             streamed.render_line(y) for y in range(streamed.size.height)
         ], "streamed pieces look exactly like one render of the block"
+
+
+async def test_long_thinking_is_drawn_whole_and_in_order():
+    thinking = "".join(f"thought {i}: weigh the coupon rule\n" for i in range(400)) + "so: done"
+    app = PaneApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(ModelPane)
+        for i in range(0, len(thinking), 50):
+            pane.write(thinking[i:i + 50], thinking=True)
+            if i % 1000 == 0:
+                await pilot.pause(0.05)
+        while pane.pending:
+            await pilot.pause(0.02)
+        await pilot.pause()
+        pieces = list(pane.query(".thinking"))
+        assert len(pieces) > 1, "a long thought is cut into pieces"
+        assert "\n".join(str(piece.render()) for piece in pieces) == thinking
+        assert sum(piece.size.height for piece in pieces) == thinking.count("\n") + 1, (
+            "pieces stack like one block: no blank line where one is cut")
+
+
+async def test_inbox_merges_runs_of_same_kind_text_and_keeps_order():
+    batches: list[list] = []
+    app = PaneApp()
+    async with app.run_test(size=(100, 30)):
+        inbox = EventInbox(app, batches.append)
+        tool = ToolStarted("c1", "read_file", "read_file a.py")
+        for event in (ModelText("a"), ModelText("b"), ModelText("c", True), ModelText("d", True),
+                      tool, ModelText("e"), ModelText("f"), ModelText("g")):
+            inbox.put(event)
+        inbox.drain()
+    assert batches[0] == [ModelText("ab"), ModelText("cd", True), tool, ModelText("efg")]

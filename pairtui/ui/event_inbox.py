@@ -51,16 +51,19 @@ class EventInbox:
         with self._lock:
             self._scheduled = False
         batch: list[FlowEvent] = []
+        run: ModelText | None = None  # the ModelText ending `batch`, if any
+        parts: list[str] = []  # its text and what merges into it, joined once
         while self._queue:
             event = self._queue.popleft()
-            if (
-                isinstance(event, ModelText)
-                and batch
-                and isinstance(batch[-1], ModelText)
-                and batch[-1].thinking == event.thinking
-            ):
-                batch[-1] = ModelText(batch[-1].text + event.text, event.thinking)
-            else:
-                batch.append(event)
+            if isinstance(event, ModelText) and run is not None and run.thinking == event.thinking:
+                parts.append(event.text)
+                continue
+            if run is not None and len(parts) > 1:
+                batch[-1] = ModelText("".join(parts), run.thinking)
+            batch.append(event)
+            run = event if isinstance(event, ModelText) else None
+            parts = [event.text] if run is not None else []
+        if run is not None and len(parts) > 1:
+            batch[-1] = ModelText("".join(parts), run.thinking)
         if batch:
             self._handler(batch)

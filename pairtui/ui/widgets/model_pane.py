@@ -21,6 +21,7 @@ from pairtui.ui.widgets.markdown_text import MarkdownText
 
 FLUSH_SECONDS = 0.04
 RESULT_PREVIEW_CHARS = 4_000
+THINKING_PIECE_CHARS = 2_000  # past this, thinking continues in a new Static at a newline
 
 
 class ToolEntry(Widget, can_focus=True):
@@ -209,7 +210,15 @@ class ModelPane(VerticalScroll):
             self._segment.append(text)
 
     async def _append_thinking(self, text: str) -> None:
+        """Thinking is drawn in Statics cut at newlines, so a flush redraws only the last piece
+        (stacked pieces look like one block: the cut falls where a line ends anyway)."""
         self._segment = None
+        if self._thinking is not None and len(self._thinking_text) >= THINKING_PIECE_CHARS:
+            head, newline, tail = text.partition("\n")
+            if newline:
+                self._thinking_text += head
+                self._thinking.update(Content(self._thinking_text))
+                self._thinking, text = None, tail
         if self._thinking is None:
             self._thinking_text = text
             self._thinking = Static(Content(text), classes="thinking")
