@@ -16,6 +16,7 @@ reference  ratio`.
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 
 from textual.app import App, ComposeResult
@@ -151,7 +152,9 @@ async def run_markdown_stream(tokens: list[str], budget: float) -> tuple[int, fl
 
 
 def report(label: str, tokens: list[str], answer: str, budget: float) -> None:
+    gc.collect()  # the previous run's garbage is not this run's stall
     ours, our_stall = asyncio.run(run_model_pane(tokens, answer))
+    gc.collect()
     fed, ref, ref_stall = asyncio.run(run_markdown_stream(tokens, budget))
     ours_tps, ref_tps = len(tokens) / ours, fed / ref
     print(f"{label}: {len(answer):,} bytes, {len(tokens):,} tokens")
