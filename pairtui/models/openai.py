@@ -73,10 +73,11 @@ def tool_result_text(content: str, is_error: bool) -> str:
     return f"Error: {content}" if is_error else content
 
 
-class OpenAIResponsesProvider:
-    """Provider "openai": one streamed Responses call per turn."""
+class OpenAIClientProvider:
+    """What both OpenAI wire formats share: the SDK client (its own retries off), the retry
+    policy and the stream entry point. Subclasses build the request and read one attempt."""
 
-    name = "openai"
+    name = ""
 
     def __init__(self, model: str, *, api_key: str, base_url: str | None = None,
                  policy: RetryPolicy | None = None, timeout: httpx2.Timeout | None = None,
@@ -88,11 +89,23 @@ class OpenAIResponsesProvider:
         self._client = make_client(api_key, base_url, timeout)
 
     def __repr__(self) -> str:
-        return f"OpenAIResponsesProvider(model={self.model!r})"
+        return f"{type(self).__name__}(model={self.model!r})"
 
     def stream(self, request: Request) -> AsyncIterator[Event]:
         params = self.build_params(request)
         return stream_with_retries(lambda: self._attempt(params), self._policy, self._label)
+
+    def build_params(self, request: Request) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _attempt(self, params: dict[str, Any]) -> AsyncIterator[Event]:
+        raise NotImplementedError
+
+
+class OpenAIResponsesProvider(OpenAIClientProvider):
+    """Provider "openai": one streamed Responses call per turn."""
+
+    name = "openai"
 
     def build_params(self, request: Request) -> dict[str, Any]:
         family = family_of(self.model)

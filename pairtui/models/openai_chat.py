@@ -28,13 +28,10 @@ from pairtui.models.base import (
     Usage,
 )
 from pairtui.models.families import family_of
-from pairtui.models.openai import classify_openai, make_client, tool_result_text
+from pairtui.models.openai import OpenAIClientProvider, classify_openai, tool_result_text
 from pairtui.models.retry import (
     AttemptFailed,
     Failure,
-    ProviderLabel,
-    RetryPolicy,
-    stream_with_retries,
     while_streaming,
 )
 
@@ -42,26 +39,10 @@ FINISH = {"stop": "end_turn", "tool_calls": "tool_use", "function_call": "tool_u
           "length": "max_tokens"}
 
 
-class OpenAIChatProvider:
+class OpenAIChatProvider(OpenAIClientProvider):
     """Provider "openai-chat": one streamed Chat Completions call per turn."""
 
     name = "openai-chat"
-
-    def __init__(self, model: str, *, api_key: str, base_url: str | None = None,
-                 policy: RetryPolicy | None = None, timeout: httpx2.Timeout | None = None,
-                 host: str = "") -> None:
-        self.model = model
-        self._secrets = (api_key,)
-        self._policy = policy or RetryPolicy()
-        self._label = ProviderLabel(self.name, model, "OPENAI_API_KEY", host)
-        self._client = make_client(api_key, base_url, timeout)
-
-    def __repr__(self) -> str:
-        return f"OpenAIChatProvider(model={self.model!r})"
-
-    def stream(self, request: Request) -> AsyncIterator[Event]:
-        params = self.build_params(request)
-        return stream_with_retries(lambda: self._attempt(params), self._policy, self._label)
 
     def build_params(self, request: Request) -> dict[str, Any]:
         family = family_of(self.model)
