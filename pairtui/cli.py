@@ -16,6 +16,7 @@ from pairtui.errors import PairtuiError
 
 SUBCOMMANDS = (
     "demo", "plan", "run", "review", "rollback", "checkpoint", "checkpoints", "restore", "open",
+    "trust",
 )
 
 
@@ -87,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("restore", help="restore the working tree to a checkpoint (itself undoable)")
     p.add_argument("id", metavar="ID")
+
+    p = sub.add_parser("trust", help="let the repo's .pairtui.toml grant power (e.g. run commands unasked)")
+    p.add_argument("--yes", action="store_true", help="trust without asking")
+    p.add_argument("--revoke", action="store_true", help="stop trusting the file")
     return parser
 
 

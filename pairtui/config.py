@@ -6,7 +6,10 @@ Files (TOML):
                 ~/Library/Application Support/pairtui/config.toml on macOS)
   repo config   <repo>/.pairtui.toml, meant to be committed: API keys are refused there,
                 and base URLs must point at this machine (a cloned repo must not be able to
-                send your key to its own server)
+                send your key to its own server). Keys that grant power (GRANT_FIELDS: letting
+                the model run commands unasked) count only once the person trusted that exact
+                file (`pairtui trust`, see trust.py); until then they are ignored and listed
+                in `Config.untrusted_repo_keys` for the commands to say so in one line.
 
 Keys (top level of either file):
   planner = "anthropic:claude-opus-4-1"      PROVIDER:MODEL that writes and revises the plan
@@ -50,6 +53,7 @@ from pairtui.errors import ConfigError
 REPO_CONFIG_NAME = ".pairtui.toml"
 KEY_FIELDS = ("anthropic_api_key", "openai_api_key")
 URL_FIELDS = ("anthropic_base_url", "openai_base_url")
+GRANT_FIELDS = ("allow_run_command_headless",)
 ENVIRONMENT = {
     "PAIRTUI_PLANNER": "planner",
     "PAIRTUI_EXECUTOR": "executor",
@@ -77,6 +81,9 @@ class Config:
     openai_api_key: str | None = field(default=None, repr=False)
     anthropic_base_url: str | None = None
     openai_base_url: str | None = None
+    # Not a setting: the repo config's power-granting keys left out because the file is not
+    # trusted (see trust.py).
+    untrusted_repo_keys: tuple[str, ...] = ()
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -207,6 +214,29 @@ def _refuse_in_repo(path: Path, key: str, value: Any) -> None:
         )
 
 
+def _drop_untrusted_grants(path: Path, settings: dict[str, Any]) -> tuple[str, ...]:
+    """Take the power-granting keys out of an untrusted repo file's settings; returns them."""
+    granted = tuple(key for key in GRANT_FIELDS if key in settings)
+    if not granted:
+        return ()
+    from pairtui.trust import TrustStore
+
+    if TrustStore(user_config_path().parent).is_trusted(path):
+        return ()
+    for key in granted:
+        del settings[key]
+    return granted
+
+
+def untrusted_notice(config: Config) -> str | None:
+    """The one line that says which repo keys were ignored and how to honour them."""
+    if not config.untrusted_repo_keys:
+        return None
+    keys = ", ".join(config.untrusted_repo_keys)
+    return (f"{REPO_CONFIG_NAME} sets {keys}, ignored until you trust the file: "
+            f"run `pairtui trust` to review and trust it")
+
+
 def _read_file(path: Path, repo: bool) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -247,10 +277,13 @@ def _from_flags(flags: Mapping[str, Any] | None) -> dict[str, Any]:
 def load_config(repo_root: Path | None, flags: dict | None = None) -> Config:
     """Merge every layer (later wins; `[prices]` tables merge per model). ConfigError on bad input."""
     layers = [_read_file(user_config_path(), repo=False)]
+    untrusted: tuple[str, ...] = ()
     if repo_root is not None:
-        layers.append(_read_file(Path(repo_root) / REPO_CONFIG_NAME, repo=True))
+        repo_file = Path(repo_root) / REPO_CONFIG_NAME
+        layers.append(_read_file(repo_file, repo=True))
+        untrusted = _drop_untrusted_grants(repo_file, layers[-1])
     layers += [_from_environment(), _from_flags(flags)]
-    config = Config()
+    config = Config(untrusted_repo_keys=untrusted)
     prices: dict[str, tuple[float, float]] = {}
     for layer in layers:
         prices.update(layer.pop("prices", {}))

@@ -86,11 +86,24 @@ def test_rollback_without_a_session_is_one_line_exit_2(git_repo, capsys):
 def test_run_command_in_headless_mode_only_when_the_config_allows(allowed, git_repo, tmp_path, capsys):
     if allowed:
         (git_repo / ".pairtui.toml").write_text("allow_run_command_headless = true\n")
+        code, _, err = run_cli(capsys, "-C", str(git_repo), "trust", "--yes")
+        assert code == 0, err
     executor = [turn(tool("run_command", command="echo ran > ran.txt")), turn(text("Done."))]
     code, _, err = _run(capsys, git_repo, tmp_path, executor)
     assert code == 0, err
     assert (git_repo / "ran.txt").exists() is allowed
     assert ("! run_command: running commands is not allowed" in err) is not allowed
+
+
+def test_an_untrusted_repo_config_cannot_let_the_model_run_commands(git_repo, tmp_path, capsys):
+    (git_repo / ".pairtui.toml").write_text("allow_run_command_headless = true\n")
+    executor = [turn(tool("run_command", command="echo ran > ran.txt")), turn(text("Done."))]
+    code, _, err = _run(capsys, git_repo, tmp_path, executor)
+    assert code == 0, err
+    assert not (git_repo / "ran.txt").exists()
+    assert "! run_command: running commands is not allowed" in err
+    notice = [line for line in err.splitlines() if "pairtui trust" in line]
+    assert len(notice) == 1 and "allow_run_command_headless" in notice[0], err
 
 
 def test_demo_headless_lands_three_commits(tmp_path, capsys):

@@ -17,7 +17,7 @@ from pairtui.agent.autorun import run_chunks
 from pairtui.agent.flow import Pairing, session_store
 from pairtui.agent.headless import HeadlessPrinter
 from pairtui.commands.plan import model_flags
-from pairtui.config import load_config
+from pairtui.config import load_config, untrusted_notice
 from pairtui.core.plan import parse_plan
 from pairtui.core.session import ChunkStatus, Phase
 from pairtui.errors import PairtuiError, UsageError
@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     goal = args.goal or parse_plan(plan_text or "").goal or Path(args.plan).stem
     config = load_config(info.root, model_flags(args))
     printer = HeadlessPrinter(json_events=args.json, secrets=config.secrets)
+    if notice := untrusted_notice(config):
+        printer.line(notice)
     try:
         plan_file = Path(args.plan) if args.plan else None
         code = asyncio.run(_run(info, config, printer, goal, plan_file, plan_text, args.yes))
