@@ -80,3 +80,22 @@ def require_no_flagged(plan: Plan) -> None:
         raise UsageError("the plan's imported checks name commands that are never run: "
                          f"{listing(flagged)}; give those chunks their own `Verify:` line "
                          "(or `Verify: none`)")
+
+
+def display_lines(plan: Plan, session: Session) -> list[str]:
+    """What the plan pane shows for each chunk whose check was imported: the command and whether
+    it waits for the person, is confirmed, or is flagged (edit the plan)."""
+    lines = []
+    for chunk in plan.chunks:
+        if not chunk.check_is_imported:
+            continue
+        if chunk.flagged:
+            state = f"flagged, never run: {flagged_text(chunk)} · edit the chunk's Verify: line"
+            if chunk.verify:
+                state = f"`{chunk.verify}` · {state}"
+        elif is_confirmed(session, chunk):
+            state = f"`{chunk.verify}` · confirmed"
+        else:
+            state = f"`{chunk.verify}` · imported, not confirmed: C confirms, e edits"
+        lines.append(f"chunk {chunk.number}: {state}")
+    return lines
