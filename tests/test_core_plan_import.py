@@ -245,3 +245,9 @@ def test_no_chunks_error_points_at_an_unnumbered_task_list():
     with pytest.raises(PlanError) as caught:
         parse_plan("# Tasks\n\nIntro\n\n- [ ] Write the schema\n- [ ] Add the API\n")
     assert caught.value.line == 5 and "no numbers" in str(caught.value)
+
+
+def test_no_chunks_error_points_at_empty_front_matter_todos():
+    with pytest.raises(PlanError) as caught:
+        parse_plan("---\nname: Cache\noverview: speed\ntodos: []\n---\n\nJust notes.\n")
+    assert caught.value.line == 4 and "front matter has no todos" in str(caught.value)

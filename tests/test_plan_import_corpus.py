@@ -69,3 +69,35 @@ def test_corpus_figures():
     with_checks = sum(1 for plan in plans if any(c.verify for c in plan.chunks))
     assert sum(len(p.chunks) for p in plans) == sum(e["steps"] for e in MANIFEST.values())
     assert with_checks == sum(1 for e in MANIFEST.values() if e.get("checks"))
+
+
+def test_mangled_real_plans_either_parse_and_round_trip_or_name_a_line():
+    """Random line drops, duplications, cuts and stray fences never crash the importer."""
+    import random
+
+    from pairtui.errors import PlanError
+
+    rng = random.Random(20261130)
+    texts = [p.read_text(encoding="utf-8") for p in FILES]
+    for _ in range(300):
+        lines = rng.choice(texts).splitlines(keepends=True)
+        for _ in range(rng.randint(1, 5)):
+            i = rng.randrange(len(lines))
+            action = rng.choice(["drop", "dup", "cut", "quote", "fence"])
+            if action == "drop" and len(lines) > 1:
+                del lines[i]
+            elif action == "dup":
+                lines.insert(i, lines[i])
+            elif action == "cut":
+                lines[i] = lines[i][: rng.randrange(len(lines[i]) + 1)]
+            elif action == "quote":
+                lines[i] = lines[i].replace("`", "'", 1)
+            else:
+                lines.insert(i, "```\n")
+        text = "".join(lines)
+        try:
+            plan = parse_plan(text)
+        except PlanError as exc:
+            assert exc.line is not None and "\n" not in str(exc)
+            continue
+        assert render_plan(plan) == text

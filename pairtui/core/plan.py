@@ -204,7 +204,7 @@ def parse_plan(text: str) -> Plan:
             return Plan(goal, tuple(Chunk(n, t, line=at) for n, t, at in todos), context, text)
         single = single_task(lines, goal_line)
         if single is None:
-            raise no_chunks_error(lines, front, body_start)
+            raise no_chunks_error(lines, front, raw_lines[:body_start])
         default = plan_level_candidates(lines)
         return Plan(goal, (_parse_chunk(single, 1, "single", default),), "", text)
 

@@ -121,7 +121,7 @@ _LOOKED_FOR = (
 )
 
 
-def no_chunks_error(lines: list[Line], front: FrontMatter, body_start: int) -> PlanError:
+def no_chunks_error(lines: list[Line], front: FrontMatter, front_lines: list[str]) -> PlanError:
     """"No chunks found", saying what was looked for and what the file seems to use instead, at
     the line where that is."""
     hint: tuple[str, int] | None = None
@@ -141,9 +141,9 @@ def no_chunks_error(lines: list[Line], front: FrontMatter, body_start: int) -> P
                     "'## Step 1: Title'", line.number)
         if hint:
             break
-    if hint is None and body_start and not front.todos:
-        todo_line = next((i + 1 for i in range(body_start) if False), 1)
-        hint = ("its front matter has no todos", todo_line)
+    if hint is None and front_lines:
+        at = next((i + 1 for i, text in enumerate(front_lines) if text.startswith("todos:")), 1)
+        hint = ("its front matter has no todos (Cursor plan mode lists steps there)", at)
     if hint is None:
         headings = [x for x in lines if x.level >= 2]
         if headings:
