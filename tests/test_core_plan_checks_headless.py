@@ -111,3 +111,17 @@ def test_plan_with_flagged_checks_cannot_be_approved_or_confirmed(git_repo, tmp_
         pairing.confirm_check(1)
     with pytest.raises(PairtuiError, match="never run"):
         pairing.approve_plan()
+
+
+def test_a_confirmed_check_that_the_plan_then_changes_needs_confirming_again(git_repo, tmp_path):
+    from pairtui.agent import imported_checks
+
+    executor = write_transcript(tmp_path / "executor.jsonl", _chunk1())
+    config = load_config(git_repo, {"executor": f"replay:{executor}", "planner": f"replay:{executor}"})
+    pairing = Pairing.open(git_repo, config, lambda event: None, goal="greet")
+    pairing.set_plan_text(PHASED)
+    pairing.confirm_check(1)
+    assert imported_checks.is_confirmed(pairing.session, pairing.plan.chunk(1))
+    pairing.set_plan_text(PHASED.replace("'hello Ann'", "'hello Bo'"))
+    assert not imported_checks.is_confirmed(pairing.session, pairing.plan.chunk(1))
+    assert [c.number for c in imported_checks.unconfirmed(pairing.plan, pairing.session)] == [1]
