@@ -251,3 +251,14 @@ def test_no_chunks_error_points_at_empty_front_matter_todos():
     with pytest.raises(PlanError) as caught:
         parse_plan("---\nname: Cache\noverview: speed\ntodos: []\n---\n\nJust notes.\n")
     assert caught.value.line == 4 and "front matter has no todos" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["canonical_billing.md", "canonical_minimal.md", "numbered_headings.md",
+                                  "step_dash.md", "keyword_variants.md"])
+def test_verify_lines_under_step_headings_stay_the_persons_own(name: str):
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "plans" / name).read_text()
+    plan = parse_plan(text)
+    assert render_plan(plan) == text
+    assert all(c.verify_source == "own" and not c.check_is_imported for c in plan.chunks)
