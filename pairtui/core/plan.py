@@ -17,9 +17,12 @@ exact text is kept in `Plan.source`), and for canonical text even when rendered 
 A Plan built or edited programmatically (`dataclasses.replace`) renders from its fields.
 
 Tolerated: headings `## 1. X`, `## Step 1 — X`, `## Phase 1: X` (also at `###`), `Files:` /
-`Verify:` lines written bold or with backticks, and the shapes other tools write (Cursor
-plan-mode front matter with todos, Claude Code plans, phased plans whose "Success Criteria /
-Automated Verification" lists give the Verify command): see `plan_import`.
+`Verify:` lines written bold or with backticks, and the shapes other tools write (Cursor plan
+mode, Claude Code / HumanLayer phased plans, Codex ExecPlans, Kiro and PRD task lists, single
+tasks): `plan_shapes` finds their steps, `plan_import` their front matter and single tasks.
+A `Verify:` line right under a step heading is the person's own check; a check found anywhere
+else (`plan_checks`) is imported: `Chunk.verify_source == "imported"`, to be confirmed before it
+runs, and commands that must not run unattended are kept apart in `Chunk.flagged`.
 """
 
 from __future__ import annotations
@@ -247,7 +250,8 @@ def render_plan(plan: Plan, canonical: bool = False) -> str:
 
     Returns the person's own text (`plan.source`) when the fields still match it, so nothing
     they wrote is reformatted; otherwise (or with `canonical=True`, e.g. to convert an imported
-    Cursor plan) renders the canonical form from the fields.
+    Cursor plan) renders the canonical form from the fields. The canonical form writes every
+    check as a `Verify:` line, which makes it the person's own: convert only when they ask to.
     """
     if plan.source and not canonical:
         try:
