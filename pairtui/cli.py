@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--plan", metavar="FILE", help="an existing plan file")
     p.add_argument("--yes", action="store_true", help="land every verified chunk as a commit")
     p.add_argument("--json", action="store_true", help="print machine-readable events on stdout")
+    p.add_argument("--trust-plan-checks", action="store_true",
+                   help="run the checks found in another tool's plan (--plan) without confirming each")
     _add_models(p)
 
     p = sub.add_parser("review", help="review a diff hunk by hunk (patch file, rev range, or working tree)")

@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
-from pairtui.agent import replay_cursor
+from pairtui.agent import imported_checks, replay_cursor
 from pairtui.agent import session_edits as edits
 from pairtui.agent.call_trace import CallRecord
 from pairtui.agent.chunk_review import ChunkReview
@@ -199,14 +199,21 @@ class Pairing(ChunkReview):
         return plan
 
     def approve_plan(self) -> None:
-        self._require_plan()
+        imported_checks.require_no_flagged(self._require_plan())
         self._save(self._session.approve())
+
+    def confirm_check(self, chunk: int) -> None:
+        """The person accepts the check imported from another tool's plan for `chunk`."""
+        item = self._chunk(chunk)
+        self._save(imported_checks.with_confirmed(self._session, item))
+        self.notify(f"chunk {chunk}: check confirmed: {item.verify}")
 
     # -- one chunk -------------------------------------------------------------------------
 
     async def execute(self, chunk: int) -> None:
         """Checkpoint, then the executor works the chunk. LoopStoppedError leaves it FAILED;
         a provider error or cancellation leaves it EXECUTING (running it again restarts it)."""
+        imported_checks.require_runnable(self._session, self._chunk(chunk))
         brief = self._brief(chunk)
         status = self._status(chunk)
         self._emit(StepStarted(chunk, "executing"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from pairtui.agent import imported_checks
 from pairtui.agent import session_edits as edits
 from pairtui.agent.events import StepStarted, VerifyFinished, VerifyOutput
 from pairtui.agent.verify import CheckResult, run_check, tail
@@ -38,6 +39,7 @@ class VerifyRounds:
 
     async def run(self, chunk: int) -> bool:
         p = self._p
+        imported_checks.require_runnable(p.session, p._chunk(chunk))
         command = p._chunk(chunk).verify or p.config.verify
         self._enter_verifying(chunk)
         p._emit(StepStarted(chunk, "verifying"))

@@ -4,7 +4,9 @@ Plans if needed, then executes and verifies every chunk in order with checkpoint
 with --yes each verified chunk lands as a commit, without it the run stops after the first chunk
 for review. Given a session's own plan.md (`pairtui plan` prints its path), it carries on with
 that session: planning -> approve and run; already running -> resume where it stopped.
-Exit codes as DESIGN.md says (see agent/autorun.py).
+Checks found in another tool's plan are proposals: they run only with --trust-plan-checks (else
+exit 2 naming them), and flagged ones (servers, watchers, REPLs) never run: exit 2 until the plan
+gives those chunks their own `Verify:` line. Exit codes as DESIGN.md says (see agent/autorun.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import asyncio
 from pathlib import Path
 
+from pairtui.agent import imported_checks
 from pairtui.agent.autorun import run_chunks
 from pairtui.agent.flow import Pairing, session_store
 from pairtui.agent.headless import HeadlessPrinter
@@ -41,6 +44,9 @@ def run(args: argparse.Namespace) -> int:
     info = find_repo(Path(args.repo))
     ensure_ready(info)
     plan_text = read_plan_file(Path(args.plan)) if args.plan else None
+    trust = bool(getattr(args, "trust_plan_checks", False))
+    if plan_text is not None and session_of_plan_file(Path(args.plan), info.git_dir) is None:
+        refuse_unconfirmed_checks(imported_checks.unconfirmed(parse_plan(plan_text)), trust)
     goal = args.goal or parse_plan(plan_text or "").goal or Path(args.plan).stem
     config = load_config(info.root, model_flags(args))
     printer = HeadlessPrinter(json_events=args.json, secrets=config.secrets)
@@ -48,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         printer.line(notice)
     try:
         plan_file = Path(args.plan) if args.plan else None
-        code = asyncio.run(_run(info, config, printer, goal, plan_file, plan_text, args.yes))
+        code = asyncio.run(_run(info, config, printer, goal, plan_file, plan_text, args.yes, trust))
     except PairtuiError as err:
         printer.finish(err.exit_code, err.message)
         raise
@@ -59,6 +65,20 @@ def run(args: argparse.Namespace) -> int:
         printer.close()
         if usage := printer.usage_line():
             printer.line(usage)
+
+
+def refuse_unconfirmed_checks(pending: list, trust: bool) -> None:
+    """Exit 2 naming the imported checks that may not run: flagged ones always, the others
+    unless the person said --trust-plan-checks."""
+    flagged = [c for c in pending if c.flagged]
+    if flagged:
+        raise UsageError(f"the plan's checks include commands that are never run unattended: "
+                         f"{imported_checks.listing(flagged)}; give those chunks their own "
+                         "`Verify:` line (or `Verify: none`) and run again")
+    if pending and not trust:
+        raise UsageError(f"the plan's checks were read from another tool's plan and are not "
+                         f"confirmed: {imported_checks.listing(pending)}; check them and pass "
+                         "--trust-plan-checks, or write them as `Verify:` lines")
 
 
 def session_of_plan_file(plan_file: Path, git_dir: Path) -> str | None:
@@ -95,18 +115,30 @@ def _check_models(config, need_planner: bool) -> None:
 
 
 async def _run(info: RepoInfo, config, printer: HeadlessPrinter, goal: str, plan_file: Path | None,
-               plan_text: str | None, land: bool) -> int:
+               plan_text: str | None, land: bool, trust: bool = False) -> int:
     session_id = session_of_plan_file(plan_file, info.git_dir) if plan_file else None
     _refuse_if_a_chunk_is_in_flight(info, config, session_id)
     _check_models(config, need_planner=plan_text is None)
     pairing = Pairing.open(info.root, config, printer, goal=goal, session_id=session_id)
     if pairing.session.phase != Phase.PLANNING:  # a session's own plan.md: carry on with it
         printer.line(f"pairtui: carrying on with session {pairing.session.id}")
+        _confirm_imported_checks(pairing, trust)
         return await run_chunks(pairing, land, printer.line)
     if plan_text is not None:
         pairing.set_plan_text(plan_text)
+        _confirm_imported_checks(pairing, trust)
     else:
         plan = await pairing.make_plan()
         printer.line(f"pairtui: plan with {len(plan.chunks)} chunk(s): {pairing.plan_path()}")
+        _confirm_imported_checks(pairing, trust)
     pairing.approve_plan()
     return await run_chunks(pairing, land, printer.line)
+
+
+def _confirm_imported_checks(pairing: Pairing, trust: bool) -> None:
+    pending = imported_checks.unconfirmed(pairing.plan, pairing.session) if pairing.plan else []
+    refuse_unconfirmed_checks(pending, trust)
+    for chunk in pending:
+        pairing.confirm_check(chunk.number)
+        pairing.notify(f"chunk {chunk.number}: running the plan's check `{chunk.verify}` "
+                       "(--trust-plan-checks)")

@@ -17,9 +17,12 @@ exact text is kept in `Plan.source`), and for canonical text even when rendered 
 A Plan built or edited programmatically (`dataclasses.replace`) renders from its fields.
 
 Tolerated: headings `## 1. X`, `## Step 1 — X`, `## Phase 1: X` (also at `###`), `Files:` /
-`Verify:` lines written bold or with backticks, and the shapes other tools write (Cursor
-plan-mode front matter with todos, Claude Code plans, phased plans whose "Success Criteria /
-Automated Verification" lists give the Verify command): see `plan_import`.
+`Verify:` lines written bold or with backticks, and the shapes other tools write (Cursor plan
+mode, Claude Code / HumanLayer phased plans, Codex ExecPlans, Kiro and PRD task lists, single
+tasks): `plan_shapes` finds their steps, `plan_import` their front matter and single tasks.
+A `Verify:` line right under a step heading is the person's own check; a check found anywhere
+else (`plan_checks`) is imported: `Chunk.verify_source == "imported"`, to be confirmed before it
+runs, and commands that must not run unattended are kept apart in `Chunk.flagged`.
 """
 
 from __future__ import annotations
@@ -28,7 +31,17 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from pairtui.core.plan_import import criteria_commands, split_front_matter, todo_chunks
+from pairtui.core.plan_checks import (
+    Candidate,
+    is_command,
+    join,
+    plan_level_candidates,
+    split_safe,
+    step_candidates,
+)
+from pairtui.core.plan_import import no_chunks_error, single_task, split_front_matter, todo_chunks
+from pairtui.core.plan_lines import scan, strip_blank_edges
+from pairtui.core.plan_shapes import Piece, find_shape, numbers
 from pairtui.errors import PlanError
 
 
@@ -42,6 +55,14 @@ class Chunk:
     verify: str | None = None
     body: str = ""
     line: int = 0  # 1-based line of the chunk heading in the source text
+    # "own": the check is a `Verify:` line the person wrote. "imported": found in another tool's
+    # plan (a proposal: it runs only once the person confirms it or writes their own).
+    verify_source: str = "own"
+    flagged: tuple[tuple[str, str], ...] = ()  # (command, why) imported checks never run as-is
+
+    @property
+    def check_is_imported(self) -> bool:
+        return self.verify_source == "imported" and bool(self.verify or self.flagged)
 
 
 @dataclass(frozen=True)
@@ -65,13 +86,6 @@ class Plan:
         raise KeyError(number)
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_KEYWORD_CHUNK = re.compile(
-    r"^(?:chunk|step|phase|part|task|stage|milestone)\s+(\d+)\s*(?:[:.)]|[-–—])?\s*(.*)$",
-    re.IGNORECASE,
-)
-_NUMBERED_CHUNK = re.compile(r"^(\d+)(?:[.):]|\s+[-–—])\s+(.+)$")
 _GOAL_PREFIX = re.compile(r"^(?:goal|plan)\s*:\s*", re.IGNORECASE)
 _META = re.compile(
     r"^\s*(?:[-*+]\s+)?(\*\*|__)?(files?(?: to \w+)?|verify)(\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$",
@@ -80,58 +94,8 @@ _META = re.compile(
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _PLAIN_PATH = re.compile(r"^[\w./@~-][\w./@~+=:-]*$")  # written without backticks when rendering
 _NO_VERIFY = {"", "none", "n/a", "-", "—"}
-
-
-@dataclass(frozen=True)
-class _Line:
-    number: int  # 1-based
-    text: str  # without line ending
-    fenced: bool  # inside (or delimiting) a code fence
-    level: int = 0  # heading level, 0 if not a heading
-    heading: str = ""
-
-
-def _scan(lines: list[str], first_number: int) -> list[_Line]:
-    """Classify lines, ignoring anything that looks like a heading inside a code fence."""
-    out: list[_Line] = []
-    fence: str | None = None
-    for offset, raw in enumerate(lines):
-        text = raw.rstrip("\r")
-        number = first_number + offset
-        opener = _FENCE.match(text)
-        if fence is not None:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = None
-            out.append(_Line(number, text, True))
-            continue
-        if opener:
-            fence = opener.group(1)
-            out.append(_Line(number, text, True))
-            continue
-        heading = _HEADING.match(text)
-        if heading:
-            out.append(_Line(number, text, False, len(heading.group(1)), heading.group(2)))
-        else:
-            out.append(_Line(number, text, False))
-    return out
-
-
-def _chunk_heading(heading: str) -> tuple[int, str] | None:
-    """(number, title) if a heading names a chunk, else None."""
-    for candidate in (heading, heading.replace("**", "").replace("__", "")):
-        match = _KEYWORD_CHUNK.match(candidate) or _NUMBERED_CHUNK.match(candidate)
-        if match:
-            return int(match.group(1)), match.group(2).strip()
-    return None
-
-
-def _strip_blank_edges(lines: list[str]) -> str:
-    start, end = 0, len(lines)
-    while start < end and not lines[start].strip():
-        start += 1
-    while end > start and not lines[end - 1].strip():
-        end -= 1
-    return "\n".join(lines[start:end])
+_HEADING_KINDS = {"chunk", "numbered", "phase", "step", "part", "task", "stage", "milestone",
+                  "work item"}
 
 
 def _split_paths(value: str) -> list[str]:
@@ -145,10 +109,17 @@ def _split_paths(value: str) -> list[str]:
 
 
 def _verify_command(value: str, line: int) -> str | None:
-    """The command of a `Verify:` value; backticked spans are the command(s) when present."""
+    """The command of a `Verify:` value; backticked spans are the command(s) when present.
+
+    When the value is a sentence around the spans ("`claude` is on PATH"), only spans that read
+    as commands count: a tool named in prose is not a check."""
     value = value.strip().rstrip("*_").strip()
-    spans = re.findall(r"`([^`]+)`", value)
-    command = " && ".join(s.strip() for s in spans) if spans else value
+    spans = [s.strip() for s in re.findall(r"`([^`]+)`", value)]
+    if spans and re.sub(r"`[^`]+`", "", value).strip(" .,;:*_-&"):
+        spans = [s for s in spans if is_command(s)]
+        if not spans:
+            return None
+    command = " && ".join(spans) if spans else value
     if command.lower() in _NO_VERIFY:
         return None
     _check_quotes(command, line)
@@ -164,26 +135,27 @@ def _check_quotes(command: str, line: int) -> None:
         ) from None
 
 
-def _parse_chunk(head: _Line, number: int, title: str, lines: list[_Line]) -> Chunk:
+def _parse_chunk(piece: Piece, number: int, kind: str, default: list[Candidate]) -> Chunk:
+    """One chunk from a piece. A `Verify:` line right under a heading is the person's own check
+    ("Verify: none" means none); any other check is imported (see `plan_checks`)."""
+    lines = piece.lines
     files: list[str] = []
     verifies: list[str] = []
+    said_none = False
     body: list[str] = []
     in_header = True  # meta lines right under the heading are not part of the body
     i = 0
     while i < len(lines):
         line = lines[i]
         meta = None if line.fenced or line.level else _META.match(line.text)
-        if (
-            meta
-            and not in_header
-            and meta.group(2).lower() == "verify"
-            and "`" not in meta.group(4)
-        ):
-            meta = None  # prose further down ("Verify: the page renders") is not a command
+        is_verify = meta is not None and meta.group(2).lower() == "verify"
+        if is_verify and (not in_header or kind not in _HEADING_KINDS):
+            meta = None  # a Verify further down, or in a task list, is imported (or prose)
         if meta:
             key, value = meta.group(2).lower(), meta.group(4)
             if key == "verify":
                 command = _verify_command(value, line.number)
+                said_none = said_none or command is None
                 if command:  # several Verify lines run in order; a repeated step runs once
                     verifies.extend(p for p in command.split(" && ") if p not in verifies)
             else:
@@ -203,17 +175,13 @@ def _parse_chunk(head: _Line, number: int, title: str, lines: list[_Line]) -> Ch
                 in_header = False
             body.append(line.text)
         i += 1
-    if not verifies:
-        verifies = criteria_commands([(x.text, x.level, x.fenced) for x in lines])
-    verify = " && ".join(verifies) if verifies else None
-    return Chunk(number, title, tuple(files), verify, _strip_blank_edges(body), head.number)
-
-
-def _lift_heading(line: _Line, by: int) -> str:
-    """Notes keep their shape relative to `## Chunk` headings, so the canonical form re-parses."""
-    if by <= 0 or not line.level:
-        return line.text
-    return line.text[min(by, line.level - 1) :]
+    text = strip_blank_edges(body) if kind != "prose" else strip_blank_edges(piece.body)
+    if verifies or said_none:
+        return Chunk(number, piece.title, tuple(files), " && ".join(verifies) or None, text,
+                     piece.line)
+    safe, flagged = split_safe(step_candidates(lines) or default)
+    return Chunk(number, piece.title, tuple(files), join(safe), text, piece.line,
+                 "imported" if safe or flagged else "own", tuple(flagged))
 
 
 def parse_plan(text: str) -> Plan:
@@ -222,58 +190,33 @@ def parse_plan(text: str) -> Plan:
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
     front, body_start = split_front_matter(raw_lines)
-    lines = _scan(raw_lines[body_start:], body_start + 1)
-
-    candidates = [(x, _chunk_heading(x.heading)) for x in lines if x.level >= 2]
-    found = [(x, parsed) for x, parsed in candidates if parsed is not None]
-    level = min((x.level for x, _ in found), default=0)
-    heads = [(x, parsed) for x, parsed in found if x.level == level]
-
+    lines = scan(raw_lines[body_start:], body_start + 1)
+    shape = find_shape(lines)
+    first = lines[shape.first_line].number if shape else None
     goal_line = next(
-        (
-            x
-            for x in lines
-            if x.level == 1 and x.heading and (not heads or x.number < heads[0][0].number)
-        ),
+        (x for x in lines if x.level == 1 and x.heading and (first is None or x.number < first)),
         None,
     )
-    if goal_line is not None:
-        goal = _GOAL_PREFIX.sub("", goal_line.heading).strip()
-    else:
-        goal = front.name
-
-    first = heads[0][0].number if heads else None
+    goal = _GOAL_PREFIX.sub("", goal_line.heading).strip() if goal_line is not None else front.name
     pre = [x.text for x in lines if (first is None or x.number < first) and x is not goal_line]
-    context = _strip_blank_edges(pre) or (front.overview if goal_line is None else "")
+    context = strip_blank_edges(pre) or (front.overview if goal_line is None else "")
 
-    if not heads:
-        chunks = todo_chunks(front)
-        if not chunks:
-            raise PlanError(
-                "no chunks found; start each chunk with a heading like '## Chunk 1: Title'", 1
-            )
-        return Plan(
-            goal, tuple(Chunk(n, title, line=line) for n, title, line in chunks), context, text
-        )
+    if shape is None:
+        todos = todo_chunks(front)
+        if todos:
+            return Plan(goal, tuple(Chunk(n, t, line=at) for n, t, at in todos), context, text)
+        single = single_task(lines, goal_line)
+        if single is None:
+            raise no_chunks_error(lines, front, raw_lines[:body_start])
+        default = plan_level_candidates(lines)
+        return Plan(goal, (_parse_chunk(single, 1, "single", default),), "", text)
 
-    chunks: list[Chunk] = []
-    notes: list[str] = []
-    seen: dict[int, int] = {}
-    index = {x.number: i for i, x in enumerate(lines)}
-    for k, (head, (number, title)) in enumerate(heads):
-        if number in seen:
-            raise PlanError(
-                f"duplicate chunk number {number} (also used at line {seen[number]})", head.number
-            )
-        seen[number] = head.number
-        start = index[head.number] + 1
-        stop = index[heads[k + 1][0].number] if k + 1 < len(heads) else len(lines)
-        own = lines[start:stop]
-        cut = next((j for j, x in enumerate(own) if 0 < x.level <= level), len(own))
-        chunks.append(_parse_chunk(head, number, title, own[:cut]))
-        if cut < len(own):
-            notes.append(_strip_blank_edges([_lift_heading(x, level - 2) for x in own[cut:]]))
-    return Plan(goal, tuple(chunks), context, text, "\n\n".join(n for n in notes if n))
+    default = plan_level_candidates(shape.outside)
+    chunks = [
+        _parse_chunk(piece, number, shape.kind, default)
+        for piece, number in zip(shape.pieces, numbers(shape.kind, shape.pieces), strict=True)
+    ]
+    return Plan(goal, tuple(chunks), context, text, shape.notes)
 
 
 def _fields(plan: Plan) -> tuple:
@@ -307,7 +250,8 @@ def render_plan(plan: Plan, canonical: bool = False) -> str:
 
     Returns the person's own text (`plan.source`) when the fields still match it, so nothing
     they wrote is reformatted; otherwise (or with `canonical=True`, e.g. to convert an imported
-    Cursor plan) renders the canonical form from the fields.
+    Cursor plan) renders the canonical form from the fields. The canonical form writes every
+    check as a `Verify:` line, which makes it the person's own: convert only when they ask to.
     """
     if plan.source and not canonical:
         try:

@@ -3,29 +3,21 @@
 - Cursor plan mode (`.cursor/plans/*.plan.md`): YAML front matter with `name`, `overview` and a
   `todos` list (`- id: ...` / `content: ...` / `status: ...`). Only that shape is read, not YAML
   in general; the todos become chunks when the markdown has no numbered headings.
-- Phased plans ("## Phase 1: ..." with "### Success Criteria" / "#### Automated Verification"):
-  backticked commands (or fenced shell lines) in the automated list become the Verify command.
-Claude Code plans need nothing special: numbered `### Step N:` headings and `**File:**` lines are
-already understood by the tolerant parser.
+Where the steps of other shapes are found: `plan_shapes`; which checks they name: `plan_checks`.
 """
 
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass, field
+
+from pairtui.core.plan_lines import Line
+from pairtui.core.plan_shapes import Piece
+from pairtui.errors import PlanError
 
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 _TODO_START = re.compile(r"^\s*-\s+([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 _TODO_FIELD = re.compile(r"^\s+([A-Za-z_][\w-]*)\s*:\s*(.*)$")
-_BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
-_PLAIN_LABEL = re.compile(r"^\s*([A-Za-z][\w /]*?)\s*:\s*$")
-_AUTOMATED = re.compile(r"automated\s+verification", re.IGNORECASE)
-_SUCCESS = re.compile(r"success\s+criteria", re.IGNORECASE)
-_MANUAL = re.compile(r"manual\s+(?:verification|testing|checks?)", re.IGNORECASE)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_PROGRAM = re.compile(r"^[A-Za-z0-9_.][\w./+-]*$")
-_BARE_COMMANDS = {"make", "pytest", "tox", "nox", "ruff", "mypy", "pyright", "just"}
 
 
 @dataclass(frozen=True)
@@ -97,59 +89,66 @@ def todo_chunks(front: FrontMatter) -> list[tuple[int, str, int]]:
     return [(n, content, line) for n, (content, line) in enumerate(front.todos, start=1) if content]
 
 
-def _label(text: str, level: int) -> str | None:
-    if level:
-        return text
-    match = _BOLD_LABEL.match(text) or _PLAIN_LABEL.match(text)
-    return match.group(1) if match else None
+_WORK_HEADING = re.compile(
+    r"^(?:\d+[.)]\s*)?(?:implementation|changes?\b|approach|steps?\b|tasks?\b|fix\b|solution|"
+    r"plan\b|proposed|what to do|files?\b|verification|testing|test cases|todo|work\b|修正|実装|変更)",
+    re.IGNORECASE,
+)
+_TITLE_PREFIX = re.compile(r"^(?:goal|plan)\s*:\s*", re.IGNORECASE)
 
 
-def _is_command(span: str) -> bool:
-    span = span.strip()
-    words = span.split()
-    if not words or not _PROGRAM.match(words[0]):
-        return False
-    if len(words) == 1 and span not in _BARE_COMMANDS:
-        return False
-    try:
-        shlex.split(span)
-    except ValueError:
-        return False
-    return True
+def single_task(lines: list[Line], title: Line | None) -> Piece | None:
+    """A plan with a title and sections saying what to change, but no numbered steps, is one
+    step: everything under its title."""
+    if title is None:
+        return None
+    if not any(x.level >= 2 and _WORK_HEADING.match(x.heading) for x in lines):
+        return None
+    own = [x for x in lines if x.number > title.number]
+    text = _TITLE_PREFIX.sub("", title.heading).strip()
+    return Piece("1", text, title.number, [x.text for x in own], own)
 
 
-def _section(lines: list[tuple[str, int, bool]], start: int, level: int) -> list[str]:
-    commands: list[str] = []
-    for text, heading_level, fenced in lines[start + 1 :]:
-        if heading_level and (level == 0 or heading_level <= level):
-            break
-        label = None if fenced else _label(text, heading_level)
-        if label is not None and (_MANUAL.search(label) or level == 0):
-            break
-        if fenced:
-            line = text.strip().removeprefix("$ ").strip()
-            if line and not _FENCE.match(text) and not line.startswith("#") and _is_command(line):
-                commands.append(line)
+_BOLD_NUMBERED = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?:step|phase|task)?\s*\d+[.:)]", re.IGNORECASE)
+_SPELLED = re.compile(
+    r"^(?:step|phase|part|task|stage|milestone)\s+(?:one|two|three|four|five|i+|first)\b", re.I
+)
+_UNNUMBERED_CHECKBOX = re.compile(r"^\s{0,3}[-*+]\s+\[[ xX]\]\s+\S")
+_NUMBERED_LIST = re.compile(r"^ {0,3}1[.)]\s+\S")
+_LOOKED_FOR = (
+    "looked for step headings ('## Chunk 1: Title', '## Phase 1:', '### Step 2 —', '## 3. Title'), "
+    "numbered task lists ('- [ ] 1. Task'), a 'Plan of Work' section and front-matter todos"
+)
+
+
+def no_chunks_error(lines: list[Line], front: FrontMatter, front_lines: list[str]) -> PlanError:
+    """"No chunks found", saying what was looked for and what the file seems to use instead, at
+    the line where that is."""
+    hint: tuple[str, int] | None = None
+    for line in lines:
+        if line.fenced:
             continue
-        commands.extend(s.strip() for s in re.findall(r"`([^`]+)`", text) if _is_command(s))
-    return commands
-
-
-def criteria_commands(lines: list[tuple[str, int, bool]]) -> list[str]:
-    """Commands listed under "Automated Verification" (else "Success Criteria") in a chunk.
-
-    `lines` are (text, heading level or 0, inside a code fence). Spans that are
-    not plausibly commands (paths, code, prose) are skipped rather than refused.
-    """
-    for pattern in (_AUTOMATED, _SUCCESS):
-        commands: list[str] = []
-        for index, (text, level, fenced) in enumerate(lines):
-            if fenced:
-                continue
-            heading = text.lstrip("#").strip() if level else text
-            label = _label(heading, level)
-            if label is not None and pattern.search(label):
-                commands.extend(c for c in _section(lines, index, level) if c not in commands)
-        if commands:
-            return commands
-    return []
+        if line.level and _SPELLED.match(line.heading):
+            hint = (f"its steps are spelled out ('{line.text.strip()}'): write the number", line.number)
+        elif not line.level and _BOLD_NUMBERED.match(line.text):
+            hint = (f"its steps are bold lines ('{line.text.strip()[:40]}'): make each a heading "
+                    "like '## Step 1: Title'", line.number)
+        elif not line.level and _UNNUMBERED_CHECKBOX.match(line.text):
+            hint = ("its task list has no numbers ('- [ ] Task'): number the tasks, e.g. "
+                    "'- [ ] 1. Task'", line.number)
+        elif not line.level and _NUMBERED_LIST.match(line.text):
+            hint = ("it has a numbered list but no step headings: make each step a heading like "
+                    "'## Step 1: Title'", line.number)
+        if hint:
+            break
+    if hint is None and front_lines:
+        at = next((i + 1 for i, text in enumerate(front_lines) if text.startswith("todos:")), 1)
+        hint = ("its front matter has no todos (Cursor plan mode lists steps there)", at)
+    if hint is None:
+        headings = [x for x in lines if x.level >= 2]
+        if headings:
+            hint = (f"its headings have no numbers ('{headings[0].text.strip()}' at line "
+                    f"{headings[0].number}): start each step with e.g. '## Chunk 1: Title'", 1)
+        else:
+            hint = ("it has no headings: start each step with e.g. '## Chunk 1: Title'", 1)
+    return PlanError(f"no chunks found; {_LOOKED_FOR}; {hint[0]}", hint[1])

@@ -57,6 +57,7 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         Binding("E", "edit_plan_external", "$EDITOR", show=False),
         Binding("r", "revise_plan", "Revise"),
         Binding("v", "verify", "Run check"),
+        Binding("C", "confirm_checks", "Confirm checks", show=False),
         Binding("d", "diff", "Diff"),
         Binding("u", "rollback", "Rollback"),
         Binding("escape", "cancel", "Cancel", show=True),

@@ -140,6 +140,41 @@ class DialogActions(_Base):
                        lambda: self._thread_call(lambda: pairing.rollback(number)),
                        lambda _: self.action_pane("plan-tab"), cancellable=False)
 
+    @work(group="dialog")
+    async def action_confirm_checks(self) -> None:
+        """Confirm the checks read from another tool's plan (after showing each one)."""
+        from pairtui.agent import imported_checks
+        from pairtui.ui.screens.confirm import ConfirmScreen
+
+        pairing = self.pairing
+        if pairing is None or pairing.plan is None or self.busy:
+            return
+        pending = imported_checks.unconfirmed(pairing.plan, pairing.session)
+        runnable = [c for c in pending if not c.flagged]
+        if not runnable:
+            self.notify("no imported checks wait for confirming"
+                        + (" (flagged ones need an edit: e)" if pending else ""))
+            return
+        body = "\n".join(f"  chunk {c.number}: {c.verify}" for c in runnable)
+        flagged = [c for c in pending if c.flagged]
+        if flagged:
+            body += "\n\nNot run, edit the plan instead:\n" + "\n".join(
+                f"  chunk {c.number}: {imported_checks.flagged_text(c)}" for c in flagged)
+        if not await self.push_screen_wait(ConfirmScreen(
+                "Run these checks from the plan?", f"Each runs in your repo after its chunk:\n\n{body}\n",
+                yes="Confirm")):
+            return
+
+        def confirm_all() -> None:
+            for chunk in runnable:
+                pairing.confirm_check(chunk.number)
+
+        try:
+            await self._thread_call(confirm_all)
+        except PairtuiError as err:
+            self.notify(err.message, severity="error")
+        await self._show_session(pairing.session)
+
     def _chunk_title(self, number: int) -> str:
         plan = self.pairing.plan if self.pairing else None
         try:

@@ -110,4 +110,7 @@ class EventRendering(_Base):
                         view.heading_lines(plan), current)
         pane.set_banner(view.plan_banner(session, getattr(self.pairing, "repo_root", None)),
                         done=session.phase == "done")
+        from pairtui.agent import imported_checks
+
+        pane.set_checks(imported_checks.display_lines(plan, session) if plan else [])
         self.refresh_bindings()

@@ -54,6 +54,7 @@ class PlanPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="plan-banner")
+        yield Static("", id="plan-checks", markup=False)
         yield Static(Content.from_markup(EMPTY_PLAN), id="plan-empty")
 
     async def show(
@@ -86,6 +87,14 @@ class PlanPane(VerticalScroll):
         banner.display = bool(text)
         banner.set_class(done, "-done")
 
+    def set_checks(self, lines: list[str]) -> None:
+        """Mark the checks imported from another tool's plan: each waits for the person to
+        confirm or edit it before its chunk runs (flagged ones are never run)."""
+        checks = self.query_one("#plan-checks", Static)
+        heading = "Checks read from the plan (run only once confirmed):"
+        checks.update("\n".join([heading, *(f"  ⚑ {line}" for line in lines)]) if lines else "")
+        checks.display = bool(lines)
+
     def _mark_current(self) -> None:
         from textual.widgets._markdown import MarkdownBlock
 
@@ -109,6 +118,7 @@ class PlanPane(VerticalScroll):
 
     def on_mount(self) -> None:
         self.set_banner("")
+        self.set_checks([])
 
     def scroll_to_chunk(self, number: int) -> None:
         """Bring chunk `number`'s heading to the top (the person picked it in the chunk list)."""
