@@ -32,7 +32,8 @@ contains TEXT, ignoring case. Before each round the engine says what it asks (`s
 the first section that fits and has turns left plays, and each section keeps its own position,
 so a person who asks for more (a revision, a comment) does not shift the script of the chunks.
 Turns before the first key answer any request, which is how a transcript without keys plays:
-by position. A request nothing answers raises ReplayUnscriptedError before any turn is played.
+by position (as does any transcript when nobody calls select). A request nothing answers raises
+ReplayUnscriptedError before any turn is played.
 
 Build one with `make_provider("replay:PATH", config)`; PATH is relative to the current directory.
 """
@@ -245,8 +246,11 @@ class ReplayProvider:
 
     def _find(self, ask: Ask | None) -> int:
         open_ = [i for i, (_, turns) in enumerate(self._sections) if self._played[i] < len(turns)]
-        fitting = [i for i in open_ if ask is not None and (key := self._sections[i][0]) and key.fits(ask)]
-        anyone = [i for i in open_ if self._sections[i][0] is None]
+        if ask is None:  # nobody said what is asked (a bare stream() call): play in order
+            fitting, anyone = open_, []
+        else:
+            fitting = [i for i in open_ if (key := self._sections[i][0]) and key.fits(ask)]
+            anyone = [i for i in open_ if self._sections[i][0] is None]
         if fitting or anyone:
             return (fitting or anyone)[0]
         if ask is None or all(key is None for key, _ in self._sections):
