@@ -74,6 +74,7 @@ class Config:
     verify_timeout: float = 300.0
     allow_run_command_headless: bool = False
     max_turns: int = 40  # executor turn limit per chunk
+    verify_env: str = "auto"
     prices: dict[str, tuple[float, float]] = field(
         default_factory=dict
     )  # model -> ($/Mtok in, out)
@@ -161,6 +162,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "verify_timeout": _seconds,
     "allow_run_command_headless": _flag,
     "max_turns": _count(1),
+    "verify_env": _text,
     "prices": _prices,
     "anthropic_api_key": _text,
     "openai_api_key": _text,

@@ -73,12 +73,15 @@ class RecordingProvider:
         return self._inner.stream(request)
 
     @property
-    def position(self) -> int:
+    def position(self) -> int | list[int]:
         return self._inner.position
 
     @position.setter
-    def position(self, value: int) -> None:
+    def position(self, value: int | list[int]) -> None:
         self._inner.position = value
+
+    def select(self, ask) -> None:
+        self._inner.select(ask)
 
     def seen_text(self) -> str:
         """Everything sent to the model, as one string."""

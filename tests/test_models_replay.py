@@ -130,3 +130,36 @@ def test_path_is_relative_to_the_current_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     provider = make_provider("replay:t.jsonl", Config())
     assert (provider.name, provider.model) == ("replay", "t.jsonl")
+
+
+async def test_keyed_turns_answer_by_what_is_asked_and_each_keeps_its_place(tmp_path):
+    from pairtui.models.replay import Ask
+
+    path = write(tmp_path,
+                 {"for": "comment", "chunk": 1, "match": "TESTS"},
+                 {"turn": [{"text": "comment with tests"}]},
+                 {"for": "comment", "chunk": 1},
+                 {"turn": [{"text": "any comment"}]},
+                 {"for": "chunk", "chunk": 1, "turn": [{"text": "chunk one"}]},
+                 {"turn": [{"text": "chunk one, more"}]})
+    provider = make_provider(f"replay:{path}", Config())
+    provider.select(Ask("chunk", 1))
+    assert TextDelta("chunk one") in await collect(provider, REQUEST)
+    provider.select(Ask("comment", 1, "a.py", "nicer names"))
+    assert TextDelta("any comment") in await collect(provider, REQUEST)
+    provider.select(Ask("comment", 1, "a.py", "add some tests"))
+    assert TextDelta("comment with tests") in await collect(provider, REQUEST)
+    provider.select(Ask("chunk", 1))
+    assert TextDelta("chunk one, more") in await collect(provider, REQUEST)
+    assert provider.position == [1, 1, 2]
+    with pytest.raises(ProviderError, match=r"^the scripted model \(t.jsonl\) has no turn for "
+                                            r"a comment on chunk 1 \(a.py\); nothing was changed$"):
+        provider.select(Ask("comment", 1, "a.py", "again"))
+    assert provider.position == [1, 1, 2]
+
+
+def test_a_bad_key_is_a_usage_error_naming_its_line(tmp_path):
+    with pytest.raises(UsageError, match=r"t.jsonl line 2: \"for\" must be one of plan, revise"):
+        make_provider(f"replay:{write(tmp_path, {'turn': []}, {'for': 'review'})}", Config())
+    with pytest.raises(UsageError, match="the last \"for\" line has no turns after it"):
+        make_provider(f"replay:{write(tmp_path, {'turn': []}, {'for': 'plan'})}", Config())

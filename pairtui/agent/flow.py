@@ -59,6 +59,7 @@ from pairtui.git.checkpoints import Checkpoint
 from pairtui.git.land import LandResult
 from pairtui.git.repo import ensure_ready, find_repo
 from pairtui.models.base import Provider
+from pairtui.models.replay import Ask
 
 T = TypeVar("T")
 
@@ -177,16 +178,21 @@ class Pairing(ChunkReview):
         if not goal:
             raise UsageError("no goal yet: say what you want done")
         self._require_planning()
+        self._ready("planner", Ask("plan"))
         self._emit(StepStarted(None, "planning"))
-        plan = await self._model_round(self._planner.make_plan(goal, self._work.planning_context(goal)))
+        plan = await self._model_round(self._planner.make_plan(goal, self._work.planning_context(goal)),
+                                       "planner", Ask("plan"))
         self._save(self._session.with_plan(plan.source))
         return plan
 
     async def revise_plan(self, comment: str) -> Plan:
         current = self._require_plan()
         self._require_planning()
+        ask = Ask("revise", text=comment)
+        self._ready("planner", ask)
         self._emit(StepStarted(None, "revising"))
-        plan = await self._model_round(self._planner.revise(current, comment, self._work.mentions(comment)))
+        plan = await self._model_round(self._planner.revise(current, comment, self._work.mentions(comment)),
+                                       "planner", ask)
         self._save(self._session.with_plan(plan.source))
         return plan
 
@@ -216,6 +222,7 @@ class Pairing(ChunkReview):
         imported_checks.require_runnable(self._session, self._chunk(chunk))
         brief = self._brief(chunk)
         status = self._status(chunk)
+        self._ready("executor", Ask("chunk", chunk))
         self._emit(StepStarted(chunk, "executing"))
         if status == S.EXECUTING:
             self._work.restore(self._start(chunk))
@@ -226,7 +233,7 @@ class Pairing(ChunkReview):
         else:
             raise StateError(f"chunk {chunk} is {status}; only a pending chunk can be executed")
         self._save(edits.without_calls(self._session, chunk))
-        await self._executor_round(chunk, self._executor.run_chunk(brief, 1))
+        await self._executor_round(chunk, self._executor.run_chunk(brief, 1), Ask("chunk", chunk))
 
     async def verify(self, chunk: int) -> bool:
         """Run the chunk's check; on failure up to config.max_fix_rounds executor fix rounds."""
@@ -236,11 +243,14 @@ class Pairing(ChunkReview):
         """Send one hunk back to the executor with the person's comment; it revises the tree."""
         path, hunk_text = self._work.hunk_text(self.chunk_patch(chunk), ref)
         brief = self._brief(chunk)
+        ask = Ask("comment", chunk, path, comment)
+        self._ready("executor", ask)
         self._to_reviewing(chunk)
         self._save(self._session.advance(chunk, S.EXECUTING, note=f"sent back: {comment.strip()[:200]}"))
         self._emit(StepStarted(chunk, "executing"))
         await self._executor_round(
-            chunk, self._executor.revise_hunk(brief, path, hunk_text, comment, edits.next_call_number(self._session, chunk)))
+            chunk, self._executor.revise_hunk(brief, path, hunk_text, comment, edits.next_call_number(self._session, chunk)),
+            ask)
 
     def land(self, chunk: int, include_overlapping_user_edits: bool = False) -> LandResult:
         """Commit the chunk (start checkpoint -> reviewed snapshot) on the current branch.
@@ -340,11 +350,11 @@ class Pairing(ChunkReview):
             raise StateError(f"chunk {chunk} has no start checkpoint (it has not been executed)")
         return self._work.checkpoint(cp_id)
 
-    async def _executor_round(self, chunk: int, work: Awaitable[object]) -> None:
+    async def _executor_round(self, chunk: int, work: Awaitable[object], ask: Ask) -> None:
         """Await one executor round of `chunk` (EXECUTING), then checkpoint it as EXECUTED."""
         self._active = chunk
         try:
-            await self._model_round(work)
+            await self._model_round(work, "executor", ask)
         except LoopStoppedError as err:
             self._save(self._session.advance(chunk, S.FAILED, note=err.message))
             raise
@@ -353,12 +363,20 @@ class Pairing(ChunkReview):
         executed = self._work.snapshot("executed", chunk)
         self._save(self._session.advance(chunk, S.EXECUTED).record_checkpoint(chunk, "executed", executed.id))
 
-    async def _model_round(self, work: Awaitable[T]) -> T:
+    def _models(self) -> dict[str, Provider]:
+        return {"planner": self._planner.provider, "executor": self._executor.provider}
+
+    def _ready(self, role: str, ask: Ask) -> None:
+        """Before a step changes anything: a replay model without a turn for `ask` says so here
+        (ReplayUnscriptedError), so the step leaves no checkpoint and no state behind."""
+        replay_cursor.seek(self._session, self._models(), {role: ask})
+
+    async def _model_round(self, work: Awaitable[T], role: str, ask: Ask) -> T:
         """One planner or executor round; replay models replay it from its start if it is run
         again (see replay_cursor); the position is saved with the state the round leads to."""
-        models = {"planner": self._planner.provider, "executor": self._executor.provider}
+        models = self._models()
         try:
-            replay_cursor.seek(self._session, models)  # builds a replay model: may fail
+            replay_cursor.seek(self._session, models, {role: ask})  # builds a replay model: may fail
         except BaseException:
             getattr(work, "close", lambda: None)()  # never started: not "never awaited"
             raise

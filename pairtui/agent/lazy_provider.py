@@ -23,13 +23,18 @@ class LazyProvider:
         return self._built().stream(request)
 
     @property
-    def position(self) -> int | None:
+    def position(self) -> int | list[int] | None:
         """A replay model's position (see agent/replay_cursor.py); None for real providers."""
         return getattr(self._built(), "position", None) if self.name == "replay" else None
 
     @position.setter
-    def position(self, value: int) -> None:
+    def position(self, value: int | list[int]) -> None:
         self._built().position = value  # type: ignore[attr-defined]
+
+    def select(self, ask: object) -> None:
+        """Tell a replay model what the coming round asks (see models/replay.py)."""
+        if self.name == "replay":
+            self._built().select(ask)  # type: ignore[attr-defined]
 
     def _built(self) -> Provider:
         if self._provider is None:

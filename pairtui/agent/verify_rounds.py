@@ -14,11 +14,12 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from pairtui.agent import imported_checks
+from pairtui.agent import imported_checks, replay_cursor
 from pairtui.agent import session_edits as edits
 from pairtui.agent.events import StepStarted, VerifyFinished, VerifyOutput
 from pairtui.agent.verify import CheckResult, run_check, tail
 from pairtui.core.session import ChunkStatus
+from pairtui.models.replay import Ask
 
 if TYPE_CHECKING:
     from pairtui.agent.flow import Pairing
@@ -57,15 +58,18 @@ class VerifyRounds:
                 return False
             if round_no > rounds:
                 break
+            if missing := replay_cursor.unscripted(p.session, p._models(), "executor", Ask("fix", chunk)):
+                p.notify(missing, "warning")  # a scripted model without a fix: to the person
+                break
             p._save(p.session.advance(chunk, ChunkStatus.FAILED,
                                       note=f"check failed; fix round {round_no} of {rounds}"))
             p._save(p.session.advance(chunk, ChunkStatus.EXECUTING, note=f"fix round {round_no} of {rounds}"))
             p._emit(StepStarted(chunk, "fixing"))
             fix = p._executor.fix(p._brief(chunk), command, result.output, round_no, rounds,
                                   edits.next_call_number(p.session, chunk))
-            await p._executor_round(chunk, fix)
+            await p._executor_round(chunk, fix, Ask("fix", chunk))
             p._save(p.session.advance(chunk, ChunkStatus.VERIFYING))
-        note = (f"check still fails after {rounds} fix round(s): {command}\n"
+        note = (f"check still fails after {round_no - 1} fix round(s): {command}\n"
                 + tail(result.output, TAIL_LINES))
         p._save(p.session.advance(chunk, ChunkStatus.FAILED, note=note))
         return False

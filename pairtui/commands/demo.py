@@ -12,6 +12,7 @@ import asyncio
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,13 +24,16 @@ from pairtui.config import Config, load_config
 from pairtui.core.plan import parse_plan
 from pairtui.errors import GitError, UsageError
 
-ASSETS = Path(pairtui.__file__).resolve().parent.parent / "assets"
+ASSETS = Path(pairtui.__file__).resolve().parent / "assets"
 
 
 def demo_config(repo: Path) -> Config:
-    """The repo's config with the bundled replay transcripts as both models."""
+    """The repo's config with the bundled replay transcripts as both models. The demo's checks
+    run with pairtui's own interpreter (the one place that does): the demo shop needs nothing
+    but the standard library, so it passes right after `pip install pairtui`."""
     return load_config(repo, {"planner": f"replay:{ASSETS / 'demo' / 'planner.jsonl'}",
-                              "executor": f"replay:{ASSETS / 'demo' / 'executor.jsonl'}"})
+                              "executor": f"replay:{ASSETS / 'demo' / 'executor.jsonl'}",
+                              "verify_env": sys.prefix})
 
 
 def demo_goal() -> str:

@@ -4,7 +4,7 @@ It drives `pairtui demo` and most tests. It only emits events, exactly as a real
 does, so the tool loop that consumes them runs for real (tools execute, files change).
 
 Transcript format (JSONL, UTF-8). Each non-blank line is one assistant turn, played by one
-`stream()` call, in order:
+`stream()` call, in order (or, with keys, by what is asked: see below):
 
     {"turn": [{"thinking": "Let me look."}, {"text": "Reading the file."},
               {"tool": "read_file", "args": {"path": "shop/cart.py"}}],
@@ -23,6 +23,18 @@ Transcript format (JSONL, UTF-8). Each non-blank line is one assistant turn, pla
   the matching ProviderError (ProviderAuthError, ProviderRateLimitError, ...).
 - When the turns run out, stream() raises ProviderError("replay transcript ... exhausted").
 
+Keys: a line may carry {"for": KIND, ...}; it starts the turns that answer that kind of request,
+up to the next line with "for" (a line with "for" and no "turn" only marks the start). KIND is
+"plan", "revise" (a plan revision), "chunk" (a chunk's first round), "fix" (a fix round after a
+failed check) or "comment" (a hunk sent back in review); "chunk": N narrows it to chunk N,
+"path": P to a hunk in file P, "match": TEXT to requests whose text (the person's comment)
+contains TEXT, ignoring case. Before each round the engine says what it asks (`select(Ask)`):
+the first section that fits and has turns left plays, and each section keeps its own position,
+so a person who asks for more (a revision, a comment) does not shift the script of the chunks.
+Turns before the first key answer any request, which is how a transcript without keys plays:
+by position (as does any transcript when nobody calls select). A request nothing answers raises
+ReplayUnscriptedError before any turn is played.
+
 Build one with `make_provider("replay:PATH", config)`; PATH is relative to the current directory.
 """
 
@@ -31,7 +43,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +52,7 @@ from pairtui.models.base import (
     Event,
     ProviderAuthError,
     ProviderConnectionError,
+    ProviderError,
     ProviderFailure,
     ProviderOverloadedError,
     ProviderRateLimitError,
@@ -61,33 +74,91 @@ ERRORS: dict[str, tuple[type[ProviderFailure], str]] = {
 }
 
 
+KINDS = ("plan", "revise", "chunk", "fix", "comment")
+
+
+class ReplayUnscriptedError(ProviderError):
+    """The transcript has no turn for what was asked; raised before anything is played."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a model round is asked for, so a keyed transcript can answer it (see above)."""
+
+    kind: str  # one of KINDS
+    chunk: int | None = None
+    path: str = ""  # comment: the file of the hunk sent back
+    text: str = ""  # revise, comment: what the person wrote
+
+    def describe(self) -> str:
+        what = {"plan": "the plan", "revise": "a revision of the plan",
+                "chunk": f"chunk {self.chunk}", "fix": f"a fix round of chunk {self.chunk}",
+                "comment": f"a comment on chunk {self.chunk}"}.get(self.kind, self.kind)
+        return what + (f" ({self.path})" if self.path else "")
+
+
+@dataclass(frozen=True)
+class ReplayKey:
+    """The request a section of a transcript answers; unset fields fit any request."""
+
+    kind: str
+    chunk: int | None = None
+    path: str | None = None
+    match: str | None = None
+
+    def fits(self, ask: Ask) -> bool:
+        return (self.kind == ask.kind and self.chunk in (None, ask.chunk)
+                and self.path in (None, ask.path)
+                and (self.match is None or self.match.casefold() in ask.text.casefold()))
+
+
 @dataclass(frozen=True)
 class ReplayTurn:
     items: tuple[dict[str, Any], ...] = ()
     pace: float | None = None  # tokens/s
     usage: Usage | None = None
     error: str | None = None
+    key: ReplayKey | None = None  # set on the first turn of a keyed section
 
 
 def parse_transcript(text: str, source: str = "transcript") -> list[ReplayTurn]:
     """Parse a JSONL transcript; a bad line raises UsageError naming the line."""
     turns: list[ReplayTurn] = []
+    key: ReplayKey | None = None  # a "for" line without a turn: the next turn starts it
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            turn = _parse_line(json.loads(line))
+            data = json.loads(line)
+            if isinstance(data, dict) and "for" in data:
+                key = _parse_key(data)
+            turn = _parse_line(data)
         except (ValueError, TypeError, KeyError) as exc:
             raise UsageError(f"{source} line {number}: {exc}") from None
         if turn is not None:
-            turns.append(turn)
+            turns.append(replace(turn, key=key) if key else turn)
+            key = None
+    if key is not None:
+        raise UsageError(f"{source}: the last \"for\" line has no turns after it")
     return turns
+
+
+def _parse_key(data: dict[str, Any]) -> ReplayKey:
+    kind, chunk, path, match = (data.get(k) for k in ("for", "chunk", "path", "match"))
+    if kind not in KINDS:
+        raise ValueError(f'"for" must be one of {", ".join(KINDS)}, got {kind!r}')
+    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, int)):
+        raise ValueError('"chunk" must be a chunk number')
+    for name, value in (("path", path), ("match", match)):
+        if value is not None and not (isinstance(value, str) and value):
+            raise ValueError(f'"{name}" must be a non-empty string')
+    return ReplayKey(kind, chunk, path, match)
 
 
 def _parse_line(data: Any) -> ReplayTurn | None:
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object")
-    if "comment" in data and "turn" not in data:
+    if ("comment" in data or "for" in data) and "turn" not in data and "error" not in data:
         return None
     if "error" in data:
         if data["error"] not in ERRORS:
@@ -120,44 +191,84 @@ def load_transcript(path: Path) -> list[ReplayTurn]:
 
 
 class ReplayProvider:
-    """Provider "replay": each stream() call plays the next turn of the transcript."""
+    """Provider "replay": each stream() call plays the next turn of the section chosen for
+    the current request (the whole transcript, in order, when it has no keys)."""
 
     name = "replay"
 
     def __init__(self, turns: list[ReplayTurn], source: str = "transcript") -> None:
         self.model = source
         self._turns = turns
-        self._next = 0
+        self._sections: list[tuple[ReplayKey | None, list[int]]] = []
+        for index, turn in enumerate(turns):
+            if turn.key is not None or not self._sections:
+                self._sections.append((turn.key, []))
+            self._sections[-1][1].append(index)
+        self._played = [0] * len(self._sections)
+        self._ask: Ask | None = None
+        self._current: int | None = None
 
     @classmethod
     def from_path(cls, path: Path) -> ReplayProvider:
         return cls(load_transcript(path), path.name)
 
     def __repr__(self) -> str:
-        return f"ReplayProvider(model={self.model!r}, turn={self._next})"
+        return f"ReplayProvider(model={self.model!r}, position={self.position!r})"
 
     @property
     def remaining(self) -> int:
-        return len(self._turns) - self._next
+        return len(self._turns) - sum(self._played)
 
     @property
-    def position(self) -> int:
-        """Turns played so far; setting it replays from there (an interrupted round again)."""
-        return self._next
+    def position(self) -> int | list[int]:
+        """Turns played so far (one count per keyed section, a plain number without keys);
+        setting it replays from there (an interrupted round again)."""
+        return self._played[0] if len(self._played) == 1 else list(self._played)
 
     @position.setter
-    def position(self, value: int) -> None:
-        self._next = max(0, min(int(value), len(self._turns)))
+    def position(self, value: int | list[int]) -> None:
+        if isinstance(value, int):  # a position-only count: sections fill in order
+            left, counts = max(0, value), []
+            for _, turns in self._sections:
+                counts.append(min(left, len(turns)))
+                left -= counts[-1]
+        else:
+            counts = [max(0, min(int(v), len(t))) for v, (_, t) in zip(value, self._sections, strict=False)]
+            counts += [0] * (len(self._sections) - len(counts))
+        self._played = counts or [0]
+        self._current = None
+
+    def select(self, ask: Ask | None) -> None:
+        """Say what the coming round is asked for; ReplayUnscriptedError (nothing played) when
+        no section answers it."""
+        self._ask = ask
+        self._current = self._find(ask)
+
+    def _find(self, ask: Ask | None) -> int:
+        open_ = [i for i, (_, turns) in enumerate(self._sections) if self._played[i] < len(turns)]
+        if ask is None:  # nobody said what is asked (a bare stream() call): play in order
+            fitting, anyone = open_, []
+        else:
+            fitting = [i for i in open_ if (key := self._sections[i][0]) and key.fits(ask)]
+            anyone = [i for i in open_ if self._sections[i][0] is None]
+        if fitting or anyone:
+            return (fitting or anyone)[0]
+        if ask is None or all(key is None for key, _ in self._sections):
+            raise ProviderFailure(
+                f"replay transcript {self.model} exhausted after {len(self._turns)} turns")
+        raise ReplayUnscriptedError(
+            f"the scripted model ({self.model}) has no turn for {ask.describe()}; nothing was changed")
 
     def stream(self, request: Request) -> AsyncIterator[Event]:
         return self._play(request)
 
     async def _play(self, request: Request) -> AsyncIterator[Event]:
-        if self._next >= len(self._turns):
-            raise ProviderFailure(
-                f"replay transcript {self.model} exhausted after {len(self._turns)} turns")
-        self._next += 1
-        number, turn = self._next, self._turns[self._next - 1]
+        section = self._current
+        if section is None or self._played[section] >= len(self._sections[section][1]):
+            section = self._current = self._find(self._ask)
+        index = self._sections[section][1][self._played[section]]
+        self._played[section] += 1
+        number, turn = index + 1, self._turns[index]
         if turn.error:
             cls, what = ERRORS[turn.error]
             raise cls(f"replay ({self.model}): {what}")

@@ -9,6 +9,7 @@ becomes a notification saying what happened and what to do.
 from __future__ import annotations
 
 import asyncio
+import shlex
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
@@ -343,8 +344,8 @@ def run_tui(repo_root: Path, config: Config, goal: str | None = None) -> int:
         raise PairtuiError(f"the app stopped: {one_line(err)}") from err
     if app.session is not None and app.session.phase != "done":
         print(f"pairtui: session {app.session.id} is saved; resume it with: "
-              f"pairtui open {repo_root}")
+              f"pairtui {shlex.quote(str(repo_root))}")
     elif app.session is not None:
         print(f"pairtui: session {app.session.id} done; see the commits with: "
-              f"git -C {repo_root} log --oneline")
+              f"git -C {shlex.quote(str(repo_root))} log --oneline")
     return int(code or 0)

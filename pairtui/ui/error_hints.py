@@ -26,6 +26,8 @@ _PROVIDER_HINTS = {
 
 def describe(err: BaseException) -> tuple[str, str]:
     """(title, what to do) for an error raised by a step; never a traceback."""
+    if type(err).__name__ == "ReplayUnscriptedError":  # models/replay.py: nothing was changed
+        return "Not in the script", "The scripted model only answers what its transcript holds."
     if isinstance(err, ProviderError) and "replay transcript" in str(err):
         return (
             "The scripted model has no more turns",

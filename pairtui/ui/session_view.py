@@ -144,6 +144,8 @@ def plan_banner(session: Session, repo_root: object | None) -> str:
     versions = len(session.plan_versions)
     if session.phase == PLANNING and versions:
         return f"Plan v{versions} · enter approves it · e edits · r revises"
+    if session.phase == PLANNING and repo_root:
+        return f"Working in {repo_root} · enter makes the plan"
     if session.phase == DONE:
         landed = [c for c in session.chunks if c.status == LANDED]
         commits = ", ".join(c.commit[:7] for c in landed if c.commit)

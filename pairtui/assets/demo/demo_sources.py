@@ -74,11 +74,10 @@ def line_tax(product: Product, customer: Customer, net: Decimal) -> Decimal:
 '''
 
 TEST_PRICING_PY = '''\
+import unittest
 from decimal import Decimal
 
-import pytest
-
-from shop import Customer, Product
+from shop import Cart, Catalog, Customer, Product, refund_amount
 from shop.pricing import discount_rate, line_discount, line_tax, round_money, vat_rate
 
 MUG = Product("MUG-1", "Mug", Decimal("9.99"))
@@ -89,52 +88,46 @@ MEMBER = Customer("c2", "Bo", tier="member")
 WHOLESALE = Customer("w1", "Trade Ltd", tier="wholesale")
 
 
-@pytest.mark.parametrize("customer, subtotal, rate", [
-    (REGULAR, Decimal("100"), Decimal("0")),
-    (MEMBER, Decimal("100"), Decimal("0.05")),
-    (WHOLESALE, Decimal("499.99"), Decimal("0.08")),
-    (WHOLESALE, Decimal("500.00"), Decimal("0.12")),
-])
-def test_tier_rates_and_the_wholesale_threshold(customer, subtotal, rate):
-    assert discount_rate(customer, subtotal) == rate
+class PricingTest(unittest.TestCase):
+    def test_tier_rates_and_the_wholesale_threshold(self):
+        for customer, subtotal, rate in [
+            (REGULAR, Decimal("100"), Decimal("0")),
+            (MEMBER, Decimal("100"), Decimal("0.05")),
+            (WHOLESALE, Decimal("499.99"), Decimal("0.08")),
+            (WHOLESALE, Decimal("500.00"), Decimal("0.12")),
+        ]:
+            with self.subTest(tier=customer.tier, subtotal=subtotal):
+                self.assertEqual(discount_rate(customer, subtotal), rate)
 
+    def test_the_better_of_coupon_and_tier_wins(self):
+        self.assertEqual(discount_rate(MEMBER, Decimal("10"), "welcome10"), Decimal("0.10"))
+        self.assertEqual(discount_rate(MEMBER, Decimal("10"), "SPRING5"), Decimal("0.05"))
+        self.assertEqual(discount_rate(WHOLESALE, Decimal("900"), " WELCOME10 "), Decimal("0.12"))
 
-def test_the_better_of_coupon_and_tier_wins():
-    assert discount_rate(MEMBER, Decimal("10"), "welcome10") == Decimal("0.10")
-    assert discount_rate(MEMBER, Decimal("10"), "SPRING5") == Decimal("0.05")
-    assert discount_rate(WHOLESALE, Decimal("900"), " WELCOME10 ") == Decimal("0.12")
+    def test_unknown_coupons_are_refused(self):
+        with self.assertRaisesRegex(ValueError, "unknown coupon 'FREE'"):
+            discount_rate(REGULAR, Decimal("10"), "FREE")
 
+    def test_gift_cards_are_never_discounted_or_taxed(self):
+        self.assertEqual(line_discount(GIFT, Decimal("50.00"), Decimal("0.12")), Decimal("0"))
+        self.assertEqual(line_tax(GIFT, REGULAR, Decimal("50.00")), Decimal("0"))
 
-def test_unknown_coupons_are_refused():
-    with pytest.raises(ValueError, match="unknown coupon 'FREE'"):
-        discount_rate(REGULAR, Decimal("10"), "FREE")
+    def test_vat_by_category_and_for_tax_exempt_customers(self):
+        self.assertEqual(vat_rate(MUG, REGULAR), Decimal("0.20"))
+        self.assertEqual(vat_rate(BOOK, REGULAR), Decimal("0.05"))
+        self.assertEqual(vat_rate(MUG, Customer("x", "Export Ltd", tax_exempt=True)), Decimal("0"))
 
+    def test_money_rounds_half_up_to_the_penny(self):
+        self.assertEqual(round_money(Decimal("0.125")), Decimal("0.13"))
+        self.assertEqual(round_money(Decimal("0.124")), Decimal("0.12"))
+        self.assertEqual(line_discount(MUG, Decimal("29.97"), Decimal("0.05")), Decimal("1.50"))
+        self.assertEqual(line_tax(MUG, REGULAR, Decimal("28.47")), Decimal("5.69"))
 
-def test_gift_cards_are_never_discounted_or_taxed():
-    assert line_discount(GIFT, Decimal("50.00"), Decimal("0.12")) == Decimal("0")
-    assert line_tax(GIFT, REGULAR, Decimal("50.00")) == Decimal("0")
-
-
-def test_vat_by_category_and_for_tax_exempt_customers():
-    assert vat_rate(MUG, REGULAR) == Decimal("0.20")
-    assert vat_rate(BOOK, REGULAR) == Decimal("0.05")
-    assert vat_rate(MUG, Customer("x", "Export Ltd", tax_exempt=True)) == Decimal("0")
-
-
-def test_money_rounds_half_up_to_the_penny():
-    assert round_money(Decimal("0.125")) == Decimal("0.13")
-    assert round_money(Decimal("0.124")) == Decimal("0.12")
-    assert line_discount(MUG, Decimal("29.97"), Decimal("0.05")) == Decimal("1.50")
-    assert line_tax(MUG, REGULAR, Decimal("28.47")) == Decimal("5.69")
-
-
-def test_refunds_refuse_unknown_coupons_like_everything_else():
-    from shop import Cart, Catalog, refund_amount
-
-    cart = Cart(Catalog([MUG]))
-    cart.add("MUG-1")
-    with pytest.raises(ValueError, match="unknown coupon"):
-        refund_amount(cart, REGULAR, {"MUG-1": 1}, coupon="FREE")
+    def test_refunds_refuse_unknown_coupons_like_everything_else(self):
+        cart = Cart(Catalog([MUG]))
+        cart.add("MUG-1")
+        with self.assertRaisesRegex(ValueError, "unknown coupon"):
+            refund_amount(cart, REGULAR, {"MUG-1": 1}, coupon="FREE")
 '''
 
 PLAN = """\
@@ -147,7 +140,7 @@ every caller use it, then pin the rules down with tests.
 
 ## Chunk 1: Extract the pricing rules into shop/pricing.py
 Files: shop/pricing.py, shop/invoice.py
-Verify: python -m pytest -q tests/test_invoice.py
+Verify: python3 -m unittest -q tests/test_invoice.py
 
 Create shop/pricing.py with the coupon table, the tier and VAT rates and half-up rounding
 to the penny, as small functions: discount_rate(customer, subtotal, coupon),
@@ -157,7 +150,7 @@ refund_amount alone for now; no invoice total may change by a penny.
 
 ## Chunk 2: Price the CSV export and refunds through the same rules
 Files: shop/invoice.py, README.md
-Verify: python -m pytest -q
+Verify: python3 -m unittest -q
 
 Add price_lines(cart, customer, coupon) to shop/invoice.py, returning the priced invoice
 lines, and build both build_invoice and invoice_csv on it. Make refund_amount price the
@@ -167,13 +160,30 @@ the shop. Point the README's pricing section at shop/pricing.py.
 
 ## Chunk 3: Add tests for the pricing rules
 Files: tests/test_pricing.py
-Verify: python -m pytest -q tests/test_pricing.py tests/test_invoice.py
+Verify: python3 -m unittest -q tests/test_pricing.py tests/test_invoice.py
 
 Test shop/pricing.py directly: each tier's rate, the wholesale threshold at exactly
 500.00, coupons that win or lose against the tier, unknown coupons (refunds included),
 gift cards never discounted or taxed, tax-exempt customers, and half-up rounding
-(0.125 becomes 0.13). Plain pytest functions, as AGENTS.md asks.
+(0.125 becomes 0.13). One unittest TestCase, standard library only, as AGENTS.md
+asks.
 """
+
+# The plan as the planner revises it when the person presses `r` (whatever they ask, the
+# script answers this): chunk 1 says why invoice.py keeps COUPONS for now, and chunk 3's check
+# runs the whole suite.
+REVISED_PLAN = PLAN.replace(
+    "refund_amount alone for now; no invoice total may change by a penny.\n",
+    "refund_amount alone for now (they still read COUPONS, so shop/invoice.py imports it\n"
+    "from shop/pricing.py until chunk 2); no invoice total may change by a penny.\n",
+).replace(
+    "Verify: python3 -m unittest -q tests/test_pricing.py tests/test_invoice.py\n",
+    "Verify: python3 -m unittest -q\n",
+).replace(
+    "(0.125 becomes 0.13). One unittest TestCase, standard library only, as AGENTS.md\nasks.\n",
+    "(0.125 becomes 0.13). One unittest TestCase, standard library only, as AGENTS.md\n"
+    "asks. The check runs the whole suite, so a new test cannot hide a broken old one.\n",
+)
 
 # Chunk 1 ---------------------------------------------------------------------------------
 
@@ -389,3 +399,35 @@ from shop.pricing import discount_rate, line_discount, line_tax
 
 README_BEFORE = "## Pricing rules\n\n"
 README_AFTER = "## Pricing rules\n\nAll of them live in `shop/pricing.py`:\n\n"
+
+# What a hunk sent back with a comment (`c`) changes, by chunk and file ------------------------
+
+COMMENT_EDITS = {
+    (1, "shop/pricing.py"): (
+        '    """Round half-up to the penny (the shop rounds once per invoice line)."""\n',
+        '    """Round half-up to the penny. The shop rounds each invoice line, never the grand\n'
+        "    total, so an invoice's total is always the sum of the lines it shows.\"\"\"\n",
+    ),
+    (1, "shop/invoice.py"): (
+        "        discount = line_discount(line.product, line.gross, rate)\n",
+        "        # the discount first, then VAT on what is left; each rounded on its own line\n"
+        "        discount = line_discount(line.product, line.gross, rate)\n",
+    ),
+    (2, "shop/invoice.py"): (
+        '    rate = discount_rate(customer, cart.subtotal(), coupon)\n    refund = Decimal("0")\n',
+        "    # the whole order's rate: returning part of it keeps the discount the order earned\n"
+        '    rate = discount_rate(customer, cart.subtotal(), coupon)\n    refund = Decimal("0")\n',
+    ),
+    (2, "README.md"): (
+        "- Money is rounded half-up to the penny on each invoice line.\n",
+        "- Money is rounded half-up to the penny on each invoice line.\n"
+        "- Refunds are priced at the original order's rate and refuse unknown coupons.\n",
+    ),
+    (3, "tests/test_pricing.py"): (
+        "    def test_unknown_coupons_are_refused(self):\n",
+        "    def test_an_empty_coupon_is_no_coupon(self):\n"
+        '        self.assertEqual(discount_rate(MEMBER, Decimal("10"), ""), Decimal("0.05"))\n'
+        "\n"
+        "    def test_unknown_coupons_are_refused(self):\n",
+    ),
+}

@@ -1,5 +1,9 @@
-"""The demo's replay transcripts as data: the planner's and the executor's turns, in order
-(format: README "Replay transcripts"). Text comes from demo_sources.py.
+"""The demo's replay transcripts as data: the planner's and the executor's turns, keyed by
+what they answer (format: README "Replay transcripts"). Text comes from demo_sources.py.
+
+Besides the straight path (plan, chunks 1-3) the script answers what the demo's keys invite:
+one plan revision (`r`) and one hunk sent back with a comment (`c`) per file a chunk touches.
+It has no fix rounds: a check that fails in the demo goes back to the person.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from demo_sources import (
     BUILD_RETURN_BEFORE,
     BUILD_TAIL_AFTER,
     BUILD_TAIL_BEFORE,
+    COMMENT_EDITS,
     CSV_AFTER,
     CSV_BEFORE,
     IMPORTS_BEFORE,
@@ -29,6 +34,7 @@ from demo_sources import (
     REFUND_BEFORE,
     REFUND_LOOP_AFTER,
     REFUND_LOOP_BEFORE,
+    REVISED_PLAN,
     TEST_PRICING_PY,
 )
 
@@ -52,8 +58,22 @@ def turn(*parts: dict[str, Any], tokens_in: int, tokens_out: int) -> dict[str, A
             "usage": {"input_tokens": tokens_in, "output_tokens": tokens_out}}
 
 
+def answers(kind: str, why: str, **narrowed: Any) -> dict[str, Any]:
+    """The line that starts the turns answering one kind of request (README: keys)."""
+    return {"for": kind, **narrowed, "comment": why}
+
+
+def comment_turns(chunk: int, path: str, plan: str, done: str, tokens_in: int) -> list[dict[str, Any]]:
+    old, new = COMMENT_EDITS[(chunk, path)]
+    return [
+        answers("comment", f"a hunk of chunk {chunk} in {path} sent back", chunk=chunk, path=path),
+        turn(text(plan), edit(path, old, new), tokens_in=tokens_in, tokens_out=160),
+        turn(text(done), tokens_in=tokens_in + 300, tokens_out=50),
+    ]
+
+
 PLANNER = [
-    {"comment": "pairtui demo: the planner researches with read-only tools, then writes the plan"},
+    answers("plan", "pairtui demo: the planner researches with read-only tools, then writes the plan"),
     turn({"thinking": "A refactor of the pricing code; first see how the repo is laid out."},
          text("Let me look at how the shop is laid out first."),
          tool("list_files"), tokens_in=1850, tokens_out=60),
@@ -61,10 +81,15 @@ PLANNER = [
          tool("read_file", path="shop/invoice.py"),
          tool("read_file", path="tests/test_invoice.py"), tokens_in=2400, tokens_out=70),
     turn(text(PLAN), tokens_in=7900, tokens_out=620),
+    answers("revise", "the person asks for a revision (r): whatever they ask, this answers"),
+    turn({"thinking": "Keep the three chunks and what they do; say what the plan left unsaid."},
+         text("Revised the plan: chunk 1 now says why shop/invoice.py keeps importing COUPONS "
+              "until chunk 2, and chunk 3's check runs the whole suite, so a new test cannot "
+              "hide a broken old one.\n\n" + REVISED_PLAN), tokens_in=8700, tokens_out=660),
 ]
 
 EXECUTOR = [
-    {"comment": "chunk 1: extract the pricing rules into shop/pricing.py"},
+    answers("chunk", "chunk 1: extract the pricing rules into shop/pricing.py", chunk=1),
     turn(text("I'll read the invoice module and the types the rules depend on."),
          tool("read_file", path="shop/invoice.py"),
          tool("read_file", path="shop/catalog.py", limit=30), tokens_in=3100, tokens_out=80),
@@ -80,7 +105,15 @@ EXECUTOR = [
               "half-up rounding, and `build_invoice` prices every line through "
               "`discount_rate`, `line_discount` and `line_tax`. The invoice totals are "
               "unchanged."), tokens_in=7600, tokens_out=70),
-    {"comment": "chunk 2: route the CSV export and refunds through the same rules"},
+    *comment_turns(1, "shop/pricing.py",
+                   "Good point. `round_money` now says why the shop rounds per line.",
+                   "Done: the docstring of `round_money` explains the per-line rounding.", 7900),
+    *comment_turns(1, "shop/invoice.py",
+                   "Understood. I'll make the order of the rules explicit where "
+                   "`build_invoice` prices each line.",
+                   "Done: one comment line above the discount says the order (discount, "
+                   "then VAT) and where the rounding happens.", 7900),
+    answers("chunk", "chunk 2: route the CSV export and refunds through the same rules", chunk=2),
     turn(text("Reading the current invoice module before removing the duplicated rules."),
          tool("read_file", path="shop/invoice.py", offset=50), tokens_in=8200, tokens_out=50),
     turn(text("First a `price_lines` helper that both `build_invoice` and the CSV export can "
@@ -99,14 +132,24 @@ EXECUTOR = [
               "CSV export, and `refund_amount` uses the same functions for the returned "
               "quantities. The two duplicated rule sets and their TODOs are gone; refunds "
               "now reject unknown coupons."), tokens_in=12300, tokens_out=80),
-    {"comment": "chunk 3: tests for the pricing rules"},
+    *comment_turns(2, "shop/invoice.py",
+                   "Fair question. `refund_amount` prices the returned items at the whole "
+                   "order's rate on purpose; I'll say so in the code.",
+                   "Done: a comment in `refund_amount` says why it uses the order's rate.", 12600),
+    *comment_turns(2, "README.md",
+                   "Agreed, the README should say how refunds are priced.",
+                   "Done: the pricing section has one more rule, for refunds.", 12600),
+    answers("chunk", "chunk 3: tests for the pricing rules", chunk=3),
     turn(text("Reading the pricing module to cover each rule."),
          tool("read_file", path="shop/pricing.py"), tokens_in=12900, tokens_out=40),
-    turn(text("Adding tests/test_pricing.py: plain pytest functions, one rule each."),
+    turn(text("Adding tests/test_pricing.py: one unittest TestCase, a test per rule."),
          tool("write_file", path="tests/test_pricing.py", content=TEST_PRICING_PY),
          tokens_in=14100, tokens_out=900),
     turn(text("Chunk 3 done: `tests/test_pricing.py` covers every tier, the wholesale "
               "threshold at exactly 500.00, coupon precedence, unknown coupons (refunds too), "
               "gift cards, tax-exempt customers and half-up rounding."),
          tokens_in=15000, tokens_out=60),
+    *comment_turns(3, "tests/test_pricing.py",
+                   "Good catch: an empty coupon code should count as no coupon. Adding a test.",
+                   "Done: `test_an_empty_coupon_is_no_coupon` pins it down.", 15300),
 ]
