@@ -16,6 +16,7 @@ from pairtui.errors import PairtuiError
 
 SUBCOMMANDS = (
     "demo", "plan", "run", "review", "rollback", "checkpoint", "checkpoints", "restore", "open",
+    "why", "log",
 )
 
 
@@ -87,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("restore", help="restore the working tree to a checkpoint (itself undoable)")
     p.add_argument("id", metavar="ID")
+
+    p = sub.add_parser("why", help="the story of a line: commit, chunk, tool call, check")
+    p.add_argument("target", metavar="FILE[:LINE[-LINE]]")
+    p.add_argument("--json", action="store_true", help="print the trace as JSON")
+    p.add_argument("-M", dest="moves", action="store_true", help="follow lines moved within the file")
+    p.add_argument("-C", dest="copies", action="store_true", help="follow lines copied from other files")
+
+    p = sub.add_parser("log", help="sessions, newest first: goal, chunks, commits, checks, cost")
+    p.add_argument("--json", action="store_true", help="print the sessions as JSON")
     return parser
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pairtui.diff.model import Hunk
-from pairtui.models.base import ToolCall
+if TYPE_CHECKING:  # types only: `pairtui why` imports line_marks and must start fast
+    from pairtui.diff.model import Hunk
+    from pairtui.models.base import ToolCall
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pairtui.agent import session_edits as edits
 from pairtui.config import Config
 from pairtui.core.session import Session
+from pairtui.git.trailers import model_value
 from pairtui.models.pricing import price_of
 
 CHUNK_VALUE = re.compile(r"(\d+)/(\d+) (.*)")  # "2/3 Title": how a landed chunk is told apart
@@ -35,15 +36,6 @@ CHUNK_VALUE = re.compile(r"(\d+)/(\d+) (.*)")  # "2/3 Title": how a landed chunk
 class CommitStory:
     body: str
     trailers: tuple[tuple[str, str], ...]
-
-
-def model_name(spec: str) -> str:
-    """provider:model as written, except a replay transcript's path, cut to its file name (a
-    commit must not carry someone's home directory)."""
-    provider, _, rest = spec.partition(":")
-    if provider == "replay" and rest:
-        return f"replay:{rest.replace(chr(92), '/').rsplit('/', 1)[-1]}"
-    return spec
 
 
 def verify_value(session: Session, chunk: int, command: str | None) -> str:
@@ -68,7 +60,7 @@ def cost_value(session: Session, chunk: int, config: Config) -> str:
         return ""
     tokens = f"{tokens_in:,} tokens in, {tokens_out:,} out"
     if price_of(session.executor, dict(config.prices)) is None:
-        return f"{tokens} (no price known for {model_name(session.executor)})"
+        return f"{tokens} (no price known for {model_value(session.executor)})"
     return f"${dollars:.4f} ({tokens})"
 
 
@@ -92,8 +84,8 @@ def for_landing(session: Session, chunk: int, config: Config) -> CommitStory:
         ("Session", session.id),
         ("Chunk", chunk_value(session, chunk)),
         ("Verify", verify_value(session, chunk, command)),
-        ("Executor", model_name(session.executor)),
-        ("Planner", model_name(session.planner)),
+        ("Executor", model_value(session.executor)),
+        ("Planner", model_value(session.planner)),
         ("Cost", cost_value(session, chunk, config)),
         ("Plan", str(kept.get("path", ""))),
     )

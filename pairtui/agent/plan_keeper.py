@@ -20,6 +20,7 @@ from pairtui.core.session import Session
 from pairtui.core.store import write_atomic
 from pairtui.errors import UsageError
 from pairtui.git.land import LandResult, land_files
+from pairtui.git.trailers import model_value
 
 
 def planned_path(repo_root: Path, session: Session, config: Config) -> str | None:
@@ -72,9 +73,7 @@ def write(repo_root: Path, session: Session, rel: str, config: Config) -> tuple[
     record = {"path": rel, "commit": None}
     if config.plans_commit != "own-commit":
         return record, None
-    from pairtui.agent.commit_story import model_name
-
-    trailers = (("Session", session.id), ("Planner", model_name(session.planner)), ("Plan", rel)) \
+    trailers = (("Session", session.id), ("Planner", model_value(session.planner)), ("Plan", rel)) \
         if config.trailers else ()
     result = land_files(repo_root, {rel: data}, f"Plan: {session.goal}" if session.goal else "Plan",
                         "The approved plan of this session, kept by pairtui.", trailers)

@@ -65,3 +65,12 @@ def pairtui_trailers(message: str) -> dict[str, str]:
     """The message's Pairtui-* trailers keyed without the prefix (the last of a repeated key wins)."""
     _, pairs = split_trailers(message)
     return {key[len(PREFIX):]: value for key, value in pairs if key.startswith(PREFIX)}
+
+
+def model_value(spec: str) -> str:
+    """provider:model as written, except a replay transcript's path, cut to its file name (a
+    commit must not carry someone's home directory)."""
+    provider, _, rest = spec.partition(":")
+    if provider == "replay" and rest:
+        return f"replay:{rest.replace(chr(92), '/').rsplit('/', 1)[-1]}"
+    return spec
