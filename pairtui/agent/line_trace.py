@@ -155,6 +155,8 @@ def _origin(line: BlameLine, message: tuple[str, str, int] | None, sessions: Ses
         return origin
     calls = state.get("extra", {}).get("calls", {}).get(str(chunk), [])
     number, how = _call_for(line, calls)
+    if number is None and how != "blank":
+        number, how = _partial_edit(line, calls, sessions.attempt(session, chunk)["fragments"], how)
     if number is None and not how:
         origin["kind"] = "review"
     origin.update(call_no=number, how=how, calls=calls)
@@ -182,6 +184,21 @@ def _call_for(line: BlameLine, calls: list) -> tuple[int | None, str]:
     if cut or len(marked) < len(touching):
         return None, "unsure"
     return None, ""
+
+
+def _partial_edit(line: BlameLine, calls: list, fragments: dict, how: str) -> tuple[int | None, str]:
+    """An edit need not write whole lines (`old_string` may be part of one): the last call on
+    the file whose first or last written line is part of this line wrote it. Only the transcript
+    has the text to tell; without it, a line no call wrote whole stays "unsure", never "review"."""
+    text = line.text.strip()
+    edits = [c for c in calls if c[1] == "edit_file" and line.path in (c[2] or []) and not c[3]]
+    for call in reversed(edits):
+        told = fragments.get(int(call[0]))
+        if told is None:
+            return None, "unsure"
+        if any(part and part in text for part in told):
+            return int(call[0]), "this call's edit is part of the line"
+    return None, how
 
 
 def _story(path: str, line: BlameLine, origin: dict, sessions: SessionLookup, detail: bool) -> LineStory:
@@ -245,7 +262,7 @@ def _add_transcript(story: LineStory, origin: dict, sessions: SessionLookup) -> 
 
 def _read_attempt(records: list[dict], chunk: int) -> dict:
     """Walk the transcript: the chunk's last "execute" round onwards, to its landing."""
-    attempt: dict = {"calls": {}, "verify": None, "comments": [], "seen": False}
+    attempt: dict = {"calls": {}, "verify": None, "comments": [], "seen": False, "fragments": {}}
     active, turn_text, model, round_label, turn = None, {}, "", "", 0
     for record in records:
         kind = record.get("kind")
@@ -254,7 +271,7 @@ def _read_attempt(records: list[dict], chunk: int) -> dict:
             if active != chunk:
                 continue
             if record.get("round") == "execute":
-                attempt = {"calls": {}, "verify": None, "comments": [], "seen": True}
+                attempt = {"calls": {}, "verify": None, "comments": [], "seen": True, "fragments": {}}
             for comment in attempt["comments"]:
                 comment["until"] = min(comment["until"], int(record.get("first_call", 0)))
             round_label, turn = _round_label(record), 0
@@ -270,8 +287,11 @@ def _read_attempt(records: list[dict], chunk: int) -> dict:
                          for c in record.get("tool_calls", []) if isinstance(c, dict)}
         elif kind == "tool_result" and isinstance(record.get("call"), int):
             args, said, at_turn = turn_text.get(record.get("id"), ({}, "", turn))
+            args = args if isinstance(args, dict) else {}
+            written = str(args.get("new_string", args.get("content", ""))).strip("\n").split("\n")
+            attempt["fragments"][record["call"]] = (written[0].strip(), written[-1].strip())
             attempt["calls"][record["call"]] = {
-                "summary": summarize(str(record.get("name", "")), args if isinstance(args, dict) else {}),
+                "summary": summarize(str(record.get("name", "")), args),
                 "round": round_label, "turn": at_turn, "model": model, "said": said[:600],
                 "result": str(record.get("content", "")).split("\n", 1)[0][:200],
             }
