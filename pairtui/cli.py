@@ -35,6 +35,11 @@ def _add_models(p: argparse.ArgumentParser) -> None:
                    help="executor model, e.g. openai:gpt-5-mini or openai-chat:llama3")
 
 
+def _add_plan_out(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plan-out", metavar="PATH",
+                   help="keep the approved plan in this file in the repo (see plans_commit)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="pairtui",
@@ -49,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("open", help="open the TUI on REPO and resume its open session (the default)")
     p.add_argument("path", nargs="?", default=None, metavar="REPO")
     p.add_argument("--goal", help="start a new session with this goal")
+    _add_plan_out(p)
     _add_models(p)
 
     p = sub.add_parser("demo", help="run the whole flow on a demo repo with the replay model (no API key)")
@@ -65,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--plan", metavar="FILE", help="an existing plan file")
     p.add_argument("--yes", action="store_true", help="land every verified chunk as a commit")
     p.add_argument("--json", action="store_true", help="print machine-readable events on stdout")
+    _add_plan_out(p)
     _add_models(p)
 
     p = sub.add_parser("review", help="review a diff hunk by hunk (patch file, rev range, or working tree)")

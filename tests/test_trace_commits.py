@@ -9,7 +9,16 @@ import json
 from pairtui.core.plan import parse_plan
 from pairtui.git.trailers import pairtui_trailers
 from tests.conftest import git
-from tests.support_engine import edit_chunk, make_pairing, run_cli, text, tool, turn, write_chunk
+from tests.support_engine import (
+    edit_chunk,
+    make_pairing,
+    run_cli,
+    text,
+    tool,
+    turn,
+    write_chunk,
+    write_transcript,
+)
 
 PLAN = """\
 # Goal: Greet people by name
@@ -146,3 +155,30 @@ async def test_a_plan_path_outside_the_repo_is_refused_before_approval(git_repo,
     else:
         raise AssertionError("approve_plan accepted a plan path outside the repo")
     assert str(pairing.session.phase) == "planning"
+
+
+RUN_PLAN = PLAN.replace("Verify: test -f src/greeted.txt\n", "")
+
+
+def test_run_plan_out_lands_the_plan_with_the_first_chunk(git_repo, tmp_path, capsys, monkeypatch):
+    plan = tmp_path / "plan.md"
+    plan.write_text(RUN_PLAN)
+    executor = write_transcript(tmp_path / "executor.jsonl", [*GREET, *write_chunk("NOTES.md", "n\n")])
+    monkeypatch.chdir(git_repo / "src")  # --plan-out is relative to where the person is
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan), "--yes",
+                           "--plan-out", "../docs/greet.md", "--executor", f"replay:{executor}")
+    assert code == 0, err
+    assert "docs/greet.md" in git(git_repo, "show", "--name-only", "--format=", "HEAD~1").split()
+    assert git(git_repo, "show", "HEAD~1:docs/greet.md") == RUN_PLAN
+    assert trailers(git_repo, "HEAD~1")["Plan"] == "docs/greet.md"
+
+
+def test_run_refuses_a_plan_out_outside_the_repo_before_anything_runs(git_repo, tmp_path, capsys):
+    plan = tmp_path / "plan.md"
+    plan.write_text(RUN_PLAN)
+    executor = write_transcript(tmp_path / "executor.jsonl", GREET)
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan), "--yes",
+                           "--plan-out", str(tmp_path / "out.md"), "--executor", f"replay:{executor}")
+    assert code == 2 and "inside the repository" in err and err.count("\n") == 1
+    assert git(git_repo, "log", "--format=%s").splitlines() == ["initial"]
+    assert not (git_repo / ".git" / "pairtui").exists(), "no session was started"

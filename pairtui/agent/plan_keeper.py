@@ -35,6 +35,13 @@ def planned_path(repo_root: Path, session: Session, config: Config) -> str | Non
         target = Path(config.plans_dir) / f"{session.id[:8]}-{_slug(session.goal)}.md"
     else:
         return None
+    return check_path(repo_root, target)
+
+
+def check_path(repo_root: Path, target: Path) -> str:
+    """`target` (absolute, or relative to the repo root) as a repo-relative path; UsageError
+    for a path outside the repo, inside .git, or naming a folder. (`--plan-out` is checked
+    before any model is asked.)"""
     root = Path(repo_root).resolve()
     full = (target if target.is_absolute() else root / target).resolve()
     if full == root or root not in full.parents:

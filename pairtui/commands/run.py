@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     ensure_ready(info)
     plan_text = read_plan_file(Path(args.plan)) if args.plan else None
     goal = args.goal or parse_plan(plan_text or "").goal or Path(args.plan).stem
-    config = load_config(info.root, model_flags(args))
+    config = load_config(info.root, {**model_flags(args), **plan_out_flag(args, info.root)})
     printer = HeadlessPrinter(json_events=args.json, secrets=config.secrets)
     try:
         plan_file = Path(args.plan) if args.plan else None
@@ -57,6 +57,17 @@ def run(args: argparse.Namespace) -> int:
         printer.close()
         if usage := printer.usage_line():
             printer.line(usage)
+
+
+def plan_out_flag(args: argparse.Namespace, repo_root: Path) -> dict[str, str]:
+    """--plan-out, relative to the current directory, checked now (before any model runs)."""
+    if not getattr(args, "plan_out", None):
+        return {}
+    from pairtui.agent.plan_keeper import check_path
+
+    path = Path(args.plan_out).resolve()
+    check_path(repo_root, path)
+    return {"plan_out": str(path)}
 
 
 def session_of_plan_file(plan_file: Path, git_dir: Path) -> str | None:
