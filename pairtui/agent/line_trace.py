@@ -15,10 +15,9 @@ Reads files and JSON only; the caller runs git (git/blame.py).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pairtui.agent.call_trace import MARKS_PER_CALL, line_marks
+from pairtui.core.line_marks import MARKS_PER_CALL, line_marks
 from pairtui.git.blame import NOT_COMMITTED, BlameLine
 from pairtui.git.trailers import model_value, pairtui_trailers, split_trailers
 
@@ -26,32 +25,31 @@ STORE_GONE = ("the session store (pruned, or made in another clone): the tool ca
               "check's output and the review comments")
 
 
-@dataclass
 class LineStory:
-    """One run of consecutive lines with the same origin (commit and tool call)."""
+    """One run of consecutive lines with the same origin (commit and tool call). A plain class
+    (as is everything on this path): `why` must not pay for importing dataclasses."""
 
-    path: str
-    first: int
-    last: int
-    kind: str  # executor | review | revert | person | uncommitted
-    commit: str | None = None
-    origin_path: str = ""  # the path in that commit (blame follows renames)
-    author: str = ""
-    time: int = 0
-    summary: str = ""
-    trailers: dict[str, str] = field(default_factory=dict)
-    session: str | None = None
-    chunk: int | None = None
-    goal: str | None = None
-    call: dict | None = None
-    verify: dict | None = None
-    comments: list[dict] = field(default_factory=list)
-    plan_section: str | None = None
-    missing: list[str] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)
+    KINDS = ("executor", "review", "revert", "person", "uncommitted")
+
+    def __init__(self, path: str, first: int, last: int, kind: str, commit: str | None = None,
+                 origin_path: str = "", text: list[str] | None = None) -> None:
+        self.path, self.first, self.last, self.kind = path, first, last, kind
+        self.commit = commit
+        self.origin_path = origin_path  # the path in that commit (blame follows renames)
+        self.author, self.time, self.summary = "", 0, ""
+        self.trailers: dict[str, str] = {}
+        self.session: str | None = None
+        self.chunk: int | None = None
+        self.goal: str | None = None
+        self.call: dict | None = None
+        self.verify: dict | None = None
+        self.comments: list[dict] = []
+        self.plan_section: str | None = None
+        self.missing: list[str] = []
+        self.text = text or []
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items()}
+        return dict(self.__dict__)
 
 
 class SessionLookup:
@@ -116,72 +114,83 @@ class SessionLookup:
 def trace(path: str, blamed: list[BlameLine], messages: dict[str, tuple[str, str, int]],
           sessions: SessionLookup, detail: bool) -> list[LineStory]:
     """Group the blamed lines by origin; `detail` adds the transcript's account (one read per
-    session) and the plan section, which a whole-file summary does without."""
+    session) and the plan section, which a whole-file summary does without. Work per commit
+    (trailers, store) is done once per commit; per line only the call is looked up."""
     stories: list[LineStory] = []
+    commits: dict[tuple[str, str], dict] = {}
     for line in blamed:
-        origin = _origin(line, messages.get(line.commit), sessions)
-        origin["message"] = messages.get(line.commit)
+        key = (line.commit, line.path)
+        if key not in commits:
+            commits[key] = _commit_origin(line, messages.get(line.commit), sessions)
+        commit = commits[key]
+        kind, number, how = _line_call(line, commit, sessions)
         same = stories[-1] if stories else None
-        if (same is not None and same.commit == origin["commit"] and same.last == line.line - 1
-                and same.kind == origin["kind"] and (same.call or {}).get("number") == origin.get("call_no")):
+        if (same is not None and same.commit == commit["commit"] and same.last == line.line - 1
+                and same.kind == kind and (same.call or {}).get("number") == number):
             same.last = line.line
             same.text.append(line.text)
             continue
-        stories.append(_story(path, line, origin, sessions, detail))
+        stories.append(_story(path, line, commit, (kind, number, how), sessions, detail))
     return stories
 
 
-def _origin(line: BlameLine, message: tuple[str, str, int] | None, sessions: SessionLookup) -> dict:
-    """Who wrote one line: kind, commit, session/chunk and the call's number when known."""
+def _commit_origin(line: BlameLine, message: tuple[str, str, int] | None, sessions: SessionLookup) -> dict:
+    """What is known of a commit (and the blamed path in it): kind, trailers, session, chunk,
+    and the chunk's calls on that path indexed by the marks of the lines they wrote."""
     if line.commit == NOT_COMMITTED:
         return {"kind": "uncommitted", "commit": None}
     trailers = pairtui_trailers(message[0]) if message else {}
     chunk = _chunk_number(trailers.get("Chunk", ""))
     session = trailers.get("Session")
+    base = {"commit": line.commit, "trailers": trailers, "message": message}
     if "Reverts" in trailers:
-        return {"kind": "revert", "commit": line.commit, "trailers": trailers, "session": session, "chunk": chunk}
+        return {**base, "kind": "revert", "session": session, "chunk": chunk}
     if session is None or chunk is None:
         found = sessions.chunk_of_commit(line.commit)
         if found is None:
-            return {"kind": "person", "commit": line.commit, "trailers": trailers}
+            return {**base, "kind": "person"}
         session, chunk = found
-    origin = {"kind": "executor", "commit": line.commit, "trailers": trailers, "session": session, "chunk": chunk}
+    origin = {**base, "kind": "executor", "session": session, "chunk": chunk}
     state = sessions.state(session)
     if state is None:
         return origin
     chunk_state = next((c for c in state.get("chunks", []) if c.get("number") == chunk), {})
     if chunk_state.get("commit") != line.commit:
-        origin["stale"] = True  # the store's calls belong to a later attempt of this chunk
-        return origin
+        return {**origin, "stale": True}  # the store's calls belong to a later attempt of this chunk
     calls = state.get("extra", {}).get("calls", {}).get(str(chunk), [])
-    number, how = _call_for(line, calls)
+    touching = [c for c in calls if line.path in (c[2] or []) and not c[3]]
+    marked = [c for c in touching if c[1] in ("write_file", "edit_file")]
+    by_mark = {mark: int(c[0]) for c in marked if len(c) > 4 for mark in c[4]}  # the last writer wins
+    cut = any(len(c[4]) >= MARKS_PER_CALL for c in marked if len(c) > 4)
+    only = int(marked[0][0]) if len(marked) == 1 and len(touching) == 1 else None
+    return {**origin, "calls": calls, "by_mark": by_mark, "cut": cut, "only": only,
+            "unrecorded": len(marked) < len(touching)}
+
+
+def _line_call(line: BlameLine, commit: dict, sessions: SessionLookup) -> tuple[str, int | None, str]:
+    """(kind, call number, how it is known) for one line of a commit."""
+    if "calls" not in commit:
+        return commit["kind"], None, ""
+    number, how = _call_for(line, commit)
     if number is None and how != "blank":
-        number, how = _partial_edit(line, calls, sessions.attempt(session, chunk)["fragments"], how)
-    if number is None and not how:
-        origin["kind"] = "review"
-    origin.update(call_no=number, how=how, calls=calls)
-    return origin
+        fragments = sessions.attempt(commit["session"], commit["chunk"])["fragments"]
+        number, how = _partial_edit(line, commit["calls"], fragments, how)
+    return ("review" if number is None and not how else commit["kind"]), number, how
 
 
-def _call_for(line: BlameLine, calls: list) -> tuple[int | None, str]:
+def _call_for(line: BlameLine, commit: dict) -> tuple[int | None, str]:
     """(call number, how it is known). The last call whose written lines hold this line; else,
     for a line without a mark of its own (blank, or past the marks a call keeps), the one call
     that wrote the file. (None, "") only when every call on the file is known line by line and
     none wrote it; (None, "unsure") when that cannot be told."""
     marks = line_marks(line.text)
-    if marks:
-        writers = [c for c in calls if len(c) > 4 and marks[0] in c[4] and not c[3]
-                   and line.path in (c[2] or [])]
-        if writers:
-            return int(writers[-1][0]), "its text is among the lines this call wrote"
-    touching = [c for c in calls if line.path in (c[2] or []) and not c[3]]
-    marked = [c for c in touching if c[1] in ("write_file", "edit_file")]
-    cut = any(len(c[4]) >= MARKS_PER_CALL for c in marked if len(c) > 4)
-    if len(marked) == 1 and len(touching) == 1 and (not marks or cut):
-        return int(marked[0][0]), "the only call that wrote this file"
+    if marks and marks[0] in commit["by_mark"]:
+        return commit["by_mark"][marks[0]], "its text is among the lines this call wrote"
+    if commit["only"] is not None and (not marks or commit["cut"]):
+        return commit["only"], "the only call that wrote this file"
     if not marks:
         return None, "blank"
-    if cut or len(marked) < len(touching):
+    if commit["cut"] or commit["unrecorded"]:
         return None, "unsure"
     return None, ""
 
@@ -201,51 +210,65 @@ def _partial_edit(line: BlameLine, calls: list, fragments: dict, how: str) -> tu
     return None, how
 
 
-def _story(path: str, line: BlameLine, origin: dict, sessions: SessionLookup, detail: bool) -> LineStory:
-    message, author, when = ("", "", 0)
-    story = LineStory(path, line.line, line.line, origin["kind"], origin["commit"], line.path,
-                      text=[line.text])
-    if origin["commit"] is None:
-        return story
-    found = origin.get("message")
-    if found:
-        message, author, when = found
-    story.author, story.time = author, when
-    story.summary = message.split("\n", 1)[0]
-    story.trailers = origin.get("trailers", {})
-    story.session, story.chunk = origin.get("session"), origin.get("chunk")
-    if story.kind == "person":
-        return story
-    state = sessions.state(story.session) if story.session else None
-    if state is None:
-        story.missing.append(STORE_GONE)
-        if detail and story.kind != "revert":
-            story.plan_section = _body_of(message) or None
-        return story
-    story.goal = state.get("goal")
-    if origin.get("stale"):
-        story.missing.append("the tool call: the session store holds a later attempt of this chunk")
-    elif origin.get("how") == "blank":
+def _story(path: str, line: BlameLine, commit: dict, call: tuple[str, int | None, str],
+           sessions: SessionLookup, detail: bool) -> LineStory:
+    """A story for the run of lines starting at `line`: the commit's fields (worked out once
+    per commit) plus what is particular to this line's call."""
+    kind, number, how = call
+    if "base" not in commit:
+        commit["base"] = _commit_fields(commit, sessions, detail)
+    story = LineStory.__new__(LineStory)
+    story.__dict__.update(commit["base"])
+    story.path, story.first, story.last, story.kind = path, line.line, line.line, kind
+    story.origin_path, story.text = line.path, [line.text]
+    story.missing, story.comments = list(story.missing), []
+    if how == "blank":
         story.missing.append("which call wrote it: a blank line has no text to match, and "
                              "several calls wrote this file")
-    elif origin.get("how") == "unsure":
+    elif how == "unsure":
         story.missing.append("which call wrote it: a call that does not record its lines (a move, "
                              "a command, a very long write) changed this file")
-    if detail and story.chunk is not None and story.kind != "revert":
-        story.plan_section = _plan_section(state, story.chunk) or _body_of(message) or None
-        _add_transcript(story, origin, sessions)
-    elif origin.get("call_no") is not None:
-        call = next(c for c in origin["calls"] if int(c[0]) == origin["call_no"])
-        story.call = {"number": origin["call_no"], "tool": call[1], "how": origin["how"]}
+    if "calls" not in commit:
+        return story
+    if detail:
+        _add_transcript(story, commit, number, how, sessions)
+    elif number is not None:
+        tool = next(c[1] for c in commit["calls"] if int(c[0]) == number)
+        story.call = {"number": number, "tool": tool, "how": how}
     return story
 
 
-def _add_transcript(story: LineStory, origin: dict, sessions: SessionLookup) -> None:
+def _commit_fields(commit: dict, sessions: SessionLookup, detail: bool) -> dict:
+    """Everything a story of this commit shares: author, summary, trailers, session, goal, plan."""
+    story = LineStory("", 0, 0, commit["kind"], commit["commit"])
+    if commit["commit"] is None:
+        return story.__dict__
+    message, story.author, story.time = commit.get("message") or ("", "", 0)
+    story.summary = message.split("\n", 1)[0]
+    story.trailers = commit.get("trailers", {})
+    story.session, story.chunk = commit.get("session"), commit.get("chunk")
+    if commit["kind"] == "person":
+        return story.__dict__
+    state = sessions.state(story.session) if story.session else None
+    if state is None:
+        story.missing.append(STORE_GONE)
+        if detail and commit["kind"] != "revert":
+            story.plan_section = _body_of(message) or None
+        return story.__dict__
+    story.goal = state.get("goal")
+    if commit.get("stale"):
+        story.missing.append("the tool call: the session store holds a later attempt of this chunk")
+    if detail and story.chunk is not None and commit["kind"] != "revert":
+        story.plan_section = _plan_section(state, story.chunk) or _body_of(message) or None
+    return story.__dict__
+
+
+def _add_transcript(story: LineStory, commit: dict, number: int | None, how: str,
+                    sessions: SessionLookup) -> None:
     attempt = sessions.attempt(story.session or "", story.chunk or 0)
-    number = origin.get("call_no")
     if number is not None:
-        record = next(c for c in origin["calls"] if int(c[0]) == number)
-        call = {"number": number, "tool": record[1], "how": origin["how"], "paths": list(record[2])}
+        record = next(c for c in commit["calls"] if int(c[0]) == number)
+        call = {"number": number, "tool": record[1], "how": how, "paths": list(record[2])}
         told = attempt["calls"].get(number)
         if told:
             call.update(told)

@@ -10,27 +10,33 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 from pairtui.errors import GitError, RepoStateError, UsageError
 
 NOT_COMMITTED = "0" * 40
+LOGGED = 300  # newest commits of the file whose messages are read alongside a whole-file blame
 
 
-@dataclass(frozen=True)
 class BlameLine:
-    line: int        # 1-based line number in the file as it is now
-    commit: str      # sha of the commit that last changed the line (NOT_COMMITTED: working tree)
-    path: str        # the file's path in that commit (differs after a rename)
-    orig_line: int   # the line's number in that commit
-    text: str
+    """One line as blame tells it. (A plain class: `why` avoids importing dataclasses.)"""
+
+    __slots__ = ("line", "commit", "path", "orig_line", "text")
+
+    def __init__(self, line: int, commit: str, path: str, orig_line: int, text: str) -> None:
+        self.line = line            # 1-based line number in the file as it is now
+        self.commit = commit        # sha of the commit that last changed it (NOT_COMMITTED: not yet)
+        self.path = path            # the file's path in that commit (differs after a rename)
+        self.orig_line = orig_line  # the line's number in that commit
+        self.text = text
 
 
-@dataclass(frozen=True)
 class Repo:
-    root: Path
-    git_dirs: tuple[Path, ...]  # the worktree's own git dir, then the common one if different
+    __slots__ = ("root", "git_dirs")
+
+    def __init__(self, root: Path, git_dirs: tuple[Path, ...]) -> None:
+        self.root = root
+        self.git_dirs = git_dirs  # the worktree's own git dir, then the common one if different
 
 
 def start_blame(cwd: Path, path: str, first: int | None = None, last: int | None = None,
@@ -90,16 +96,36 @@ def parse_porcelain(data: bytes) -> list[BlameLine]:
     return lines
 
 
-def read_messages(cwd: Path, shas: list[str]) -> dict[str, tuple[str, str, int]]:
-    """sha -> (full message, author name, author time) for each commit, in one git process."""
-    if not shas:
-        return {}
-    out = subprocess.run(["git", "show", "-s", "--no-walk=unsorted", "--format=%H%x00%an%x00%at%x00%B%x01",
-                          *shas], cwd=cwd, capture_output=True)
-    if out.returncode != 0:
-        raise GitError(f"git show failed: {_reason(out.stderr)}")
+_MESSAGE_FORMAT = "--format=%H%x00%an%x00%at%x00%B%x01"
+
+
+def start_messages(cwd: Path, path: str) -> subprocess.Popen:
+    """The messages of the commits that touched `path` under its current name: started with
+    blame (it does not need blame's answer), so most messages are there when blame is done."""
+    return _popen(["git", "log", f"--max-count={LOGGED}", _MESSAGE_FORMAT, "--", path], cwd)
+
+
+def read_messages(cwd: Path, shas: list[str], started: subprocess.Popen | None = None
+                  ) -> dict[str, tuple[str, str, int]]:
+    """sha -> (full message, author name, author time) for each of `shas`: from `started`
+    (start_messages), and one `git show` for any it lacks (history under an older name)."""
+    found: dict[str, tuple[str, str, int]] = {}
+    if started is not None:
+        out, _ = started.communicate()
+        found = _parse_messages(out) if started.returncode == 0 else {}
+    missing = [sha for sha in shas if sha not in found]
+    if missing:
+        out = subprocess.run(["git", "show", "-s", "--no-walk=unsorted", _MESSAGE_FORMAT, *missing],
+                             cwd=cwd, capture_output=True)
+        if out.returncode != 0:
+            raise GitError(f"git show failed: {_reason(out.stderr)}")
+        found.update(_parse_messages(out.stdout))
+    return {sha: found[sha] for sha in shas if sha in found}
+
+
+def _parse_messages(data: bytes) -> dict[str, tuple[str, str, int]]:
     found = {}
-    for record in out.stdout.decode("utf-8", "replace").split("\x01"):
+    for record in data.decode("utf-8", "replace").split("\x01"):
         parts = record.lstrip("\n").split("\x00")
         if len(parts) == 4 and parts[0]:
             found[parts[0]] = (parts[3], parts[1], int(parts[2] or 0))
