@@ -11,6 +11,9 @@ Decisions worth knowing:
   reverse-applied through the diff engine and landed as a new commit `Revert "<title>"`. The
   person's uncommitted edits stay uncommitted. If later work overlaps the same lines, nothing
   changes and the error says so.
+- A landed chunk's commit carries its story (agent/commit_story.py: plan text, Pairtui-*
+  trailers), which `pairtui why` reads back; approving can also keep the plan in the repo
+  (agent/plan_keeper.py).
 - A chunk interrupted while EXECUTING (killed process, provider error, Esc) stays EXECUTING.
   Stepping on (`enter`) undoes only the interrupted round: back to the chunk's last "executed"
   checkpoint if it has one (a fix round or a hunk sent back was cut short), else back to its
