@@ -182,3 +182,22 @@ def test_run_refuses_a_plan_out_outside_the_repo_before_anything_runs(git_repo, 
     assert code == 2 and "inside the repository" in err and err.count("\n") == 1
     assert git(git_repo, "log", "--format=%s").splitlines() == ["initial"]
     assert not (git_repo / ".git" / "pairtui").exists(), "no session was started"
+
+
+async def test_trace_hunk_tells_a_hunk_in_review_like_why_tells_a_line(git_repo, tmp_path):
+    pairing, _, _, _ = make_pairing(git_repo, tmp_path, [], [*GREET, *FIX])
+    pairing.set_plan_text(PLAN)
+    pairing.approve_plan()
+    await pairing.execute(1)
+    await pairing.verify(1)
+    patch = pairing.chunk_patch(1)
+    app = next(f for f in patch.files if f.path == "src/app.py")
+    story = pairing.trace_hunk(1, "src/app.py", app.hunks[0])
+    assert story.splitlines()[:2] == [
+        "Chunk 1: Add a greet function",
+        "call #2 edit_file src/app.py (replaced 1 line with 5) (first run, turn 2, replay:executor.jsonl)",
+    ]
+    assert "check: test -f src/greeted.txt passed (exit 0)" in story
+    marker = pairing.trace_hunk(1, "src/greeted.txt")
+    assert "call #3 write_file src/greeted.txt (1 line) (fix round 1 of 2" in marker
+    assert 'the model said: "The check wants a marker."' in marker

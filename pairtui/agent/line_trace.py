@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pairtui.agent.attempt_trace import read_attempt
 from pairtui.core.line_marks import MARKS_PER_CALL, line_marks
 from pairtui.git.blame import NOT_COMMITTED, BlameLine
-from pairtui.git.trailers import model_value, pairtui_trailers, split_trailers
+from pairtui.git.trailers import pairtui_trailers, split_trailers
 
 STORE_GONE = ("the session store (pruned, or made in another clone): the tool call, the "
               "check's output and the review comments")
@@ -92,7 +93,7 @@ class SessionLookup:
         """The chunk's last attempt as the transcript tells it: calls by number, rounds, checks."""
         key = (session_id, chunk)
         if key not in self._attempts:
-            self._attempts[key] = _read_attempt(self._transcript(session_id), chunk)
+            self._attempts[key] = read_attempt(self._transcript(session_id), chunk)
         return self._attempts[key]
 
     def _transcript(self, session_id: str) -> list[dict]:
@@ -281,71 +282,6 @@ def _add_transcript(story: LineStory, commit: dict, number: int | None, how: str
         story.missing.append("the check's output (the chunk had no check)")
     story.comments = [dict(c, led_here=number is not None and c["first_call"] <= number < c["until"])
                       for c in attempt["comments"]]
-
-
-def _read_attempt(records: list[dict], chunk: int) -> dict:
-    """Walk the transcript: the chunk's last "execute" round onwards, to its landing."""
-    attempt: dict = {"calls": {}, "verify": None, "comments": [], "seen": False, "fragments": {}}
-    active, turn_text, model, round_label, turn = None, {}, "", "", 0
-    for record in records:
-        kind = record.get("kind")
-        if kind == "round":
-            active = record.get("chunk")
-            if active != chunk:
-                continue
-            if record.get("round") == "execute":
-                attempt = {"calls": {}, "verify": None, "comments": [], "seen": True, "fragments": {}}
-            for comment in attempt["comments"]:
-                comment["until"] = min(comment["until"], int(record.get("first_call", 0)))
-            round_label, turn = _round_label(record), 0
-            if record.get("round") == "comment":
-                attempt["comments"].append({"path": record.get("path", ""), "comment": record.get("comment", ""),
-                                            "first_call": int(record.get("first_call", 0)), "until": 10**9})
-        elif active != chunk:
-            continue
-        elif kind == "assistant":
-            turn += 1
-            model = model_value(str(record.get("model", "")))
-            turn_text = {c.get("id"): (c.get("arguments") or {}, str(record.get("text", "")).strip(), turn)
-                         for c in record.get("tool_calls", []) if isinstance(c, dict)}
-        elif kind == "tool_result" and isinstance(record.get("call"), int):
-            args, said, at_turn = turn_text.get(record.get("id"), ({}, "", turn))
-            args = args if isinstance(args, dict) else {}
-            written = str(args.get("new_string", args.get("content", ""))).strip("\n").split("\n")
-            attempt["fragments"][record["call"]] = (written[0].strip(), written[-1].strip())
-            attempt["calls"][record["call"]] = {
-                "summary": summarize(str(record.get("name", "")), args),
-                "round": round_label, "turn": at_turn, "model": model, "said": said[:600],
-                "result": str(record.get("content", "")).split("\n", 1)[0][:200],
-            }
-        elif kind == "verify" and record.get("chunk") == chunk and record.get("command"):
-            attempt["verify"] = {k: record.get(k) for k in ("command", "passed", "exit_code", "output_tail")}
-    return attempt
-
-
-def _round_label(record: dict) -> str:
-    if record.get("round") == "fix":
-        return (f"fix round {record.get('fix_round')} of {record.get('fix_rounds')} "
-                f"(after `{record.get('command', '')}` failed)")
-    if record.get("round") == "comment":
-        return f"revision after your comment on {record.get('path', '?')}"
-    return "first run"
-
-
-def summarize(tool: str, args: dict) -> str:
-    """A tool call in one line, e.g. `write_file shop/pricing.py (68 lines)`."""
-    path = str(args.get("path", ""))
-    if tool == "write_file":
-        return f"write_file {path} ({len(str(args.get('content', '')).splitlines())} lines)"
-    if tool == "edit_file":
-        old = len(str(args.get("old_string", "")).splitlines())
-        new = len(str(args.get("new_string", "")).splitlines())
-        return f"edit_file {path} (replaced {old} line{'s' if old != 1 else ''} with {new})"
-    if tool == "move_path":
-        return f"move_path {args.get('src', '?')} -> {args.get('dst', '?')}"
-    if tool == "run_command":
-        return f"run_command {str(args.get('command', ''))[:100]}"
-    return f"{tool} {path}".strip()
 
 
 def _chunk_number(value: str) -> int | None:
