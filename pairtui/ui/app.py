@@ -59,6 +59,7 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         Binding("v", "verify", "Run check"),
         Binding("d", "diff", "Diff"),
         Binding("u", "rollback", "Rollback"),
+        Binding("t", "trace_hunk", "Trace hunk", show=False),
         Binding("escape", "cancel", "Cancel", show=True),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_session", "Quit"),
