@@ -5,7 +5,9 @@ measured here in the same run as whole commands (process start, imports and outp
 interleaved, medians. The file is 2,000 lines; 50 landed chunks (10 sessions of 5) each rewrote
 40 lines, with real Pairtui-* trailers and session stores (state with call marks, transcripts),
 so `why` does all of its work: blame, commit messages, stores and call matching. Rows also
-show a single line (`why FILE:LINE`, with the transcript read) against `git blame -L`.
+show a single line (`why FILE:LINE`, with the transcript read) against `git blame FILE` and the
+much cheaper `git blame -L`, and the floor any `pairtui why` stands on: starting pairtui
+(`pairtui --version`: interpreter, imports, argument parsing) and the porcelain blame it runs.
 
     .venv/bin/python benchmarks/bench_why.py [--rounds 15]
 """
@@ -112,10 +114,15 @@ def main() -> None:
         pairtui_rows = sum("written by pairtui" in line for line in out.stdout.splitlines())
         assert out.returncode == 0 and pairtui_rows > 100, out.stderr  # it really traced the file
         middle = LINES // 2
+        blame = ["git", "blame", "big.py"]
         cases = {
-            "why FILE vs git blame FILE": ([str(PAIRTUI), "why", "big.py"], ["git", "blame", "big.py"]),
+            "why FILE vs git blame FILE": ([str(PAIRTUI), "why", "big.py"], blame),
+            "why FILE:LINE vs git blame FILE": ([str(PAIRTUI), "why", f"big.py:{middle}"], blame),
             "why FILE:LINE vs git blame -L LINE,LINE FILE": (
                 [str(PAIRTUI), "why", f"big.py:{middle}"], ["git", "blame", "-L", f"{middle},{middle}", "big.py"]),
+            "floor: pairtui --version vs git blame FILE": ([str(PAIRTUI), "--version"], blame),
+            "floor: why's own blame (--porcelain) vs git blame FILE": (
+                ["git", "blame", "--porcelain", "big.py"], blame),
         }
         samples: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in cases}
         for _ in range(args.rounds):

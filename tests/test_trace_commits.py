@@ -201,3 +201,15 @@ async def test_trace_hunk_tells_a_hunk_in_review_like_why_tells_a_line(git_repo,
     marker = pairing.trace_hunk(1, "src/greeted.txt")
     assert "call #3 write_file src/greeted.txt (1 line) (fix round 1 of 2" in marker
     assert 'the model said: "The check wants a marker."' in marker
+
+
+def test_why_finds_the_repo_as_git_does_in_a_subfolder_and_a_linked_worktree(git_repo, tmp_path):
+    from pairtui.git import blame
+
+    git(git_repo, "worktree", "add", "-q", str(tmp_path / "linked"))
+    for where in (git_repo / "src", tmp_path / "linked"):
+        fast = blame.find_repo_fast(where)
+        asked = blame.read_repo(blame.start_repo(where), where)
+        assert fast is not None
+        assert fast.root.resolve() == asked.root.resolve()
+        assert [d.resolve() for d in fast.git_dirs] == [d.resolve() for d in asked.git_dirs]

@@ -37,19 +37,20 @@ def run(args: argparse.Namespace) -> int:
     cwd = Path(args.repo)
     path, first, last = parse_target(args.target, cwd)
     blame = git_blame.start_blame(cwd, path, first, last, moves=args.moves, copies=args.copies)
-    repo = git_blame.start_repo(cwd)
+    fast = git_blame.find_repo_fast(cwd)
+    repo = git_blame.start_repo(cwd) if fast is None else None
     # A whole file names many commits: read their messages while blame runs. A line names one.
     logged = git_blame.start_messages(cwd, path) if first is None else None
     try:
         from pairtui.agent.line_trace import SessionLookup, trace
 
-        info = git_blame.read_repo(repo, cwd)
+        info = fast or git_blame.read_repo(repo, cwd)
         lines = git_blame.read_blame(blame, path)
         shas = list(dict.fromkeys(b.commit for b in lines if b.commit != git_blame.NOT_COMMITTED))
         messages = git_blame.read_messages(cwd, shas, logged)
     finally:
         for proc in (blame, repo, logged):
-            if proc is not None and proc.poll() is None:
+            if proc is not None and proc.poll() is None:  # stopped by an error: not left behind
                 proc.kill()
                 proc.communicate()
     stories = trace(path, lines, messages, SessionLookup(info.git_dirs), detail=first is not None)

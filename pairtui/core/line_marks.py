@@ -7,7 +7,10 @@ so `pairtui why` can use it without importing dataclasses or the model layer.
 
 from __future__ import annotations
 
-import hashlib
+try:  # hashlib's blake2s itself; importing hashlib would load OpenSSL first (`why` starts fast)
+    from _blake2 import blake2s
+except ImportError:  # pragma: no cover - Pythons without the builtin module
+    from hashlib import blake2s
 
 MARKS_PER_CALL = 400
 
@@ -17,7 +20,7 @@ def line_marks(text: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for line in text.splitlines():
         if line.strip():
-            seen[hashlib.blake2s(line.strip().encode(), digest_size=5).hexdigest()] = None
+            seen[blake2s(line.strip().encode(), digest_size=5).hexdigest()] = None
             if len(seen) >= MARKS_PER_CALL:
                 break
     return tuple(seen)

@@ -66,6 +66,32 @@ def read_repo(proc: subprocess.Popen, cwd: Path) -> Repo:
     return Repo(Path(root), tuple(dirs))
 
 
+def find_repo_fast(cwd: Path) -> Repo | None:
+    """The repo around `cwd` found by looking for `.git` upwards, as git does in the plain case
+    (no GIT_DIR / GIT_WORK_TREE, a .git folder or a `gitdir:` file): one git process fewer for
+    `why`. None when that is not the case; the caller then asks git (start_repo)."""
+    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
+        return None
+    here = Path(cwd).resolve()
+    for root in (here, *here.parents):
+        dot_git = root / ".git"
+        if dot_git.is_dir():
+            git_dir = dot_git
+        elif dot_git.is_file():
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if not text.startswith("gitdir: "):
+                return None
+            git_dir = (root / text[len("gitdir: "):]).resolve()
+        else:
+            continue
+        dirs = [git_dir]
+        common = git_dir / "commondir"
+        if common.is_file():
+            dirs.append((git_dir / common.read_text(encoding="utf-8").strip()).resolve())
+        return Repo(root, tuple(dirs))
+    return None
+
+
 def read_blame(proc: subprocess.Popen, path: str) -> list[BlameLine]:
     """The blamed lines; UsageError (one line, git's reason) for a path or range git refuses."""
     out, err = proc.communicate()
