@@ -213,3 +213,22 @@ def test_why_finds_the_repo_as_git_does_in_a_subfolder_and_a_linked_worktree(git
         assert fast is not None
         assert fast.root.resolve() == asked.root.resolve()
         assert [d.resolve() for d in fast.git_dirs] == [d.resolve() for d in asked.git_dirs]
+
+
+def test_trace_config_keys_are_checked(git_repo, monkeypatch):
+    from pairtui.config import load_config
+    from pairtui.errors import ConfigError
+
+    (git_repo / ".pairtui.toml").write_text('trailers = false\nplans_dir = "docs/plans"\nplans_commit = "own-commit"\n')
+    config = load_config(git_repo)
+    assert (config.trailers, config.plans_dir, config.plans_commit) == (False, "docs/plans", "own-commit")
+    for bad, said in (('plans_commit = "later"', "plans_commit: expected one of"),
+                      ('trailers = "no"', "trailers: expected true or false"),
+                      ('plan_out = "x.md"', "command-line flag only")):
+        (git_repo / ".pairtui.toml").write_text(bad + "\n")
+        try:
+            load_config(git_repo)
+        except ConfigError as err:
+            assert said in err.message
+        else:
+            raise AssertionError(f"{bad} was accepted")

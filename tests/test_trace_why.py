@@ -122,6 +122,15 @@ def test_why_answers_from_the_trailers_after_the_store_is_pruned(demo: Path, cap
     assert "Create shop/pricing.py with the coupon table" in out  # plan text from the commit body
     story = why_json(capsys, demo, f"shop/pricing.py:{line}")["stories"][0]
     assert story["call"] is None and story["goal"] is None and story["missing"]
+    code, out, _ = run_cli(capsys, "-C", str(demo), "log", "--json")
+    [session] = json.loads(out)["sessions"]
+    assert session["stored"] is False and session["goal"] == ""
+    assert [c["title"] for c in session["chunks"]] == [
+        "Extract the pricing rules into shop/pricing.py",
+        "Price the CSV export and refunds through the same rules",
+        "Add tests for the pricing rules",
+    ]
+    assert all(c["verify"].endswith(" passed") for c in session["chunks"])
 
 
 def test_why_follows_a_rename_after_landing(demo: Path, capsys):
@@ -131,6 +140,16 @@ def test_why_follows_a_rename_after_landing(demo: Path, capsys):
     story = why_json(capsys, demo, f"shop/rules.py:{line}")["stories"][0]
     assert story["chunk"] == 1 and story["origin_path"] == "shop/pricing.py"
     assert story["call"]["number"] == 3 and story["call"]["summary"].startswith("write_file shop/pricing.py")
+
+
+def test_why_says_a_line_changed_in_the_working_tree_is_not_committed_yet(demo: Path, capsys):
+    pricing = demo / "shop" / "pricing.py"
+    pricing.write_text(pricing.read_text().replace("PENNY = ", "PENNY_AMOUNT = PENNY = "))
+    line = line_of(demo, "shop/pricing.py", "PENNY_AMOUNT")
+    story = why_json(capsys, demo, f"shop/pricing.py:{line}")["stories"][0]
+    assert story["kind"] == "uncommitted" and story["commit"] is None
+    code, out, _ = run_cli(capsys, "-C", str(demo), "why", f"shop/pricing.py:{line}")
+    assert "not committed yet" in out
 
 
 def test_why_of_a_whole_file_lists_each_origin_once(demo: Path, capsys):
