@@ -207,9 +207,9 @@ class Pairing(ChunkReview):
         keep_at = plan_keeper.planned_path(self.repo_root, self._session, self.config)
         self._save(self._session.approve())
         if keep_at:
-            record, landed = plan_keeper.write(self.repo_root, self._session, keep_at, self.config)
+            record, told = plan_keeper.write(self.repo_root, self._session, keep_at, self.config)
             self._save(edits.with_extra(self._session, plan_file=record))
-            self.notify(landed.message if landed else f"plan kept in {keep_at}; it lands with the first chunk")
+            self.notify(told)
 
     # -- one chunk -------------------------------------------------------------------------
 

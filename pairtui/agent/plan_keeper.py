@@ -18,8 +18,8 @@ from pathlib import Path
 from pairtui.config import Config
 from pairtui.core.session import Session
 from pairtui.core.store import write_atomic
-from pairtui.errors import UsageError
-from pairtui.git.land import LandResult, land_files
+from pairtui.errors import GitError, UsageError
+from pairtui.git.land import land_files
 from pairtui.git.trailers import model_value
 
 
@@ -66,9 +66,10 @@ def render(session: Session) -> str:
     return "\n".join(parts)
 
 
-def write(repo_root: Path, session: Session, rel: str, config: Config) -> tuple[dict, LandResult | None]:
+def write(repo_root: Path, session: Session, rel: str, config: Config) -> tuple[dict, str]:
     """Write the plan file; commit it now when the person chose its own commit. Returns the
-    session's `plan_file` record and the landing (None when it waits for the first chunk)."""
+    session's `plan_file` record and what to tell the person. A commit git refuses (no
+    identity, HEAD moved) leaves the file to land with the first chunk, and says so."""
     data = render(session).encode("utf-8")
     path = Path(repo_root) / rel
     try:
@@ -79,12 +80,15 @@ def write(repo_root: Path, session: Session, rel: str, config: Config) -> tuple[
         raise UsageError(f"could not write the plan file {rel}: {err.strerror or err}") from None
     record = {"path": rel, "commit": None}
     if config.plans_commit != "own-commit":
-        return record, None
+        return record, f"plan kept in {rel}; it lands with the first chunk"
     trailers = (("Session", session.id), ("Planner", model_value(session.planner)), ("Plan", rel)) \
         if config.trailers else ()
-    result = land_files(repo_root, {rel: data}, f"Plan: {session.goal}" if session.goal else "Plan",
-                        "The approved plan of this session, kept by pairtui.", trailers)
-    return {**record, "commit": result.commit}, result
+    try:
+        result = land_files(repo_root, {rel: data}, f"Plan: {session.goal}" if session.goal else "Plan",
+                            "The approved plan of this session, kept by pairtui.", trailers)
+    except GitError as err:
+        return record, f"plan kept in {rel} but not committed ({err.message}); it lands with the first chunk"
+    return {**record, "commit": result.commit}, result.message
 
 
 def files_to_land(repo_root: Path, session: Session) -> dict[str, bytes]:
