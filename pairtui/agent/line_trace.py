@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 from pairtui.agent.attempt_trace import read_attempt
-from pairtui.core.line_marks import MARKS_PER_CALL, line_marks
+from pairtui.core.line_marks import MARKS_PER_CALL, line_mark
 from pairtui.git.blame import NOT_COMMITTED, BlameLine
 from pairtui.git.trailers import pairtui_trailers, split_trailers
 
@@ -184,12 +184,12 @@ def _call_for(line: BlameLine, commit: dict) -> tuple[int | None, str]:
     for a line without a mark of its own (blank, or past the marks a call keeps), the one call
     that wrote the file. (None, "") only when every call on the file is known line by line and
     none wrote it; (None, "unsure") when that cannot be told."""
-    marks = line_marks(line.text)
-    if marks and marks[0] in commit["by_mark"]:
-        return commit["by_mark"][marks[0]], "its text is among the lines this call wrote"
-    if commit["only"] is not None and (not marks or commit["cut"]):
+    mark = line_mark(line.text)
+    if mark in commit["by_mark"]:
+        return commit["by_mark"][mark], "its text is among the lines this call wrote"
+    if commit["only"] is not None and (mark is None or commit["cut"]):
         return commit["only"], "the only call that wrote this file"
-    if not marks:
+    if mark is None:
         return None, "blank"
     if commit["cut"] or commit["unrecorded"]:
         return None, "unsure"

@@ -81,14 +81,15 @@ def _who(story) -> str:
 
 
 def _print_summary(path: str, stories: list) -> None:
-    print(f"{path}: {sum(s.last - s.first + 1 for s in stories)} lines")
+    rows = [f"{path}: {sum(s.last - s.first + 1 for s in stories)} lines"]
     for s in stories:
         span = f"{s.first}" if s.first == s.last else f"{s.first}-{s.last}"
         sha = (s.commit or "")[:7] or "-------"
         call = f", call #{s.call['number']} {s.call['tool']}" if s.call else (
             ", call not known" if s.kind == "executor" and s.session else "")
         check = f", check: {s.trailers['Verify']}" if s.trailers.get("Verify") else ""
-        print(f"  {span:>11}  {sha}  {_who(s)}{call}{check}")
+        rows.append(f"  {span:>11}  {sha}  {_who(s)}{call}{check}")
+    sys.stdout.write("\n".join(rows) + "\n")  # one write: a file can have thousands of rows
 
 
 def _print_story(s) -> None:

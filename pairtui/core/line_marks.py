@@ -24,3 +24,9 @@ def line_marks(text: str) -> tuple[str, ...]:
             if len(seen) >= MARKS_PER_CALL:
                 break
     return tuple(seen)
+
+
+def line_mark(line: str) -> str | None:
+    """The mark of one line (as line_marks gives it), None for a blank line."""
+    text = line.strip()
+    return blake2s(text.encode(), digest_size=5).hexdigest() if text else None
