@@ -180,3 +180,17 @@ def test_log_lists_the_demo_session_with_its_chunks_commits_and_checks(demo: Pat
     session = data["sessions"][0]
     assert [c["status"] for c in session["chunks"]] == ["landed"] * 3
     assert session["chunks"][0]["verify"] == "python -m pytest -q tests/test_invoice.py passed"
+
+
+def test_a_damaged_session_store_is_told_as_missing_never_a_traceback(demo: Path, capsys):
+    [store] = (demo / ".git" / "pairtui" / "sessions").iterdir()
+    state = json.loads((store / "state.json").read_text())
+    state["chunks"] = [{"number": "one"}]
+    (store / "state.json").write_text(json.dumps(state))
+    (store / "transcript.jsonl").write_text('{"kind": "round", "chunk": 1, "first_call": "x"}\n')
+    line = line_of(demo, "shop/pricing.py", "COUPONS = {")
+    code, out, err = run_cli(capsys, "-C", str(demo), "why", f"shop/pricing.py:{line}")
+    assert code == 0, err
+    assert "chunk 1/3" in out and "missing   the session store (pruned, damaged" in out
+    code, out, err = run_cli(capsys, "-C", str(demo), "log")
+    assert code == 0 and "damaged state" in out

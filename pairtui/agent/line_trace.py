@@ -22,8 +22,8 @@ from pairtui.core.line_marks import MARKS_PER_CALL, line_mark
 from pairtui.git.blame import NOT_COMMITTED, BlameLine
 from pairtui.git.trailers import pairtui_trailers, split_trailers
 
-STORE_GONE = ("the session store (pruned, or made in another clone): the tool call, the "
-              "check's output and the review comments")
+STORE_GONE = ("the session store (pruned, damaged, or made in another clone): the tool call, "
+              "the check's output and the review comments")
 
 
 class LineStory:
@@ -72,9 +72,9 @@ class SessionLookup:
                     data = json.loads((root / session_id / "state.json").read_text(encoding="utf-8"))
                 except (OSError, ValueError):
                     continue
-                if isinstance(data, dict):
+                if _usable(data):
                     self._states[session_id] = data
-                    break
+                break
         return self._states[session_id]
 
     def chunk_of_commit(self, sha: str) -> tuple[str, int] | None:
@@ -93,7 +93,10 @@ class SessionLookup:
         """The chunk's last attempt as the transcript tells it: calls by number, rounds, checks."""
         key = (session_id, chunk)
         if key not in self._attempts:
-            self._attempts[key] = read_attempt(self._transcript(session_id), chunk)
+            try:
+                self._attempts[key] = read_attempt(self._transcript(session_id), chunk)
+            except (TypeError, ValueError, AttributeError, KeyError):  # a hand-damaged transcript
+                self._attempts[key] = read_attempt([], chunk)
         return self._attempts[key]
 
     def _transcript(self, session_id: str) -> list[dict]:
@@ -110,6 +113,19 @@ class SessionLookup:
                         records.append(record)
                 return records
         return []
+
+
+def _usable(data: object) -> bool:
+    """A state file shaped as pairtui writes it (a damaged one counts as gone, never a traceback)."""
+    if not isinstance(data, dict):
+        return False
+    chunks, extra = data.get("chunks", []), data.get("extra", {})
+    calls = extra.get("calls", {}) if isinstance(extra, dict) else None
+    return (isinstance(chunks, list) and isinstance(calls, dict)
+            and all(isinstance(c, dict) and isinstance(c.get("number"), int) for c in chunks)
+            and all(isinstance(v, list) and all(isinstance(r, list) and len(r) >= 5
+                                                and isinstance(r[2], list) for r in v)
+                    for v in calls.values()))
 
 
 def trace(path: str, blamed: list[BlameLine], messages: dict[str, tuple[str, str, int]],

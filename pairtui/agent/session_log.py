@@ -69,8 +69,13 @@ def read_sessions(git_dirs: tuple[Path, ...], cwd: Path) -> list[SessionEntry]:
                 state = json.loads(state_file.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
-            if isinstance(state, dict) and state_file.parent.name not in entries:
-                entries[state_file.parent.name] = _from_state(state_file.parent.name, state, commits)
+            name = state_file.parent.name
+            if name in entries:
+                continue
+            try:
+                entries[name] = _from_state(name, state, commits)
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+                entries[name] = SessionEntry(name, phase="damaged state (see .git/pairtui/sessions)")
     for sha, (subject, trailers) in reversed(list(commits.items())):  # oldest first
         if "Reverts" in trailers or trailers["Session"] in entries and entries[trailers["Session"]].stored:
             continue
