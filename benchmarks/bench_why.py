@@ -117,6 +117,7 @@ def main() -> None:
         blame = ["git", "blame", "big.py"]
         cases = {
             "why FILE vs git blame FILE": ([str(PAIRTUI), "why", "big.py"], blame),
+            "why FILE --json vs git blame FILE": ([str(PAIRTUI), "why", "big.py", "--json"], blame),
             "why FILE:LINE vs git blame FILE": ([str(PAIRTUI), "why", f"big.py:{middle}"], blame),
             "why FILE:LINE vs git blame -L LINE,LINE FILE": (
                 [str(PAIRTUI), "why", f"big.py:{middle}"], ["git", "blame", "-L", f"{middle},{middle}", "big.py"]),

@@ -19,8 +19,7 @@ def run(args: argparse.Namespace) -> int:
     repo = git_blame.read_repo(git_blame.start_repo(cwd), cwd)
     sessions = read_sessions(repo.git_dirs, cwd)
     if args.json:
-        json.dump({"sessions": [s.to_dict() for s in sessions]}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps({"sessions": [s.to_dict() for s in sessions]}) + "\n")
         return 0
     if not sessions:
         print("no pairtui sessions in this repository yet")

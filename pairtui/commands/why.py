@@ -55,9 +55,9 @@ def run(args: argparse.Namespace) -> int:
                 proc.communicate()
     stories = trace(path, lines, messages, SessionLookup(info.git_dirs), detail=first is not None)
     if args.json:
-        json.dump({"path": path, "lines": [first, last] if first else None,
-                   "stories": [s.to_dict() for s in stories]}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        # One line, through json's C encoder (indent and json.dump use the slow Python one).
+        sys.stdout.write(json.dumps({"path": path, "lines": [first, last] if first else None,
+                                     "stories": [s.to_dict() for s in stories]}) + "\n")
     elif first is None:
         _print_summary(path, stories)
     else:
