@@ -17,6 +17,7 @@ from pairtui.errors import PairtuiError
 SUBCOMMANDS = (
     "demo", "plan", "run", "review", "rollback", "checkpoint", "checkpoints", "restore", "open",
     "trust",
+    "why", "log",
 )
 
 
@@ -35,6 +36,11 @@ def _add_models(p: argparse.ArgumentParser) -> None:
                    help="executor model, e.g. openai:gpt-5-mini or openai-chat:llama3")
 
 
+def _add_plan_out(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plan-out", metavar="PATH",
+                   help="keep the approved plan in this file in the repo (see plans_commit)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="pairtui",
@@ -49,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("open", help="open the TUI on REPO and resume its open session (the default)")
     p.add_argument("path", nargs="?", default=None, metavar="REPO")
     p.add_argument("--goal", help="start a new session with this goal")
+    _add_plan_out(p)
     _add_models(p)
 
     p = sub.add_parser("demo", help="run the whole flow on a demo repo with the replay model (no API key)")
@@ -67,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print machine-readable events on stdout")
     p.add_argument("--trust-plan-checks", action="store_true",
                    help="run the checks found in another tool's plan (--plan) without confirming each")
+    _add_plan_out(p)
     _add_models(p)
 
     p = sub.add_parser("review", help="review a diff hunk by hunk (patch file, rev range, or working tree)")
@@ -94,6 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("trust", help="let the repo's .pairtui.toml grant power (e.g. run commands unasked)")
     p.add_argument("--yes", action="store_true", help="trust without asking")
     p.add_argument("--revoke", action="store_true", help="stop trusting the file")
+    p = sub.add_parser("why", help="the story of a line: commit, chunk, tool call, check")
+    p.add_argument("target", metavar="FILE[:LINE[-LINE]]")
+    p.add_argument("--json", action="store_true", help="print the trace as JSON")
+    p.add_argument("-M", dest="moves", action="store_true", help="follow lines moved within the file")
+    p.add_argument("-C", dest="copies", action="store_true", help="follow lines copied from other files")
+
+    p = sub.add_parser("log", help="sessions, newest first: goal, chunks, commits, checks, cost")
+    p.add_argument("--json", action="store_true", help="print the sessions as JSON")
     return parser
 
 

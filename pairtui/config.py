@@ -20,11 +20,16 @@ Keys (top level of either file):
   verify_timeout = 300                       seconds before a check is stopped
   allow_run_command_headless = false         let run_command run without asking (headless)
   max_turns = 40                             executor turns per chunk
+  trailers = true                            Pairtui-* trailers on landed chunks' commits
+  plans_dir = "docs/plans"                   keep each approved plan as a file in the repo
+  plans_commit = "with-first-chunk"          ...landed with the first chunk, or "own-commit"
   anthropic_base_url / openai_base_url       endpoints (e.g. a proxy or a local server)
   anthropic_api_key / openai_api_key         user config only (or the environment)
   [prices]                                   $ per million tokens, [input, output]
   "gpt-4.1" = [2.0, 8.0]                     adds to / overrides the built-in table
                                              (pairtui/models/pricing.py)
+
+Flags only: plan_out (`--plan-out PATH`, the kept plan's file for this session).
 
 Environment: PAIRTUI_PLANNER, PAIRTUI_EXECUTOR, PAIRTUI_VERIFY, ANTHROPIC_API_KEY,
 OPENAI_API_KEY, ANTHROPIC_BASE_URL, OPENAI_BASE_URL. Flags: a dict keyed like Config's
@@ -54,6 +59,8 @@ REPO_CONFIG_NAME = ".pairtui.toml"
 KEY_FIELDS = ("anthropic_api_key", "openai_api_key")
 URL_FIELDS = ("anthropic_base_url", "openai_base_url")
 GRANT_FIELDS = ("allow_run_command_headless",)
+FLAG_ONLY = ("plan_out",)
+PLANS_COMMIT = ("with-first-chunk", "own-commit")
 ENVIRONMENT = {
     "PAIRTUI_PLANNER": "planner",
     "PAIRTUI_EXECUTOR": "executor",
@@ -75,6 +82,10 @@ class Config:
     allow_run_command_headless: bool = False
     max_turns: int = 40  # executor turn limit per chunk
     verify_env: str = "auto"
+    trailers: bool = True  # Pairtui-* trailers on landed commits (what `pairtui why` reads)
+    plans_dir: str | None = None  # repo folder where approved plans are kept as files
+    plans_commit: str = "with-first-chunk"  # or "own-commit"
+    plan_out: str | None = None  # --plan-out: this session's plan file (flag only)
     prices: dict[str, tuple[float, float]] = field(
         default_factory=dict
     )  # model -> ($/Mtok in, out)
@@ -131,6 +142,12 @@ def _flag(value: Any) -> bool:
     return value
 
 
+def _plans_commit(value: Any) -> str:
+    if value not in PLANS_COMMIT:
+        raise ValueError(f"expected one of {', '.join(repr(v) for v in PLANS_COMMIT)}")
+    return value
+
+
 def _url(value: Any) -> str:
     if not isinstance(value, str) or not value.startswith(("http://", "https://")):
         raise ValueError("expected an http:// or https:// URL")
@@ -163,6 +180,10 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "allow_run_command_headless": _flag,
     "max_turns": _count(1),
     "verify_env": _text,
+    "trailers": _flag,
+    "plans_dir": _optional_text,
+    "plans_commit": _plans_commit,
+    "plan_out": _optional_text,
     "prices": _prices,
     "anthropic_api_key": _text,
     "openai_api_key": _text,
@@ -252,6 +273,9 @@ def _read_file(path: Path, repo: bool) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     settings = {}
     for key, value in data.items():
+        if key in FLAG_ONLY:
+            raise ConfigError(f"{path}: {key} is a command-line flag only (--plan-out); "
+                              "use plans_dir in a config file")
         settings[key] = _checked(str(path), key, value)
         if repo:
             _refuse_in_repo(path, key, settings[key])

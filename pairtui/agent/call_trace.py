@@ -7,11 +7,13 @@ lines it contains. Hashes, not text, so the session state stays small and holds 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
+from pairtui.core.line_marks import MARKS_PER_CALL, line_marks
 from pairtui.diff.model import Hunk
 from pairtui.models.base import ToolCall
+
+__all__ = ["MARKS_PER_CALL", "CallRecord", "calls_behind", "line_marks", "marks_of"]
 
 
 @dataclass(frozen=True)
@@ -25,20 +27,6 @@ class CallRecord:
     is_error: bool = False
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
-
-
-MARKS_PER_CALL = 400
-
-
-def line_marks(text: str) -> tuple[str, ...]:
-    """Short hashes of the distinct non-blank lines of `text` (whitespace-trimmed), bounded."""
-    seen: dict[str, None] = {}
-    for line in text.splitlines():
-        if line.strip():
-            seen[hashlib.blake2s(line.strip().encode(), digest_size=5).hexdigest()] = None
-            if len(seen) >= MARKS_PER_CALL:
-                break
-    return tuple(seen)
 
 
 def calls_behind(hunk: Hunk, calls: list[CallRecord]) -> list[CallRecord]:

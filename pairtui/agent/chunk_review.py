@@ -7,6 +7,7 @@ from pairtui.agent import session_edits as edits
 from pairtui.agent.call_trace import calls_behind
 from pairtui.agent.workspace import Workspace
 from pairtui.core.session import Session
+from pairtui.core.store import SessionStore
 from pairtui.diff.model import FileDiff, Hunk, Patch
 from pairtui.git.checkpoints import Checkpoint
 
@@ -16,6 +17,7 @@ class ChunkReview:
 
     _work: Workspace
     _session: Session
+    _store: SessionStore
 
     def _start(self, chunk: int) -> Checkpoint:  # Pairing's: the chunk's start checkpoint
         raise NotImplementedError
@@ -36,6 +38,18 @@ class ChunkReview:
         if not made:
             return f"chunk {chunk} · not traced to a tool call"
         return f"chunk {chunk} · " + ", ".join(f"{c.tool} #{c.number}" for c in made)
+
+    def trace_hunk(self, chunk: int, path: str, hunk: Hunk | None = None) -> str:
+        """The story of a hunk in review, as `pairtui why` tells a landed line: the calls that
+        wrote it (tool, arguments, round, the model's words), the check, the comments."""
+        from pairtui.agent.attempt_trace import hunk_story, read_attempt
+
+        made = [c for c in edits.calls_of(self._session, chunk) if not c.is_error and path in c.paths]
+        behind = calls_behind(hunk, made) if hunk is not None else made
+        attempt = read_attempt(self._store.read_transcript(self._session.id), chunk)
+        plan = self._session.plan
+        title = plan.chunk(chunk).title if plan else ""
+        return hunk_story(chunk, title, [c.number for c in behind], attempt)
 
     def reject_hunks(self, chunk: int, refs: list[tuple[int, int]]) -> None:
         """Reverse-apply these hunks of chunk_patch(chunk) in the working tree (all-or-nothing).

@@ -79,7 +79,7 @@ class Executor:
     async def run_chunk(self, brief: ChunkBrief, first_call_number: int = 1) -> LoopResult:
         """First round of a chunk (starts a fresh conversation)."""
         self.conversations[brief.chunk.number] = []
-        return await self._round(brief, None, first_call_number)
+        return await self._round(brief, None, first_call_number, {"round": "execute"})
 
     async def fix(
         self, brief: ChunkBrief, command: str, output: str, round_no: int, rounds: int,
@@ -87,16 +87,23 @@ class Executor:
     ) -> LoopResult:
         """A fix round after a failed check: the failing output's tail goes back to the model."""
         note = prompts.fix_round(command, bound_tail(output, OUTPUT_TAIL_LIMIT), round_no, rounds)
-        return await self._round(brief, note, first_call_number)
+        return await self._round(brief, note, first_call_number,
+                                 {"round": "fix", "fix_round": round_no, "fix_rounds": rounds, "command": command})
 
     async def revise_hunk(
         self, brief: ChunkBrief, path: str, hunk_text: str, comment: str, first_call_number: int
     ) -> LoopResult:
         """The person sent a hunk back with a comment during review."""
         note = prompts.hunk_comment(path, bound_head(hunk_text, OUTPUT_TAIL_LIMIT), comment)
-        return await self._round(brief, note, first_call_number)
+        return await self._round(brief, note, first_call_number,
+                                 {"round": "comment", "path": path, "comment": comment, "hunk": hunk_text[:2000]})
 
-    async def _round(self, brief: ChunkBrief, note: str | None, first_call_number: int) -> LoopResult:
+    async def _round(self, brief: ChunkBrief, note: str | None, first_call_number: int,
+                     about: dict) -> LoopResult:
+        """One round; the transcript gets a "round" record first (what `pairtui why` reads to
+        tell a fix round or a hunk comment from the chunk's first run)."""
+        if self.record:
+            self.record({"kind": "round", "chunk": brief.chunk.number, "first_call": first_call_number, **about})
         messages = self.conversations.setdefault(brief.chunk.number, [])
         if not messages:
             messages.append(Message(role="user", text=brief.opening()))

@@ -11,6 +11,9 @@ Decisions worth knowing:
   reverse-applied through the diff engine and landed as a new commit `Revert "<title>"`. The
   person's uncommitted edits stay uncommitted. If later work overlaps the same lines, nothing
   changes and the error says so.
+- A landed chunk's commit carries its story (agent/commit_story.py: plan text, Pairtui-*
+  trailers), which `pairtui why` reads back; approving can also keep the plan in the repo
+  (agent/plan_keeper.py).
 - A chunk interrupted while EXECUTING (killed process, provider error, Esc) stays EXECUTING.
   Stepping on (`enter`) undoes only the interrupted round: back to the chunk's last "executed"
   checkpoint if it has one (a fix round or a hunk sent back was cut short), else back to its
@@ -27,7 +30,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
-from pairtui.agent import imported_checks, replay_cursor
+from pairtui.agent import commit_story, imported_checks, plan_keeper, replay_cursor
 from pairtui.agent import session_edits as edits
 from pairtui.agent.call_trace import CallRecord
 from pairtui.agent.chunk_review import ChunkReview
@@ -205,8 +208,14 @@ class Pairing(ChunkReview):
         return plan
 
     def approve_plan(self) -> None:
+        """Approve the plan; when plans are kept in the repo, write (and maybe commit) its file."""
         imported_checks.require_no_flagged(self._require_plan())
+        keep_at = plan_keeper.planned_path(self.repo_root, self._session, self.config)
         self._save(self._session.approve())
+        if keep_at:
+            record, told = plan_keeper.write(self.repo_root, self._session, keep_at, self.config)
+            self._save(edits.with_extra(self._session, plan_file=record))
+            self.notify(told)
 
     def confirm_check(self, chunk: int) -> None:
         """The person accepts the check imported from another tool's plan for `chunk`."""
@@ -265,13 +274,17 @@ class Pairing(ChunkReview):
         reviewed = self._work.snapshot("reviewed", chunk, item.title)
         session = self._session.record_checkpoint(chunk, "reviewed", reviewed.id)
         self._save(edits.with_extra(session, landing={"chunk": chunk, "head": self._work.head()}))
+        story = commit_story.for_landing(self._session, chunk, self.config)
+        plan_file = plan_keeper.files_to_land(self.repo_root, self._session)
         try:
-            result = self._work.land(self._start(chunk), reviewed, item.title, item.body.strip(),
-                                     include_overlapping_user_edits)
+            result = self._work.land(self._start(chunk), reviewed, item.title, story.body,
+                                     include_overlapping_user_edits, story.trailers, plan_file)
         except PairtuiError:
             self._save(edits.with_extra(self._session, landing=None))
             raise
         session = edits.with_changed_in_review(self._session.landed(chunk, result.commit), chunk, False)
+        if plan_file and result.commit:
+            session = edits.with_extra(session, plan_file={**session.extra["plan_file"], "commit": result.commit})
         self._save(edits.with_extra(session, landing=None))
         self._emit(ChunkLanded(chunk, result.commit, result.message))
         return result
@@ -287,7 +300,8 @@ class Pairing(ChunkReview):
         if state.status == S.LANDED:
             if not state.commit:
                 raise StateError(f"chunk {chunk} landed without a commit: nothing to revert")
-            target, note = self._work.revert(chunk, state.commit, self._chunk(chunk).title)
+            target, note = self._work.revert(chunk, state.commit, self._chunk(chunk).title,
+                                             commit_story.for_revert(self._session, chunk, state.commit, self.config))
         else:
             target = self._start(chunk)
             self._save(edits.with_extra(self._session, pending_restore={"chunk": chunk, "checkpoint": target.id}))
@@ -429,7 +443,8 @@ class Pairing(ChunkReview):
 
     def _emit(self, event: FlowEvent) -> None:
         if isinstance(event, UsageUpdated):
-            self._session = edits.with_usage(self._session, event.tokens_in, event.tokens_out, event.cost_usd)
+            self._session = edits.with_usage(self._session, event.tokens_in, event.tokens_out,
+                                             event.cost_usd, self._active)
         elif isinstance(event, CheckpointTaken):
             self._record({"kind": "checkpoint", "id": event.checkpoint.id, "step": event.checkpoint.step})
         elif isinstance(event, VerifyFinished):

@@ -29,9 +29,24 @@ def last_executed(session: Session, chunk: int) -> str | None:
     return found
 
 
-def with_usage(session: Session, tokens_in: int, tokens_out: int, cost_usd: float) -> Session:
-    """Totals so far (the meter keeps the running sum across the session)."""
+def with_usage(session: Session, tokens_in: int, tokens_out: int, cost_usd: float,
+               chunk: int | None = None) -> Session:
+    """Totals so far (the meter keeps the running sum across the session); the growth since the
+    last report is also added to `chunk`'s own usage (what its commit's Pairtui-Cost says)."""
+    if chunk is not None:
+        spent = {k: list(v) for k, v in session.extra.get("chunk_usage", {}).items()}
+        was = spent.get(str(chunk), [0, 0, 0.0])
+        spent[str(chunk)] = [was[0] + max(0, tokens_in - session.tokens_in),
+                             was[1] + max(0, tokens_out - session.tokens_out),
+                             round(was[2] + max(0.0, cost_usd - session.cost_usd), 6)]
+        session = with_extra(session, chunk_usage=spent)
     return dataclasses.replace(session, tokens_in=tokens_in, tokens_out=tokens_out, cost_usd=cost_usd)
+
+
+def usage_of(session: Session, chunk: int) -> tuple[int, int, float]:
+    """(tokens in, tokens out, $) the executor spent on `chunk`, all its rounds together."""
+    raw = session.extra.get("chunk_usage", {}).get(str(chunk), [0, 0, 0.0])
+    return int(raw[0]), int(raw[1]), float(raw[2])
 
 
 def with_extra(session: Session, **items: object) -> Session:

@@ -150,7 +150,7 @@ async def run_tool_loop(
             result = ToolResult(call.id, redact(outcome.content, masked), outcome.is_error)
             emit(ToolFinished(call.id, call.name, result.content, result.is_error))
             if record:
-                record({"kind": "tool_result", "id": call.id, "name": call.name,
+                record({"kind": "tool_result", "id": call.id, "name": call.name, "call": number,
                         "is_error": result.is_error, "content": result.content[:4000],
                         "changed": list(outcome.changed_paths)})
             added, removed = marks_of(call) if not result.is_error else ((), ())

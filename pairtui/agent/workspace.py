@@ -7,7 +7,7 @@ those that apply patches are all-or-nothing (the diff engine's guarantee).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pairtui.agent.confine import list_repo_files
@@ -88,11 +88,15 @@ class Workspace:
         return "".join(parts)
 
     def land(self, start: Checkpoint, reviewed: Checkpoint, subject: str, body: str,
-             include_overlapping_user_edits: bool = False) -> LandResult:
+             include_overlapping_user_edits: bool = False,
+             trailers: Sequence[tuple[str, str]] = (),
+             extra_files: Mapping[str, bytes] | None = None) -> LandResult:
         return land_chunk(self.repo_root, start.tree, reviewed.tree, subject, body,
-                          include_overlapping_user_edits=include_overlapping_user_edits)
+                          include_overlapping_user_edits=include_overlapping_user_edits,
+                          trailers=trailers, extra_files=extra_files)
 
-    def revert(self, chunk: int, commit: str, title: str) -> tuple[Checkpoint, str]:
+    def revert(self, chunk: int, commit: str, title: str,
+               trailers: Sequence[tuple[str, str]] = ()) -> tuple[Checkpoint, str]:
         """Undo a landed commit without rewriting history: its change reverse-applied (all or
         nothing; PatchError if later edits overlap) and landed as `Revert "<title>"`. The
         person's uncommitted edits stay uncommitted. Returns (pre-revert checkpoint, note)."""
@@ -100,7 +104,8 @@ class Workspace:
         self.reverse_commit(commit)
         after = self.snapshot("reverted", chunk, f"reverted {commit[:10]}")
         result = self.land(before, after, f'Revert "{title}"',
-                           f"This reverts commit {commit} (pairtui rollback of chunk {chunk}).")
+                           f"This reverts commit {commit} (pairtui rollback of chunk {chunk}).",
+                           trailers=trailers)
         return before, f"reverted by {result.commit[:10] if result.commit else 'no new commit'}"
 
     def head(self) -> str | None:

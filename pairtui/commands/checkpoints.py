@@ -1,4 +1,7 @@
-"""`pairtui checkpoints [--prune --keep N]`: list every checkpoint, or prune old sessions'."""
+"""`pairtui checkpoints [--prune --keep N]`: list every checkpoint, or prune old sessions'.
+
+Pruning a session deletes its checkpoint refs and its stored state and transcript; what it
+landed keeps its story in the commits' trailers (`pairtui why` says what is gone)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import time
 from pathlib import Path
 
 from pairtui.commands.checkpoint import session_for
+from pairtui.core.store import SessionStore
 from pairtui.errors import UsageError
 from pairtui.git.repo import find_repo
 
@@ -31,8 +35,12 @@ def run(args: argparse.Namespace) -> int:
     if args.prune:
         open_session = None if session == "manual" else session
         pruned = checkpoints.prune(keep, open_session)
+        store = SessionStore(repo.git_dir)
+        stored = [s for s in pruned if s != open_session and store.remove(s)]
         print(f"pruned {len(pruned)} session{'s' if len(pruned) != 1 else ''}"
-              + (f": {', '.join(pruned)}" if pruned else ""))
+              + (f": {', '.join(pruned)}" if pruned else "")
+              + (f" (with {len(stored)} stored transcript{'s' if len(stored) != 1 else ''}; their "
+                 "commits keep their trailers)" if stored else ""))
     rows = [
         (
             cp.id,

@@ -15,7 +15,9 @@ def run(args: argparse.Namespace) -> int:
     from pairtui.git.repo import find_repo
 
     info = find_repo(Path(args.path or args.repo).resolve())
-    config = load_config(info.root, model_flags(args, info.git_dir))
+    from pairtui.commands.run import plan_out_flag
+
+    config = load_config(info.root, {**model_flags(args, info.git_dir), **plan_out_flag(args, info.root)})
 
     from pairtui.ui.app import run_tui
 

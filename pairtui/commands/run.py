@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if plan_text is not None and session_of_plan_file(Path(args.plan), info.git_dir) is None:
         refuse_unconfirmed_checks(imported_checks.unconfirmed(parse_plan(plan_text)), trust)
     goal = args.goal or parse_plan(plan_text or "").goal or Path(args.plan).stem
-    config = load_config(info.root, model_flags(args))
+    config = load_config(info.root, {**model_flags(args), **plan_out_flag(args, info.root)})
     printer = HeadlessPrinter(json_events=args.json, secrets=config.secrets)
     if notice := untrusted_notice(config):
         printer.line(notice)
@@ -79,6 +79,15 @@ def refuse_unconfirmed_checks(pending: list, trust: bool) -> None:
         raise UsageError(f"the plan's checks were read from another tool's plan and are not "
                          f"confirmed: {imported_checks.listing(pending)}; check them and pass "
                          "--trust-plan-checks, or write them as `Verify:` lines")
+def plan_out_flag(args: argparse.Namespace, repo_root: Path) -> dict[str, str]:
+    """--plan-out, relative to the current directory, checked now (before any model runs)."""
+    if not getattr(args, "plan_out", None):
+        return {}
+    from pairtui.agent.plan_keeper import check_path
+
+    path = Path(args.plan_out).resolve()
+    check_path(repo_root, path)
+    return {"plan_out": str(path)}
 
 
 def session_of_plan_file(plan_file: Path, git_dir: Path) -> str | None:

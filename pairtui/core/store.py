@@ -146,6 +146,20 @@ class SessionStore:
                 return session
         return None
 
+    def remove(self, session_id: str) -> bool:
+        """Delete a session's stored state, plan and transcript (pruning); True if there was one.
+        Its landed commits keep their story in their trailers."""
+        import shutil
+
+        directory = self.session_dir(session_id)
+        if not directory.is_dir():
+            return False
+        try:
+            shutil.rmtree(directory)
+        except OSError as exc:
+            raise StateError(f"could not remove session {session_id}: {exc.strerror or exc}") from None
+        return True
+
     def append_transcript(self, session_id: str, record: dict) -> None:
         """One JSON line in transcript.jsonl, secrets redacted."""
         directory = self.session_dir(session_id)

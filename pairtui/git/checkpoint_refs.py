@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from pairtui.errors import UsageError
+from pairtui.git.trailers import PREFIX, compose, split_trailers
 
 REF_ROOT = "refs/pairtui/"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -85,23 +86,18 @@ def format_message(meta: Metadata) -> bytes:
         "-" if meta.chunk is None else str(meta.chunk),
         repr(meta.time),
     )
-    trailers = "\n".join(f"Pairtui-{key}: {value}" for key, value in zip(_KEYS, values, strict=True))
-    body = meta.message.strip("\n")
-    parts = [subject, body, trailers] if body else [subject, trailers]
-    return ("\n\n".join(parts) + "\n").encode("utf-8", "surrogateescape")
+    message = compose(subject, meta.message, zip(_KEYS, values, strict=True))
+    return message.encode("utf-8", "surrogateescape")
 
 
 def parse_message(text: str, fallback: RefParts) -> Metadata:
-    """The trailers, read strictly from the end; a hand-made commit falls back to its ref name."""
-    lines = text.rstrip("\n").split("\n")
-    found: dict[str, str] = {}
-    for key, line in zip(_KEYS, lines[-len(_KEYS):], strict=False):
-        prefix = f"Pairtui-{key}: "
-        if line.startswith(prefix):
-            found[key] = line[len(prefix):]
-    if len(found) != len(_KEYS) or len(lines) < len(_KEYS) + 2:
+    """The trailers (git's trailer block, see git/trailers.py); a hand-made commit falls back
+    to its ref name."""
+    rest, pairs = split_trailers(text)
+    found = {k[len(PREFIX):]: v for k, v in pairs if k.startswith(PREFIX)}
+    if any(key not in found for key in _KEYS):
         return Metadata(fallback.session, fallback.n, fallback.step, None, text.strip(), 0.0)
-    body = "\n".join(lines[2:-len(_KEYS) - 1]) if len(lines) > len(_KEYS) + 2 else ""
+    body = rest.split("\n\n", 1)[1].strip("\n") if "\n\n" in rest else ""
     try:
         return Metadata(
             session=found["Session"],

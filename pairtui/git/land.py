@@ -12,12 +12,17 @@ temp index); if it fails, its output is shown and nothing is committed. The bran
 `update-ref` guarded by its old value, with a reflog entry like `git commit`'s; then the
 person's real index is brought up to date for the landed paths only, so `git status` shows
 just their own edits. A crash between the two is repaired by `sync_index_after_land`.
+
+The message is the chunk's title, its plan text, then its Pairtui-* trailers (git/trailers.py:
+session, chunk, check, models, cost; a revert's `Pairtui-Reverts`), the story `pairtui why`
+reads back. `extra_files` go into the same commit whatever the chunk did (the kept plan file
+landing with the first chunk); `land_files` commits such files on their own.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +31,7 @@ from pairtui.git.crashpoints import crash_point
 from pairtui.git.plumbing import Git, first_line
 from pairtui.git.repo import HeadState, read_head
 from pairtui.git.tempindex import TempIndex, locate_index
+from pairtui.git.trailers import compose
 from pairtui.git.treediff import (
     Change,
     Entry,
@@ -83,8 +89,11 @@ def land_chunk(
     body: str = "",
     include_overlapping_user_edits: bool = False,
     run_hooks: bool = True,
+    trailers: Sequence[tuple[str, str]] = (),
+    extra_files: Mapping[str, bytes] | None = None,
 ) -> LandResult:
-    """Commit exactly the changes start_tree -> reviewed_tree on top of HEAD.
+    """Commit exactly the changes start_tree -> reviewed_tree (plus `extra_files`, path ->
+    content, as regular files) on top of HEAD, the message ending with `trailers`.
 
     The person's uncommitted edits made before the chunk stay uncommitted and in place.
     Raises GitError (e.g. OverlapError) when that cannot be done safely.
@@ -94,6 +103,7 @@ def land_chunk(
     chunk = tree_changes(git, start_tree, reviewed_tree)
     if not chunk:
         return LandResult(None, "nothing to land: the chunk has no accepted changes")
+    extra = _blobs(git, extra_files or {}, {c.path for c in chunk})
     head = read_head(git)
     git_dir, user_index = locate_index(git, Path(repo_root))
     user_touched = changed_paths(git, head.commit, start_tree)
@@ -101,6 +111,9 @@ def land_chunk(
         _start_from_head(git, index, head, user_index)
         overlaps = _build_index(git, index, chunk, user_touched, start_tree, reviewed_tree,
                                 include_overlapping_user_edits)
+        if extra:
+            git.run("update-index", "-z", "--index-info", env=index.env, input=index_info(extra),
+                    what="landing (git update-index)")
         crash_point("land:index-built")
         if run_hooks:
             _run_pre_commit(git, index)
@@ -108,13 +121,52 @@ def land_chunk(
         tree = git.line("write-tree", env=index.env, what="landing (git write-tree)")
     if head.commit and tree == git.line("rev-parse", f"{head.commit}^{{tree}}"):
         return LandResult(None, "nothing to land: HEAD already has these changes")
-    commit = _commit(git, tree, head, subject, body)
+    commit = _commit(git, tree, head, subject, body, trailers)
     crash_point("land:commit-written")
     _move_head(git, head, commit, subject)
     crash_point("land:head-updated")
     kept = sync_index_after_land(repo_root, commit)
     crash_point("land:index-synced")
-    return LandResult(commit, _summary(len(chunk), commit, subject, head, overlaps, kept))
+    return LandResult(commit, _summary(len(chunk) + len(extra), commit, subject, head, overlaps, kept))
+
+
+def land_files(
+    repo_root: Path,
+    files: Mapping[str, bytes],
+    subject: str,
+    body: str = "",
+    trailers: Sequence[tuple[str, str]] = (),
+) -> LandResult:
+    """Commit `files` (path -> content, regular files) alone on top of HEAD, as land_chunk
+    does: the working tree is not read, the person's staged and unstaged edits stay theirs.
+    No hook runs: this is pairtui's own record (the kept plan), not the person's code."""
+    git = Git(repo_root)
+    _require_identity(git)
+    head = read_head(git)
+    git_dir, user_index = locate_index(git, Path(repo_root))
+    with TempIndex(git_dir) as index:
+        _start_from_head(git, index, head, user_index)
+        git.run("update-index", "-z", "--index-info", env=index.env,
+                input=index_info(_blobs(git, files, set())), what="landing (git update-index)")
+        tree = git.line("write-tree", env=index.env, what="landing (git write-tree)")
+    if head.commit and tree == git.line("rev-parse", f"{head.commit}^{{tree}}"):
+        return LandResult(None, "nothing to land: HEAD already has these files")
+    commit = _commit(git, tree, head, subject, body, trailers)
+    _move_head(git, head, commit, subject)
+    kept = sync_index_after_land(repo_root, commit)
+    return LandResult(commit, _summary(len(files), commit, subject, head, [], kept))
+
+
+def _blobs(git: Git, files: Mapping[str, bytes], taken: set[str]) -> list[tuple[str, Entry | None]]:
+    """Index entries for `files`, written to the object store; a path the chunk itself changed
+    keeps the chunk's version (the chunk is what was reviewed)."""
+    entries: list[tuple[str, Entry | None]] = []
+    for path, data in files.items():
+        if path in taken:
+            continue
+        sha = git.run("hash-object", "-w", "--no-filters", "--stdin", input=data).decode().strip()
+        entries.append((path, Entry("100644", sha)))
+    return entries
 
 
 def _start_from_head(git: Git, index: TempIndex, head: HeadState, user_index: Path) -> None:
@@ -176,9 +228,9 @@ def _run_pre_commit(git: Git, index: TempIndex) -> None:
         raise HookFailedError(result.stderr + result.stdout.decode("utf-8", "replace"))
 
 
-def _commit(git: Git, tree: str, head: HeadState, subject: str, body: str) -> str:
-    subject = " ".join(subject.split()) or "pairtui chunk"
-    message = subject + (f"\n\n{body.strip()}" if body.strip() else "") + "\n"
+def _commit(git: Git, tree: str, head: HeadState, subject: str, body: str,
+            trailers: Sequence[tuple[str, str]] = ()) -> str:
+    message = compose(" ".join(subject.split()) or "pairtui chunk", body.strip(), trailers)
     parents = ["-p", head.commit] if head.commit else []
     out = git.run("commit-tree", tree, *parents, "-F", "-",
                   input=message.encode("utf-8", "surrogateescape"), what="landing (git commit-tree)")

@@ -61,6 +61,7 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         Binding("C", "confirm_checks", "Confirm checks", show=False),
         Binding("d", "diff", "Diff"),
         Binding("u", "rollback", "Rollback"),
+        Binding("t", "trace_hunk", "Trace hunk", show=False),
         Binding("escape", "cancel", "Cancel", show=True),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_session", "Quit"),

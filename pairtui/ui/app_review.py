@@ -125,6 +125,29 @@ class ReviewActions(_Base):
         self.query_one("#panes").active = "model-tab"
         self._run_flow(f"revising a hunk of chunk {number}", send, self._after_step)
 
+    def action_trace_hunk(self) -> None:
+        """`t`: where the hunk under the cursor came from (its calls, the check, comments)."""
+        viewers = self.query("#diff-view")
+        number = self.query_one("#review-pane").chunk
+        if not viewers or number is None or self.pairing is None:
+            self.notify("Open a chunk's diff (d) to trace its hunks.", severity="warning")
+            return
+        viewer = viewers.first()
+        ref = viewer.cursor.ref
+        if ref is not None:
+            self._trace(number, viewer.book.patch.files[ref[0]].path, viewer.book.hunk(ref))
+
+    @work(group="trace", exclusive=True, exit_on_error=False)
+    async def _trace(self, number: int, path: str, hunk: Hunk | None) -> None:
+        pairing = self.pairing
+        assert pairing is not None
+        try:
+            story = await self._thread_call(lambda: pairing.trace_hunk(number, path, hunk))
+        except Exception as err:  # noqa: BLE001 - shown, never a traceback
+            self._show_error(err)
+            return
+        self.notify(story, title=f"Where this hunk of {path} came from", timeout=20)
+
     def on_diff_view_all_accepted(self, message: DiffView.AllAccepted) -> None:
         message.stop()
         number = self._reviewing()
