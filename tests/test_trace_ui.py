@@ -27,4 +27,4 @@ async def test_t_on_a_hunk_names_its_tool_call_and_check(tmp_path):
     story = next(n for n in notes if n.startswith("Chunk 1: Extract the pricing rules"))
     assert story.splitlines()[1] == ("call #4 edit_file shop/invoice.py (replaced 4 lines with 3) "
                                      "(first run, turn 3, replay:executor.jsonl)")
-    assert "check: python -m pytest -q tests/test_invoice.py passed (exit 0)" in story
+    assert "check: python3 -m unittest -q tests/test_invoice.py passed (exit 0)" in story

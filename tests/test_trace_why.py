@@ -62,7 +62,7 @@ def test_every_landed_chunk_commit_carries_its_trailers(demo: Path):
         assert "Pairtui-Planner: replay:planner.jsonl" in block
         assert "tokens in" in block  # replay has no price: the cost says tokens only
         verify = git(demo, "log", "-1", "--format=%(trailers:key=Pairtui-Verify,valueonly)", sha).strip()
-        assert verify.startswith("python -m pytest -q") and verify.endswith(" passed")
+        assert verify.startswith("python3 -m unittest -q") and verify.endswith(" passed")
         message = git(demo, "log", "-1", "--format=%B", sha)
         parsed = subprocess.run(["git", "interpret-trailers", "--parse"], input=message, text=True,
                                 capture_output=True, check=True).stdout
@@ -78,7 +78,7 @@ def test_why_names_chunk_tool_call_and_check_for_an_executor_line(demo: Path, ca
     assert code == 0
     assert "written by pairtui: chunk 1/3 Extract the pricing rules into shop/pricing.py" in out
     assert "#3 write_file shop/pricing.py" in out and "first run" in out
-    assert "python -m pytest -q tests/test_invoice.py passed (exit 0)" in out
+    assert "python3 -m unittest -q tests/test_invoice.py passed (exit 0)" in out
     assert "Put the shop's pricing rules in one place" in out  # the goal, from the store
     assert "## Chunk 1: Extract the pricing rules" in out  # the plan section
     assert "missing" not in out
@@ -94,7 +94,7 @@ def test_why_tells_apart_the_calls_of_an_edited_file(demo: Path, capsys):
     line = line_of(demo, "shop/invoice.py", "def price_lines(")
     story = why_json(capsys, demo, f"shop/invoice.py:{line}")["stories"][0]
     assert story["chunk"] == 2 and story["call"]["tool"] == "edit_file"
-    assert story["verify"]["command"] == "python -m pytest -q"
+    assert story["verify"]["command"] == "python3 -m unittest -q"
 
 
 def test_why_says_not_written_by_pairtui_for_a_line_the_person_wrote(demo: Path, capsys):
@@ -117,7 +117,7 @@ def test_why_answers_from_the_trailers_after_the_store_is_pruned(demo: Path, cap
     code, out, _ = run_cli(capsys, "-C", str(demo), "why", f"shop/pricing.py:{line}")
     assert code == 0
     assert "written by pairtui: chunk 1/3 Extract the pricing rules into shop/pricing.py" in out
-    assert "python -m pytest -q tests/test_invoice.py passed" in out  # the Verify trailer
+    assert "python3 -m unittest -q tests/test_invoice.py passed" in out  # the Verify trailer
     assert "missing   the session store" in out
     assert "Create shop/pricing.py with the coupon table" in out  # plan text from the commit body
     story = why_json(capsys, demo, f"shop/pricing.py:{line}")["stories"][0]
@@ -179,7 +179,7 @@ def test_log_lists_the_demo_session_with_its_chunks_commits_and_checks(demo: Pat
     data = json.loads(run_cli(capsys, "-C", str(demo), "log", "--json")[1])
     session = data["sessions"][0]
     assert [c["status"] for c in session["chunks"]] == ["landed"] * 3
-    assert session["chunks"][0]["verify"] == "python -m pytest -q tests/test_invoice.py passed"
+    assert session["chunks"][0]["verify"] == "python3 -m unittest -q tests/test_invoice.py passed"
 
 
 def test_a_damaged_session_store_is_told_as_missing_never_a_traceback(demo: Path, capsys):
