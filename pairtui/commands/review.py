@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 
 from pairtui.diff.apply import apply_patch
 from pairtui.diff.compute import WORKTREE, diff_between, diff_rev_range, head_tree_or_empty
-from pairtui.diff.model import FileDiff, Patch
+from pairtui.diff.fragments import has_context
+from pairtui.diff.model import FileDiff, FileStatus, Patch
 from pairtui.diff.parse import read_patch
 from pairtui.diff.select import parse_spec, select_hunks
 from pairtui.errors import PatchError, UsageError
@@ -116,7 +117,9 @@ def list_hunks(patch: Patch) -> str:
         else:
             h = f.hunks[hi]
             mode = f"  [mode {f.old_mode} -> {f.new_mode}]" if hi == 0 and f.mode_changed else ""
-            out.append(f"{n}  {path}  {h.header}  +{h.added} -{h.removed}{mode}\n")
+            bare = "" if has_context(h) or f.status in (FileStatus.ADDED, FileStatus.DELETED) \
+                else "  [no context: applied as git apply --unidiff-zero]"
+            out.append(f"{n}  {path}  {h.header}  +{h.added} -{h.removed}{mode}{bare}\n")
     return "".join(out)
 
 
