@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pairtui.diff.apply import apply_patch
+from pairtui.diff.binary import stored_blob_note
 from pairtui.diff.compute import WORKTREE, diff_between, diff_rev_range, head_tree_or_empty
 from pairtui.diff.fragments import has_context
 from pairtui.diff.model import FileDiff, FileStatus, Patch
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     repo = find_repo(Path(args.repo))
     source, patch = load_source(repo.root, args.source)
     if args.dry_run:
-        sys.stdout.write(list_hunks(patch) or "no hunks: the diff is empty\n")
+        sys.stdout.write(list_hunks(patch, repo.root) or "no hunks: the diff is empty\n")
         return 0
     ensure_ready(repo)  # from here on the tree may change: never in the middle of a merge/rebase
     if not args.yes:
@@ -103,8 +104,9 @@ def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
 
 
 
-def list_hunks(patch: Patch) -> str:
-    """One line per hunk: "N  path  @@ -a,b +c,d @@  +x -y" (whole-file changes described)."""
+def list_hunks(patch: Patch, root: Path | None = None) -> str:
+    """One line per hunk: "N  path  @@ -a,b +c,d @@  +x -y" (whole-file changes described;
+    with `root`, a binary change without data says whether its blob is there to apply)."""
     out: list[str] = []
     for n, (fi, hi) in enumerate(patch.hunk_refs(), 1):
         f = patch.files[fi]
@@ -113,6 +115,8 @@ def list_hunks(patch: Patch) -> str:
             path = f"{_shown(f.old_path)} => {path}"
         if f.is_binary or not f.hunks:
             what = _whole_file(f)
+            if f.is_binary and root is not None and (note := stored_blob_note(root, f)):
+                what = f"{what[:-1]}, {note}]"
             out.append(f"{n}  {path}  {what}\n")
         else:
             h = f.hunks[hi]

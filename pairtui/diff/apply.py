@@ -210,7 +210,7 @@ def _plan_file(root: Path, f: FileDiff, number: int, source: _WorktreeSource, in
             and source.exists(f.new_path)):
         raise PatchError(f"{f.new_path}: hunk {number}: already exists")
     if f.is_binary:
-        new = apply_binary(old, f, number, source.read_blob)
+        new = apply_binary(old, f, number, root)
     elif f.hunks:
         numbers = [h.number or number + i for i, h in enumerate(f.hunks)]
         new = apply_hunks(old, f.hunks, f.path, numbers)
