@@ -54,9 +54,9 @@ def run(args: argparse.Namespace) -> int:
     if args.accept is None:
         raise UsageError("--yes needs --accept SPEC (e.g. --accept 1,3-5, all or none)")
     chosen = parse_spec(args.accept, patch.hunk_count)
-    if source == "worktree":
+    if source == "worktree":  # rejects leave the index too (pairtui.diff.reject)
         numbers = set(chosen) if args.reverse else set(range(1, patch.hunk_count + 1)) - set(chosen)
-        change, reverse = select_hunks(patch, numbers, for_reverse=True), True
+        change = select_hunks(patch, numbers, for_reverse=True)
         verb = "rejected" if numbers else "kept all"
     else:
         change, reverse = select_hunks(patch, chosen, for_reverse=args.reverse), args.reverse
@@ -66,7 +66,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"nothing to do: {verb} 0 hunks")
         return 0
     checkpoint = _checkpoint(repo, "before pairtui review --yes")
-    apply_patch(repo.root, change, reverse=reverse)
+    if source == "worktree":
+        from pairtui.diff.reject import reject_hunks
+
+        reject_hunks(repo.root, patch, numbers)
+    else:
+        apply_patch(repo.root, change, reverse=reverse)
     files = len(change.files)
     note = f"; 'pairtui restore {checkpoint}' undoes it" if checkpoint else ""
     print(f"{verb} {len(numbers)} hunk(s) in {files} file(s){note}")
