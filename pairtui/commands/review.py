@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 from pairtui.diff.apply import apply_patch
 from pairtui.diff.binary import stored_blob_note
-from pairtui.diff.compute import WORKTREE, diff_between, diff_rev_range, head_tree_or_empty
 from pairtui.diff.fragments import has_context
 from pairtui.diff.model import FileDiff, FileStatus, Patch
 from pairtui.diff.parse import read_patch
@@ -91,6 +90,8 @@ def review_app(repo: RepoInfo, patch: Patch, source: str) -> ReviewApp:
 def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
     """("worktree" | "patch" | "revs", the Patch to review)."""
     if source is None:
+        from pairtui.diff.compute import WORKTREE, diff_between, head_tree_or_empty
+
         return "worktree", diff_between(root, head_tree_or_empty(root), WORKTREE)
     path = Path(source)
     if path.is_file():
@@ -102,6 +103,8 @@ def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
         if not patch.files:
             raise PatchError(f"{source}: no diff found in this file")
         return "patch", patch
+    from pairtui.diff.compute import diff_rev_range
+
     try:
         return "revs", diff_rev_range(root, source)
     except UsageError as err:

@@ -14,24 +14,28 @@ abbreviated old id is checked as a prefix of the current content's id.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import subprocess
-import zlib
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pairtui.diff.model import FileDiff
 from pairtui.errors import PatchError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 def blob_id(data: bytes, width: int = 40) -> str:
     """The id git gives a blob with these bytes (SHA-1, or SHA-256 for 64-digit ids)."""
+    import hashlib  # here: loading OpenSSL costs text-only commands several ms
+
     algo = hashlib.sha256 if width == 64 else hashlib.sha1
     return algo(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def decode_base85_lines(data: bytes) -> bytes:
     """Git's base85 block: each line is a length letter (A-Z = 1-26, a-z = 27-52) + data."""
+    import base64  # here: most patches carry no binary data, and commands start faster
+
     out = bytearray()
     for line in data.split(b"\n"):
         if not line:
@@ -154,6 +158,8 @@ def apply_binary(old: bytes, f: FileDiff, number: int, root: Path | None = None)
         return b""
     if f.binary is None:
         return _from_store(root, f, number, width)
+    import zlib
+
     method, size, payload = f.binary.forward
     try:
         raw = zlib.decompress(decode_base85_lines(payload))
