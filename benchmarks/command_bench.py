@@ -33,6 +33,7 @@ from pairtui.diff.parse import read_patch, render_patch  # noqa: E402
 from pairtui.diff.select import select_hunks  # noqa: E402
 
 PAIRTUI = [sys.executable, "-m", "pairtui"]
+PYCACHE = Path(tempfile.gettempdir()) / "pairtui-bench-pycache"
 CACHE = Path(os.environ.get("PAIRTUI_CORPUS_CACHE")
              or Path.home() / ".cache" / "pairtui-tests" / "sdists")
 RELEASES = {
@@ -48,9 +49,18 @@ def git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
                           capture_output=True).stdout
 
 
+def _bytecode_env() -> dict[str, str]:
+    """pairtui as an installed package runs: compiled modules cached (outside the repo)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
+
+
 def timed(cmd: list[str], cwd: Path, stdin: bytes | None = None) -> float:
+    env = _bytecode_env() if cmd[0] == sys.executable else None
     start = time.perf_counter()
-    out = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True)
+    out = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, env=env)
     elapsed = time.perf_counter() - start
     if out.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: {out.stderr.decode(errors='replace')}")
@@ -155,7 +165,8 @@ def bench_checkpoint(where: Path, files: int, rounds: int) -> None:
           f"{'ratio':>7}")
     for label, extra in (("pairtui checkpoint", 0), ("... with 200 more checkpoints", 200)):
         for _ in range(extra):
-            subprocess.run([*PAIRTUI, "checkpoint"], cwd=repo, capture_output=True, check=True)
+            subprocess.run([*PAIRTUI, "checkpoint"], cwd=repo, capture_output=True, check=True,
+                           env=_bytecode_env())
         ours, theirs = [], []
         for _ in range(rounds):
             theirs.append(timed(["git", "stash", "create"], repo))

@@ -86,3 +86,17 @@ def test_review_applies_a_u0_patch_and_dry_run_says_it_has_no_context(
     expected = list(lines)
     expected[15:15] = ["inserted"]
     assert (repo / "n.txt").read_bytes() == ("\n".join(expected) + "\n").encode()
+
+
+def test_a_zero_context_hunk_that_does_not_fit_names_the_real_cause(tmp_path: Path) -> None:
+    from pairtui.diff.apply import apply_patch
+    from pairtui.errors import PatchError
+
+    repo = new_repo(tmp_path / "repo")
+    (repo / "n.txt").write_bytes(b"a\nb\nc\nd\n")
+    raw = b"diff --git a/n.txt b/n.txt\n--- a/n.txt\n+++ b/n.txt\n@@ -2 +2 @@\n-x\n+y\n"
+    with pytest.raises(PatchError, match="hunk 1 does not apply: the lines it removes are not "
+                                          "at line 2") as err:
+        apply_patch(repo, read_patch(raw))
+    assert "end of the file" not in str(err.value)
+    assert (repo / "n.txt").read_bytes() == b"a\nb\nc\nd\n"

@@ -61,7 +61,10 @@ def apply_hunks(data: bytes, hunks: Sequence[Hunk], path: str, numbers: Sequence
         at = _find(img, patched, pre, pos, match_beginning, match_end)
         if at < 0:
             where = "does not apply: its context no longer matches"
-            if match_end and not match_beginning:
+            if " " not in kinds:
+                where = (f"does not apply: the lines it removes are not at line {pos + 1} or "
+                         "near it (a hunk without context, applied as git apply --unidiff-zero)")
+            elif match_end and not match_beginning:
                 where = "does not apply at the end of the file"
             raise PatchError(f"{path}: hunk {number} {where}")
         img[at:at + len(pre)] = post
