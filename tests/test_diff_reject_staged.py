@@ -114,3 +114,24 @@ async def test_interactive_reject_of_a_staged_hunk_takes_it_out_of_the_index(rep
     assert "three" not in git(repo, "diff", "--cached")
     assert "thirty-one" in git(repo, "diff", "--cached")
     assert "three\n" not in (repo / "n.txt").read_text()
+
+
+def test_a_working_tree_refusal_after_the_index_changed_puts_the_index_back(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pairtui.diff import reject as reject_module
+    from pairtui.errors import PatchError
+
+    git(repo, "add", "n.txt")
+    before = _state(repo), git(repo, "ls-files", "-s")
+    real = reject_module.apply_patch
+
+    def worktree_refuses(root, patch, *, reverse=False, index=False):  # noqa: ANN001, ANN202
+        if not index:
+            raise PatchError("n.txt: hunk 2 does not apply: its context no longer matches")
+        return real(root, patch, reverse=reverse, index=index)
+
+    monkeypatch.setattr(reject_module, "apply_patch", worktree_refuses)
+    patch = diff_between(repo, head_tree_or_empty(repo), WORKTREE)
+    with pytest.raises(PatchError):
+        reject_module.reject_hunks(repo, patch, {2})
+    assert (_state(repo), git(repo, "ls-files", "-s")) == before
