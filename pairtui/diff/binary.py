@@ -32,11 +32,45 @@ def blob_id(data: bytes, width: int = 40) -> str:
     return algo(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def decode_base85_lines(data: bytes) -> bytes:
-    """Git's base85 block: each line is a length letter (A-Z = 1-26, a-z = 27-52) + data."""
-    import base64  # here: most patches carry no binary data, and commands start faster
+_B85 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~"
+_B85_VALUES = bytes.maketrans(_B85, bytes(range(85)))
 
-    out = bytearray()
+
+def _b85_groups(text: bytes) -> bytes:
+    """Base85 text (5 digits per 4 bytes) -> bytes, in C-speed steps: with X_k the words
+    holding the k-th digit of every group, the bytes are the big number
+    ((((X_0 * 85 + X_1) * 85 + X_2) * 85 + X_3) * 85 + X_4). That is exact only when no group
+    exceeds 2**32 - 1 (no carry into its neighbour), which is checked first."""
+    if len(text) % 5 or text.translate(None, _B85):
+        raise ValueError("bad base85 data")
+    d = text.translate(_B85_VALUES)
+    n = len(d) // 5
+    firsts = d[0::5]
+    if firsts and max(firsts) >= 82:  # only a group starting with digit 82+ can overflow
+        at = firsts.find(82)
+        while at >= 0:
+            a, b, c, e, g = d[5 * at:5 * at + 5]
+            if (((a * 85 + b) * 85 + c) * 85 + e) * 85 + g >= 1 << 32:
+                raise ValueError("base85 group out of range")
+            at = firsts.find(82, at + 1)
+        if max(firsts) > 82:
+            raise ValueError("base85 group out of range")
+    words = bytearray(4 * n)
+    number = 0
+    for k in range(5):
+        words[3::4] = d[k::5]
+        number = number * 85 + int.from_bytes(words, "big")
+    return number.to_bytes(4 * n, "big")
+
+
+def decode_base85_lines(data: bytes) -> bytes:
+    """Git's base85 block: each line is a length letter (A-Z = 1-26, a-z = 27-52) + data.
+
+    All lines are decoded at once (see _b85_groups): the standard library's b85decode walks
+    every character in Python and took two thirds of the time of applying a release-sized patch
+    with two images in it."""
+    bodies: list[bytes] = []
+    lengths: list[int] = []
     for line in data.split(b"\n"):
         if not line:
             continue
@@ -47,10 +81,19 @@ def decode_base85_lines(data: bytes) -> bytes:
             length = c - 96 + 26
         else:
             raise ValueError("bad base85 length byte")
-        chunk = base64.b85decode(line[1:])
-        if len(chunk) < length:
+        body = line[1:]
+        if len(body) % 5 or len(body) // 5 * 4 < length:
             raise ValueError("short base85 line")
-        out += chunk[:length]
+        bodies.append(body)
+        lengths.append(length)
+    decoded = _b85_groups(b"".join(bodies))
+    if all(n == len(b) // 5 * 4 for n, b in zip(lengths, bodies, strict=True)):
+        return decoded
+    out = bytearray()
+    pos = 0
+    for length, body in zip(lengths, bodies, strict=True):
+        out += decoded[pos:pos + length]
+        pos += len(body) // 5 * 4
     return bytes(out)
 
 
