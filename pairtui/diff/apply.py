@@ -30,10 +30,11 @@ Design decision (issue 13): keep this Python applier rather than select in Pytho
   pairtui takes from the object store because the id names exactly one blob there (checked,
   and said in --dry-run). Every mismatch had been in parsing and positioning, each now fixed
   and tested against git; none needed git to do the write.
-- Speed (benchmarks/apply_bench.py, 1,000 of 2,000 hunks in 100 files, medians of 11 on the
-  shared 2-core machine): `git apply` 40 ms; parse + select + this applier 97 ms (2.4x);
-  parse + select + render + `git apply --check` + `git apply` 96 ms (2.4x). Equal: creating
-  the 100 new files dominates and is the same work either way.
+- Speed (benchmarks/apply_bench.py, 1,000 of 2,000 hunks in 100 files, two runs on the
+  shared, loaded 2-core machine, medians of 11): `git apply` 40 / 32 ms; parse + select +
+  this applier 97 / 72 ms; parse + select + render + `git apply --check` + `git apply`
+  96 / 62 ms; best runs 52 vs 55 and 41 vs 41 ms. Within the noise: creating the 100 new
+  files dominates (profiled: os.open of the temp files) and is the same work either way.
 At equal speed and equal results the applier stays, because git cannot give what it gives:
 one all-or-nothing step across files that ctrl+c cannot leave half-written (git writes file
 by file), errors that name the hunk as the person numbered it (git names lines of a filtered
