@@ -22,14 +22,14 @@ whose context does not match the bytes on disk is handed to `git apply`, checked
 Design decision (issue 13): keep this Python applier rather than select in Python and let
 `git apply --check` + `git apply` do every write. Weighed on two things:
 - Correctness on real history (tests/test_diff_real_history.py, the corpus helper's harness:
-  20 release-to-release changes of attrs, click, idna, six x 6 diff flavours x 2 directions x
-  11 hunk subsets = 2,640 subsets against `git apply` of an independently filtered patch).
-  Before the fixes of issue 13: 2,131 identical; 403 zero-context subsets refused or (10)
-  applied elsewhere; 21 short-id binaries applied unchecked. After: 2,534 identical, 0
-  different, and the other 106 are short-id binaries without data that git refuses by rule and
-  pairtui takes from the object store because the id names exactly one blob there (checked,
-  and said in --dry-run). Every mismatch had been in parsing and positioning, each now fixed
-  and tested against git; none needed git to do the write.
+  consecutive releases of attrs, click, idna, six, colorama x 6 diff flavours x 2 directions
+  x 10-11 hunk subsets, against `git apply` of an independently filtered patch; for a short-id
+  binary that names one blob, against the --full-index patch). On main: 2,358 of 2,880
+  identical; 454 zero-context subsets refused, 15 applied in the wrong place (exit 0), 53
+  short-id binaries refused with a wrong cause, 12 of 69 malformed variants applied. On this
+  branch (the corpus helper's run; mine of its 2,640-subset version agrees): 2,880 identical (95 of them short-id
+  binaries taken from the object store), 69 of 69 malformed variants refused, tree untouched.
+  Every mismatch had been in parsing and positioning; none needed git to do the write.
 - Speed (benchmarks/apply_bench.py, 1,000 of 2,000 hunks in 100 files, two runs on the
   shared, loaded 2-core machine, medians of 11): `git apply` 40 / 32 ms; parse + select +
   this applier 97 / 72 ms; parse + select + render + `git apply --check` + `git apply`
