@@ -191,10 +191,11 @@ def pairtui_apply(directory: Path, patch, *, reverse: bool = False) -> Outcome: 
     return Outcome(True, snapshot(directory))
 
 
-def referee(work: Path, start: Files, patch, *, reverse: bool = False, tag: str = "") -> Outcome:  # noqa: ANN001
+def referee(work: Path, start: Files, patch, *, reverse: bool = False, tag: str = "",  # noqa: ANN001
+            git_args: tuple[str, ...] = ()) -> Outcome:
     """Apply `patch` to `start` with pairtui and with `git apply` (twin directories) and
     assert the same outcome: equal files byte for byte, or both refusing with pairtui having
-    left every file as it was."""
+    left every file as it was. `git_args` go to git only (e.g. "--unidiff-zero")."""
     ours, theirs = work / f"ours{tag}", work / f"git{tag}"
     for d in (ours, theirs):
         if d.exists():
@@ -203,7 +204,7 @@ def referee(work: Path, start: Files, patch, *, reverse: bool = False, tag: str 
         materialize(d, start)
     before = snapshot(ours)
     mine = pairtui_apply(ours, patch, reverse=reverse)
-    gits = git_apply(theirs, render_patch(patch), "--allow-empty",
+    gits = git_apply(theirs, render_patch(patch), "--allow-empty", *git_args,
                      *(["--reverse"] if reverse else []))
     text = render_patch(patch).decode("utf-8", "replace")
     assert mine.ok == gits.ok, f"pairtui ok={mine.ok} ({mine.error}) git ok={gits.ok} " \

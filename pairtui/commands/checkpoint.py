@@ -15,6 +15,8 @@ def session_for(repo: RepoInfo) -> str:
     """The open session's id, so manual save points sit with the session's own; else "manual".
 
     A damaged session store never blocks a save point: it falls back to "manual"."""
+    if not any((repo.git_dir / "pairtui" / "sessions").glob("*/")):
+        return MANUAL_SESSION  # no session was ever started here: skip loading the store
     try:
         from pairtui.core.store import SessionStore
 

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pairtui.diff.apply import apply_patch
-from pairtui.diff.compute import WORKTREE, diff_between, diff_rev_range, head_tree_or_empty
-from pairtui.diff.model import FileDiff, Patch
+from pairtui.diff.binary import stored_blob_note
+from pairtui.diff.fragments import has_context
+from pairtui.diff.model import FileDiff, FileStatus, Patch
 from pairtui.diff.parse import read_patch
 from pairtui.diff.select import parse_spec, select_hunks
 from pairtui.errors import PatchError, UsageError
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     repo = find_repo(Path(args.repo))
     source, patch = load_source(repo.root, args.source)
     if args.dry_run:
-        sys.stdout.write(list_hunks(patch) or "no hunks: the diff is empty\n")
+        sys.stdout.write(list_hunks(patch, repo.root) or "no hunks: the diff is empty\n")
         return 0
     ensure_ready(repo)  # from here on the tree may change: never in the middle of a merge/rebase
     if not args.yes:
@@ -52,9 +53,9 @@ def run(args: argparse.Namespace) -> int:
     if args.accept is None:
         raise UsageError("--yes needs --accept SPEC (e.g. --accept 1,3-5, all or none)")
     chosen = parse_spec(args.accept, patch.hunk_count)
-    if source == "worktree":
+    if source == "worktree":  # rejects leave the index too (pairtui.diff.reject)
         numbers = set(chosen) if args.reverse else set(range(1, patch.hunk_count + 1)) - set(chosen)
-        change, reverse = select_hunks(patch, numbers, for_reverse=True), True
+        change = select_hunks(patch, numbers, for_reverse=True)
         verb = "rejected" if numbers else "kept all"
     else:
         change, reverse = select_hunks(patch, chosen, for_reverse=args.reverse), args.reverse
@@ -64,7 +65,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"nothing to do: {verb} 0 hunks")
         return 0
     checkpoint = _checkpoint(repo, "before pairtui review --yes")
-    apply_patch(repo.root, change, reverse=reverse)
+    if source == "worktree":
+        from pairtui.diff.reject import reject_hunks
+
+        reject_hunks(repo.root, patch, numbers)
+    else:
+        apply_patch(repo.root, change, reverse=reverse)
     files = len(change.files)
     note = f"; 'pairtui restore {checkpoint}' undoes it" if checkpoint else ""
     print(f"{verb} {len(numbers)} hunk(s) in {files} file(s){note}")
@@ -84,6 +90,8 @@ def review_app(repo: RepoInfo, patch: Patch, source: str) -> ReviewApp:
 def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
     """("worktree" | "patch" | "revs", the Patch to review)."""
     if source is None:
+        from pairtui.diff.compute import WORKTREE, diff_between, head_tree_or_empty
+
         return "worktree", diff_between(root, head_tree_or_empty(root), WORKTREE)
     path = Path(source)
     if path.is_file():
@@ -95,6 +103,8 @@ def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
         if not patch.files:
             raise PatchError(f"{source}: no diff found in this file")
         return "patch", patch
+    from pairtui.diff.compute import diff_rev_range
+
     try:
         return "revs", diff_rev_range(root, source)
     except UsageError as err:
@@ -102,8 +112,9 @@ def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
 
 
 
-def list_hunks(patch: Patch) -> str:
-    """One line per hunk: "N  path  @@ -a,b +c,d @@  +x -y" (whole-file changes described)."""
+def list_hunks(patch: Patch, root: Path | None = None) -> str:
+    """One line per hunk: "N  path  @@ -a,b +c,d @@  +x -y" (whole-file changes described;
+    with `root`, a binary change without data says whether its blob is there to apply)."""
     out: list[str] = []
     for n, (fi, hi) in enumerate(patch.hunk_refs(), 1):
         f = patch.files[fi]
@@ -112,11 +123,15 @@ def list_hunks(patch: Patch) -> str:
             path = f"{_shown(f.old_path)} => {path}"
         if f.is_binary or not f.hunks:
             what = _whole_file(f)
+            if f.is_binary and root is not None and (note := stored_blob_note(root, f)):
+                what = f"{what[:-1]}, {note}]"
             out.append(f"{n}  {path}  {what}\n")
         else:
             h = f.hunks[hi]
             mode = f"  [mode {f.old_mode} -> {f.new_mode}]" if hi == 0 and f.mode_changed else ""
-            out.append(f"{n}  {path}  {h.header}  +{h.added} -{h.removed}{mode}\n")
+            bare = "" if has_context(h) or f.status in (FileStatus.ADDED, FileStatus.DELETED) \
+                else "  [no context: applied as git apply --unidiff-zero]"
+            out.append(f"{n}  {path}  {h.header}  +{h.added} -{h.removed}{mode}{bare}\n")
     return "".join(out)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from pairtui.diff.fragments import has_context
 from pairtui.diff.model import Patch
 from pairtui.diff.render import render_patch
 from pairtui.errors import PatchError
@@ -36,8 +37,10 @@ def uses_conversion(root: Path, paths: list[str]) -> bool:
 def apply_with_git(root: Path, patch: Patch) -> None:
     """Apply `patch` to the working tree with git itself, checked first; PatchError on refusal."""
     data = render_patch(patch)
+    zero = ["--unidiff-zero"] if any(not has_context(h) for f in patch.files
+                                     for h in f.hunks) else []
     for args in (["apply", "--check", "--allow-empty"], ["apply", "--allow-empty"]):
-        out = subprocess.run(["git", *args], cwd=root, input=data, capture_output=True)
+        out = subprocess.run(["git", *args, *zero], cwd=root, input=data, capture_output=True)
         if out.returncode != 0:
             lines = out.stderr.decode("utf-8", "replace").strip().splitlines()
             reason = next((ln for ln in lines if ln.startswith("error:")), lines[-1] if lines

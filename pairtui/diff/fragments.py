@@ -5,6 +5,11 @@ must match byte for byte (no fuzz, no whitespace fixing); each hunk is first tri
 new-side start line, then at +1, -1, +2, -2 ... lines away; a hunk starting at old line 0 or 1
 must match at the top of the file and a hunk without trailing context at the end; a hunk may
 not overlap lines written by an earlier hunk of the same file.
+
+A hunk without any context line (`git diff -U0`) follows `git apply --unidiff-zero` instead:
+its lack of trailing context says nothing about the end of the file, so it is tied to the top
+only when it starts at old line 0 and otherwise goes where its header says (a pure insertion
+`@@ -3,0 +4,2 @@` lands after line 3, never at the end).
 """
 
 from __future__ import annotations
@@ -29,6 +34,11 @@ def split_lines(data: bytes) -> list[bytes]:
     return out
 
 
+def has_context(hunk: Hunk) -> bool:
+    """False for a hunk made without context (`-U0`), applied as `--unidiff-zero` would."""
+    return any(line[0] == " " for line in hunk.lines)
+
+
 def apply_hunks(data: bytes, hunks: Sequence[Hunk], path: str, numbers: Sequence[int]) -> bytes:
     """`data` with `hunks` applied; PatchError naming `path` and the hunk that does not fit."""
     img = split_lines(data)
@@ -41,14 +51,20 @@ def apply_hunks(data: bytes, hunks: Sequence[Hunk], path: str, numbers: Sequence
         kinds = "".join([ln[0] for ln in lines])
         pre = [c for c, k in zip(contents, kinds, strict=True) if k != "+"]
         post = [c for c, k in zip(contents, kinds, strict=True) if k != "-"]
-        trailing = len(kinds) - len(kinds.rstrip(" "))  # context lines after the last change
-        match_beginning = hunk.old_start <= 1
-        match_end = trailing == 0
+        if " " in kinds:
+            match_beginning = hunk.old_start <= 1
+            match_end = kinds[-1] != " "  # no context after the last change
+        else:  # no context at all: git apply --unidiff-zero
+            match_beginning = hunk.old_start == 0
+            match_end = False
         pos = hunk.new_start - 1 if hunk.new_start else 0
         at = _find(img, patched, pre, pos, match_beginning, match_end)
         if at < 0:
             where = "does not apply: its context no longer matches"
-            if match_end and not match_beginning:
+            if " " not in kinds:
+                where = (f"does not apply: the lines it removes are not at line {pos + 1} or "
+                         "near it (a hunk without context, applied as git apply --unidiff-zero)")
+            elif match_end and not match_beginning:
                 where = "does not apply at the end of the file"
             raise PatchError(f"{path}: hunk {number} {where}")
         img[at:at + len(pre)] = post

@@ -9,7 +9,6 @@ visible `\\xNN` escape (e.g. latin-1 "é" appears as `\\xe9`), never silently re
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -224,6 +223,8 @@ def _spans(old: str, new: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple
     if len(a) * len(b) > 40_000:  # very long lines: the trimmed middle, without matching cost
         return (((start, len(old) - end),) if old_mid else (),
                 ((start, len(new) - end),) if new_mid else ())
+    import difflib  # here, not at the top: only the diff view needs it, not apply's commands
+
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     old_spans: list[tuple[int, int]] = []
     new_spans: list[tuple[int, int]] = []

@@ -10,7 +10,13 @@ Understood: `git diff`/`format-patch` output with or without prefixes (`--no-pre
 mnemonic prefixes), quoted paths, renames/copies with and without edits, mode changes,
 new/deleted/empty files, "\\ No newline at end of file", `GIT binary patch` (literal/delta,
 forward and reverse) and "Binary files ... differ"; plain unified diffs (`---`/`+++` only).
-Anything before the first file header (a commit message, an email) is ignored.
+
+Every line is understood or is an error naming its line. Text that git itself skips is skipped
+too: anything before the first file header (a commit message, an email), format-patch's "-- "
+signature and whatever follows a file until the next header (the next email of a series). But
+a line right after a hunk that looks like hunk body (" ", "+", "-", "\\") means the header
+counted too few lines, and a "@@ -" header outside a file is a fragment without its file: both
+are errors, where skipping them would silently drop the file's later hunks.
 """
 
 from __future__ import annotations
@@ -62,8 +68,27 @@ class _Parser:
                   and lines[self.i + 1].startswith(b"+++ ")):
                 self._plain_file()
             else:
+                if line.startswith(b"@@ -") and _HUNK.match(line):
+                    raise PatchError(f"line {self.i + 1}: hunk header without a file header "
+                                     "before it (a hunk above counted too few lines?)")
                 self.i += 1
         return Patch(tuple(self.files))
+
+    def _after_hunks(self, path: str) -> None:
+        """The first non-blank line after a file's last hunk must not look like hunk body:
+        that is a header that counted too few lines, or text pasted between hunks."""
+        lines, n = self.lines, len(self.lines)
+        i = self.i
+        while i < n and not lines[i]:
+            i += 1
+        if i >= n:
+            return
+        line = lines[i]
+        c = line[:1]
+        if c in (b" ", b"+", b"\\") or (c == b"-" and line != b"-- " and not (
+                line.startswith(b"--- ") and i + 1 < n and lines[i + 1].startswith(b"+++ "))):
+            raise PatchError(f"{path}: hunk {self.hunk_no}: line {i + 1} is not part of any "
+                             "hunk (the @@ header counts fewer lines than its body)")
 
     # -- file headers -------------------------------------------------------------------
     def _git_file(self, first: bytes) -> None:
@@ -136,6 +161,8 @@ class _Parser:
         else:
             while self.i < n and lines[self.i].startswith(b"@@ "):
                 hunks.append(self._hunk(path))
+            if hunks:
+                self._after_hunks(path)
         if is_binary:
             self.hunk_no += 1
         elif not hunks:
@@ -216,8 +243,8 @@ class _Parser:
         make = tuple.__new__
         while old_left > 0 or new_left > 0:
             if i >= n:
-                raise PatchError(f"{path}: hunk {self.hunk_no}: truncated patch "
-                                 f"({old_left + new_left} line(s) missing)")
+                raise PatchError(f"{path}: hunk {self.hunk_no}: truncated patch at line {i + 1}"
+                                 f" ({old_left + new_left} line(s) missing)")
             line = lines[i]
             c = line[:1]
             if c == b" " or not line:

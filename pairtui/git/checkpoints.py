@@ -22,7 +22,6 @@ and in the pre-restore checkpoint.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 import time
@@ -212,6 +211,8 @@ class Checkpoints:
         """Written atomically before the working tree is touched, removed after."""
         marker = _pending_path(self.git_dir)
         temp = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
+        import json  # here: only restores read or write the marker
+
         temp.write_text(json.dumps({"target": pending.target, "pre_restore": pending.pre_restore}))
         os.replace(temp, marker)
         return marker
@@ -219,6 +220,8 @@ class Checkpoints:
     def pending_restore(self) -> PendingRestore | None:
         """A restore that was killed half way, if any (finish it, or restore its pre-restore)."""
         try:
+            import json
+
             data = json.loads(_pending_path(self.git_dir).read_text())
             return PendingRestore(str(data["target"]), str(data["pre_restore"]))
         except (OSError, ValueError, KeyError, TypeError):

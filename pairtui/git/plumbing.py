@@ -1,19 +1,20 @@
-"""Running git plumbing through GitPython, each call with its own environment.
+"""Running git plumbing as plain subprocesses, each call with its own environment.
 
 Every git process pairtui starts goes through `Git.run`: bytes in, bytes out (paths may not
 be UTF-8), a per-call environment (a temporary index, a fixed identity), and a failure turned
 into a one-line GitError carrying git's own reason.
+
+Plain `subprocess`, not GitPython: importing GitPython alone cost ~60 ms of every command
+(`python -X importtime`), more than the git calls of a checkpoint; it added nothing here.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import git.cmd
 
 from pairtui.errors import GitError
 
@@ -39,12 +40,23 @@ def first_line(stderr: str) -> str:
     return lines[0] if lines else "no output"
 
 
+_C_LOCALE = {"LANGUAGE": "C", "LC_ALL": "C"}
+
+
 class Git:
     """git in one work tree; `env` entries are added to the inherited environment per call."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self._git = git.cmd.Git(str(self.root))
+
+    def _env(self, env: Mapping[str, str] | None) -> dict[str, str]:
+        """The inherited environment, git's messages in English (first_line reads them), and
+        this call's own entries."""
+        full = dict(os.environ)
+        full.update(_C_LOCALE)
+        if env:
+            full.update(env)
+        return full
 
     def try_run(
         self,
@@ -53,38 +65,25 @@ class Git:
         input: bytes | None = None,
     ) -> GitResult:
         """Run `git args...`; never raises for a non-zero exit."""
-        stdin = None
-        if input is not None:
-            stdin = tempfile.TemporaryFile()
-            stdin.write(input)
-            stdin.seek(0)
         try:
-            status, out, err = self._git.execute(
-                ["git", *args],
-                istream=stdin,
-                with_extended_output=True,
-                with_exceptions=False,
-                stdout_as_string=False,
-                strip_newline_in_stdout=False,
-                env=dict(env) if env else None,
-            )
-        except git.exc.GitCommandNotFound as exc:
+            out = subprocess.run(["git", *args], cwd=self.root, input=input,
+                                 capture_output=True, env=self._env(env),
+                                 stdin=None if input is not None else subprocess.DEVNULL)
+        except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH") from exc
-        finally:
-            if stdin is not None:
-                stdin.close()
-        if isinstance(err, bytes):
-            err = err.decode("utf-8", "replace")
-        return GitResult(int(status or 0), out or b"", err or "")
+        except NotADirectoryError as exc:
+            raise GitError(f"not a directory: {self.root}") from exc
+        return GitResult(out.returncode, out.stdout, out.stderr.decode("utf-8", "replace"))
 
     def start(self, *args: str, env: Mapping[str, str] | None = None) -> Running:
         """Start `git args...` in the background (for reads that can overlap other work)."""
         try:
-            handle = self._git.execute(["git", *args], as_process=True,
-                                       env=dict(env) if env else None)
-        except git.exc.GitCommandNotFound as exc:
+            proc = subprocess.Popen(["git", *args], cwd=self.root, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    env=self._env(env))
+        except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH") from exc
-        return Running(handle, args[0])
+        return Running(proc, args[0])
 
     def run(
         self,
@@ -107,14 +106,13 @@ class Git:
 class Running:
     """A git process started by `Git.start`; `output()` waits for it."""
 
-    def __init__(self, handle: git.cmd.Git.AutoInterrupt, name: str) -> None:
-        self._handle = handle
+    def __init__(self, proc: subprocess.Popen[bytes], name: str) -> None:
+        self._proc = proc
         self._name = name
 
     def result(self) -> GitResult:
-        proc = self._handle.proc
-        out, err = proc.communicate()
-        return GitResult(proc.returncode, out or b"", (err or b"").decode("utf-8", "replace"))
+        out, err = self._proc.communicate()
+        return GitResult(self._proc.returncode, out or b"", (err or b"").decode("utf-8", "replace"))
 
     def output(self, what: str | None = None) -> bytes:
         result = self.result()

@@ -15,7 +15,6 @@ can replace a file and the other way round.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from pathlib import Path
@@ -84,6 +83,8 @@ def changed_since_snapshot(git: Git, root: Path, changes: list[Change], scan_sta
 
 def _blob_sha(content: bytes, like: str) -> str:
     """git's blob id of raw bytes, in the repo's hash (told by the length of a known id)."""
+    import hashlib  # here: only a restore hashes files; snapshots need not load OpenSSL
+
     digest = hashlib.sha256 if len(like) == 64 else hashlib.sha1
     return digest(b"blob %d\0" % len(content) + content).hexdigest()
 

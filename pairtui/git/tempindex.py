@@ -8,7 +8,6 @@ index is only ever read (copied), never written, by anything in this module.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from pathlib import Path
 from types import TracebackType
@@ -35,7 +34,7 @@ class TempIndex:
 
     def __init__(self, git_dir: Path) -> None:
         self.dir = git_dir / "pairtui" / "tmp"
-        self.path = self.dir / f"{_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        self.path = self.dir / f"{_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
 
     @property
     def env(self) -> dict[str, str]:

@@ -94,7 +94,12 @@ class ReviewApp(App[int]):
         with self._disk:
             try:
                 self._save_point()
-                apply_patch(self.repo_root, patch, reverse=reverse)
+                if reverse and self.source == "worktree":  # staged too: out of the index
+                    from pairtui.diff.reject import reject_change
+
+                    reject_change(self.repo_root, patch)
+                else:
+                    apply_patch(self.repo_root, patch, reverse=reverse)
             except PairtuiError as exc:
                 self.call_from_thread(self._failed, str(exc), action)
             except OSError as exc:
