@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pairtui.core.session import Session
 
-if TYPE_CHECKING:  # a type only: importing events must not pull in GitPython (start-up time)
+if TYPE_CHECKING:  # a type only: importing events must not pull in git plumbing (start-up time)
     from pairtui.git.checkpoints import Checkpoint
 
 

@@ -1,6 +1,6 @@
 """`git blame --porcelain` and commit messages, read with plain subprocesses.
 
-What `pairtui why` stands on. Deliberately not through git/plumbing.py (GitPython): `why` is a
+What `pairtui why` stands on. Kept apart from git/plumbing.py on purpose: `why` is a
 command people run in a loop and in scripts, so it starts git at once and imports nothing
 heavy. Blame follows whole-file renames by itself (so a line keeps its commit after `git mv`);
 `moves` / `copies` add blame's -M / -C for lines moved within or copied across files.
