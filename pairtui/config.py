@@ -17,13 +17,17 @@ Keys (top level of either file):
   verify_timeout = 300                       seconds before a check is stopped
   allow_run_command_headless = false         let run_command run without asking (headless)
   max_turns = 40                             executor turns per chunk
+  verify_env = "auto"                        where checks find python: "auto" (the active
+                                             virtualenv, else the repo's .venv/ or venv/,
+                                             else PATH as is), "inherit" (PATH as is), or
+                                             a virtualenv directory (repo-relative or absolute)
   anthropic_base_url / openai_base_url       endpoints (e.g. a proxy or a local server)
   anthropic_api_key / openai_api_key         user config only (or the environment)
   [prices]                                   $ per million tokens, [input, output]
   "gpt-4.1" = [2.0, 8.0]                     adds to / overrides the built-in table
                                              (pairtui/models/pricing.py)
 
-Environment: PAIRTUI_PLANNER, PAIRTUI_EXECUTOR, PAIRTUI_VERIFY, ANTHROPIC_API_KEY,
+Environment: PAIRTUI_PLANNER, PAIRTUI_EXECUTOR, PAIRTUI_VERIFY, PAIRTUI_VERIFY_ENV, ANTHROPIC_API_KEY,
 OPENAI_API_KEY, ANTHROPIC_BASE_URL, OPENAI_BASE_URL. Flags: a dict keyed like Config's
 fields; None means "not given".
 
@@ -54,6 +58,7 @@ ENVIRONMENT = {
     "PAIRTUI_PLANNER": "planner",
     "PAIRTUI_EXECUTOR": "executor",
     "PAIRTUI_VERIFY": "verify",
+    "PAIRTUI_VERIFY_ENV": "verify_env",
     "ANTHROPIC_API_KEY": "anthropic_api_key",
     "OPENAI_API_KEY": "openai_api_key",
     "ANTHROPIC_BASE_URL": "anthropic_base_url",
@@ -70,6 +75,7 @@ class Config:
     verify_timeout: float = 300.0
     allow_run_command_headless: bool = False
     max_turns: int = 40  # executor turn limit per chunk
+    verify_env: str = "auto"
     prices: dict[str, tuple[float, float]] = field(
         default_factory=dict
     )  # model -> ($/Mtok in, out)
@@ -117,6 +123,14 @@ def _seconds(value: Any) -> float:
     return float(value)
 
 
+def _verify_env(value: Any) -> str:
+    """"auto", "inherit", or a virtual environment's directory (relative to the repo or
+    absolute); whether that directory holds an environment is checked when a check runs."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('expected "auto", "inherit" or the path of a virtual environment')
+    return value.strip()
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("expected true or false")
@@ -154,6 +168,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "verify_timeout": _seconds,
     "allow_run_command_headless": _flag,
     "max_turns": _count(1),
+    "verify_env": _verify_env,
     "prices": _prices,
     "anthropic_api_key": _text,
     "openai_api_key": _text,

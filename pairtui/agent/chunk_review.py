@@ -1,13 +1,22 @@
 """Review of a chunk's change: its patch, where each hunk came from, and rejecting parts of it.
-A mixin of Pairing (agent/flow.py), kept apart so the flow reads in one sitting."""
+A mixin of Pairing (agent/flow.py), kept apart so the flow reads in one sitting.
+
+The gate between review and land is kept here, by the engine, whatever the caller: every
+review change (a reject, a line reject, an undo, a hunk sent back) marks the chunk unverified
+in the persisted session; `land` refuses a chunk that has a check and is unverified, until the
+check passes again.
+"""
 
 from __future__ import annotations
 
 from pairtui.agent import session_edits as edits
 from pairtui.agent.call_trace import calls_behind
 from pairtui.agent.workspace import Workspace
+from pairtui.config import Config
+from pairtui.core.plan import Chunk
 from pairtui.core.session import Session
 from pairtui.diff.model import FileDiff, Hunk, Patch
+from pairtui.errors import StateError
 from pairtui.git.checkpoints import Checkpoint
 
 
@@ -16,12 +25,31 @@ class ChunkReview:
 
     _work: Workspace
     _session: Session
+    config: Config
+
+    def _chunk(self, chunk: int) -> Chunk:  # Pairing's: the plan's chunk
+        raise NotImplementedError
 
     def _start(self, chunk: int) -> Checkpoint:  # Pairing's: the chunk's start checkpoint
         raise NotImplementedError
 
     def _save(self, session: Session) -> None:  # Pairing's: persist, then report
         raise NotImplementedError
+
+    def check_command(self, chunk: int) -> str | None:
+        """The chunk's check: its Verify line, else the repo's default (None: it has none)."""
+        return self._chunk(chunk).verify or self.config.verify
+
+    def needs_check(self, chunk: int) -> bool:
+        """The chunk has a check and its tree is not the one that check last passed on (a
+        review change, a later executor round, or no pass yet): it cannot land as it is."""
+        return bool(self.check_command(chunk)) and edits.check_is_stale(self._session, chunk)
+
+    def _refuse_unchecked(self, chunk: int) -> None:
+        if self.needs_check(chunk):
+            raise StateError(
+                f"chunk {chunk} changed since its check last passed, so it cannot land yet: its "
+                f"check ({self.check_command(chunk)}) has to pass again first (the next step runs it)")
 
     def chunk_patch(self, chunk: int) -> Patch:
         """The chunk's change so far: its start checkpoint vs the working tree."""

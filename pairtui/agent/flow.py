@@ -21,6 +21,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -215,7 +216,7 @@ class Pairing(ChunkReview):
         elif status in (S.PENDING, S.ROLLED_BACK):
             start = self._work.snapshot("start", chunk, brief.chunk.title)
             session = self._session.advance(chunk, S.EXECUTING).record_checkpoint(chunk, "start", start.id)
-            self._save(session)
+            self._save(edits.with_changed_in_review(session, chunk, False))
         else:
             raise StateError(f"chunk {chunk} is {status}; only a pending chunk can be executed")
         self._save(edits.without_calls(self._session, chunk))
@@ -230,7 +231,8 @@ class Pairing(ChunkReview):
         path, hunk_text = self._work.hunk_text(self.chunk_patch(chunk), ref)
         brief = self._brief(chunk)
         self._to_reviewing(chunk)
-        self._save(self._session.advance(chunk, S.EXECUTING, note=f"sent back: {comment.strip()[:200]}"))
+        moved = self._session.advance(chunk, S.EXECUTING, note=f"sent back: {comment.strip()[:200]}")
+        self._save(edits.with_changed_in_review(moved, chunk))
         self._emit(StepStarted(chunk, "executing"))
         await self._executor_round(
             chunk, self._executor.revise_hunk(brief, path, hunk_text, comment, edits.next_call_number(self._session, chunk)))
@@ -240,7 +242,10 @@ class Pairing(ChunkReview):
 
         OverlapError (from git) when the chunk changed lines the person had changed too and
         they cannot be committed apart: nothing is written and the chunk stays in review; call
-        again with include_overlapping_user_edits=True to commit those lines with it."""
+        again with include_overlapping_user_edits=True to commit those lines with it.
+        StateError, nothing changed, when the chunk has a check that has not passed on its
+        tree as it is now (see chunk_review)."""
+        self._refuse_unchecked(chunk)
         self._to_reviewing(chunk)
         item = self._chunk(chunk)
         self._emit(StepStarted(chunk, "landing"))
@@ -276,7 +281,7 @@ class Pairing(ChunkReview):
             self._save(edits.with_extra(self._session, pending_restore={"chunk": chunk, "checkpoint": target.id}))
             undo = self._work.restore(target)
             note = f"rolled back to {target.id}; what was there is kept in {undo.id}"
-        session = self._session.advance(chunk, S.ROLLED_BACK, note=note)
+        session = edits.with_changed_in_review(self._session.advance(chunk, S.ROLLED_BACK, note=note), chunk, False)
         self._save(edits.with_extra(session, pending_restore=None))
         self._emit(ChunkRolledBack(chunk, target))
         return target
@@ -300,13 +305,14 @@ class Pairing(ChunkReview):
         if status in (S.PENDING, S.ROLLED_BACK, S.EXECUTING):
             await self.execute(chunk)
             return "executed"
-        if status in (S.EXECUTED, S.VERIFYING, S.FAILED) or (
-                status == S.REVIEWING and chunk in edits.changed_in_review(self._session)):
+        if status in (S.EXECUTED, S.VERIFYING, S.FAILED):
             return "verified" if await self.verify(chunk) else "failed"
         if status == S.VERIFIED:
             self._to_reviewing(chunk)
             return "review"
-        self.land(chunk)
+        if self.needs_check(chunk) and not await self._rounds.recheck(chunk):
+            return "failed"  # changed in review and the check fails: back to the person
+        await asyncio.to_thread(self.land, chunk)  # git and hooks: off the event loop
         return "landed"
 
     # -- internals (VerifyRounds uses a few) -----------------------------------------------

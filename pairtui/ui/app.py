@@ -262,6 +262,9 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         number = view.current_chunk(session)
         if view.expected_step(session) == "land" and number is not None:
             self._load_diff(number)
+        elif view.expected_step(session) == "recheck" and self.query("#diff-view"):
+            self.query_one("#panes").active = "diff-tab"  # its check failed: back to the review
+            self.query_one("#diff-view").focus()
         elif session.phase == "planning" and session.plan_versions:
             self.query_one("#panes").active = "plan-tab"
         elif str(step) in ("land", "landing", "landed"):
