@@ -296,6 +296,7 @@ def demo_app(tmp: Path, goal: str | None = "demo"):
     """A PairApp on a fresh copy of the demo repo with the real engine and unpaced replay
     transcripts (same turns as `pairtui demo`, streamed as fast as possible)."""
     import json
+    import sys
 
     from pairtui.commands.demo import ASSETS, demo_goal, prepare_demo_repo
     from pairtui.config import load_config
@@ -315,7 +316,7 @@ def demo_app(tmp: Path, goal: str | None = "demo"):
                 lines.append(json.dumps(record))
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
         paths[role] = f"replay:{out}"
-    config = load_config(repo, paths)
+    config = load_config(repo, {**paths, "verify_env": sys.prefix})
 
     def open_pairing(sink, goal_, ask):
         from pairtui.agent.flow import Pairing

@@ -103,6 +103,7 @@ class Pairing(ChunkReview):
             info.root, ask_permission=ask_permission,
             allow_commands=ask_permission is None and config.allow_run_command_headless,
             read_roots=self._work.read_roots(), command_timeout=config.verify_timeout,
+            command_env=config.verify_env,
         )
         self._planner = Planner(planner, research.specs, research.call, self._emit, self._meter,
                                 config.max_turns, self._record, secrets=config.secrets)

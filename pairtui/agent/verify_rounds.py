@@ -113,12 +113,12 @@ class VerifyRounds:
         before = await asyncio.to_thread(p._work.files)
         result = await run_check(NO_BYTECODE + command, p.repo_root, p.config.verify_timeout,
                                  on_output=lambda line: p._emit(VerifyOutput(line)), cancel=self.cancel,
-                                 secrets=p.config.secrets)
+                                 secrets=p.config.secrets, verify_env=p.config.verify_env)
         created = sorted(await asyncio.to_thread(p._work.files) - before)
         if created:
             p._session = edits.with_artifacts(p.session, chunk, created)
         p._emit(VerifyFinished(chunk, result.passed, command, result.exit_code,
-                               tail(result.output, TAIL_LINES), result.timed_out))
+                               tail(result.output, TAIL_LINES), result.timed_out, result.python))
         return result
 
     def _passed(self, chunk: int, note: str) -> None:

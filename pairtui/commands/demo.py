@@ -12,6 +12,7 @@ import asyncio
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -27,9 +28,11 @@ ASSETS = Path(pairtui.__file__).resolve().parent.parent / "assets"
 
 
 def demo_config(repo: Path) -> Config:
-    """The repo's config with the bundled replay transcripts as both models."""
+    """The repo's config with the bundled replay transcripts as both models; the demo's checks
+    run with pairtui's own interpreter (the only place they do)."""
     return load_config(repo, {"planner": f"replay:{ASSETS / 'demo' / 'planner.jsonl'}",
-                              "executor": f"replay:{ASSETS / 'demo' / 'executor.jsonl'}"})
+                              "executor": f"replay:{ASSETS / 'demo' / 'executor.jsonl'}",
+                              "verify_env": sys.prefix})
 
 
 def demo_goal() -> str:

@@ -59,6 +59,8 @@ class EventRendering(_Base):
                 event.chunk, event.passed, event.command, event.exit_code, event.timed_out,
                 event.output_tail, self._verify_timeout,
             )
+            if event.python:
+                self.query_one("#verify-pane").write(event.python)
         elif isinstance(event, ev.UsageUpdated):
             self.query_one("#status-bar").cost_usd = event.cost_usd
         elif isinstance(event, ev.ChunkLanded):
