@@ -3,6 +3,8 @@ rejects line by line is what the working tree holds afterwards."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from tests.support_ui import demo_app, press_enter_until, settle
@@ -86,6 +88,8 @@ async def test_enter_after_rejecting_a_needed_hunk_checks_and_lands_nothing_unti
         assert status_of(app, 1) == "reviewing"
         assert app.query_one("#verify-pane").state != "running"
         assert "nothing landed" in app.session.chunks[0].note
+        shown = "\n".join(str(line) for line in app.query_one("#verify-pane").log.lines)
+        assert f"python: {sys.prefix}/bin/python (verify_env)" in shown, "says which python ran"
 
         await pilot.press("z")  # undoes `A` (it changed nothing on disk) ...
         await pilot.press("z")  # ... then the reject, through the engine
