@@ -77,6 +77,7 @@ class ChunkLanded:
 class ChunkRolledBack:
     chunk: int
     checkpoint: Checkpoint
+    undo: str = ""  # how to undo the rollback, e.g. "`pairtui restore ID` brings back ..."
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ Decisions worth knowing:
 - Rolling back a LANDED chunk never rewrites history: like `git revert`, the chunk's commit is
   reverse-applied through the diff engine and landed as a new commit `Revert "<title>"`. The
   person's uncommitted edits stay uncommitted. If later work overlaps the same lines, nothing
-  changes and the error says so.
+  changes (no checkpoint either) and the error names the later chunks to roll back first
+  (agent/revert.py). Either way the result says which checkpoint undoes the rollback.
 - A chunk interrupted while EXECUTING (killed process, provider error, Esc) stays EXECUTING.
   Stepping on (`enter`) undoes only the interrupted round: back to the chunk's last "executed"
   checkpoint if it has one (a fix round or a hunk sent back was cut short), else back to its
@@ -47,6 +48,7 @@ from pairtui.agent.executor import ChunkBrief, Executor
 from pairtui.agent.lazy_provider import LazyProvider
 from pairtui.agent.planner import Planner
 from pairtui.agent.recovery import resume
+from pairtui.agent.revert import restore_start, revert_landed
 from pairtui.agent.tool_loop import LoopStoppedError, UsageMeter
 from pairtui.agent.tools import Toolbox
 from pairtui.agent.verify_rounds import VerifyRounds
@@ -276,15 +278,12 @@ class Pairing(ChunkReview):
         if state.status == S.LANDED:
             if not state.commit:
                 raise StateError(f"chunk {chunk} landed without a commit: nothing to revert")
-            target, note = self._work.revert(chunk, state.commit, self._chunk(chunk).title)
+            target, note, undo = revert_landed(self, chunk, state.commit)
         else:
-            target = self._start(chunk)
-            self._save(edits.with_extra(self._session, pending_restore={"chunk": chunk, "checkpoint": target.id}))
-            undo = self._work.restore(target)
-            note = f"rolled back to {target.id}; what was there is kept in {undo.id}"
+            target, note, undo = restore_start(self, chunk)
         session = edits.with_changed_in_review(self._session.advance(chunk, S.ROLLED_BACK, note=note), chunk, False)
         self._save(edits.with_extra(session, pending_restore=None))
-        self._emit(ChunkRolledBack(chunk, target))
+        self._emit(ChunkRolledBack(chunk, target, undo))
         return target
 
     async def next_step(self) -> str:
