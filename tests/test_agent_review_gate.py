@@ -138,3 +138,30 @@ def test_land_refuses_a_chunk_whose_check_never_ran(tmp_path):
         pairing.land(1)
     assert len(commits(repo)) == 1
     assert status(pairing) == ChunkStatus.EXECUTED
+
+
+async def test_a_hunk_sent_back_makes_the_chunk_unverified_until_its_check_passes(git_repo, tmp_path):
+    from tests.support_engine import make_pairing, text, tool, turn
+
+    plan = ("# Goal: Greet\n\n## Chunk 1: Greet loudly\nFiles: src/app.py\n"
+            "Verify: grep -q \"'hello'\" src/app.py\n\nSay hello.\n")
+    executor = [
+        turn(tool("edit_file", path="src/app.py", old_string="'hi'", new_string="'hello'")),
+        turn(text("Done.")),
+        turn(tool("edit_file", path="src/app.py", old_string="'hello'", new_string="'hey'")),
+        turn(text("Changed as asked.")),
+    ]
+    pairing, _, _, _ = make_pairing(git_repo, tmp_path, [], executor, max_fix_rounds=0)
+    pairing.set_plan_text(plan)
+    pairing.approve_plan()
+    assert await pairing.next_step() == "executed"
+    assert await pairing.next_step() == "verified"
+    assert await pairing.next_step() == "review"
+    assert not pairing.needs_check(1)
+    await pairing.send_back(1, (0, 0), "say hey instead")
+    assert pairing.needs_check(1), "a revision after a comment is a review change"
+    with pytest.raises(StateError, match="check"):
+        pairing.land(1)
+    assert git(git_repo, "log", "--format=%s").splitlines() == ["initial"]
+    assert await pairing.next_step() == "failed", "'hello' is gone: the check fails"
+    assert git(git_repo, "log", "--format=%s").splitlines() == ["initial"], "nothing landed"
