@@ -42,7 +42,7 @@ def restore_start(p: Pairing, chunk: int) -> tuple[Checkpoint, str, str]:
     p._save(edits.with_extra(p.session, pending_restore={"chunk": chunk, "checkpoint": target.id}))
     kept = p._work.restore(target)
     undo = f"`pairtui restore {kept.id}` brings back what was there"
-    return target, f"rolled back to {target.id}; what was there is kept in {kept.id}: {undo}", undo
+    return target, f"rolled back to {target.id}; what was there is kept in {kept.id} ({undo})", undo
 
 
 def _overlap_message(p: Pairing, chunk: int, commit: str, err: PatchError) -> str:
