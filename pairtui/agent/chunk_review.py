@@ -46,10 +46,12 @@ class ChunkReview:
         return bool(self.check_command(chunk)) and edits.check_is_stale(self._session, chunk)
 
     def _refuse_unchecked(self, chunk: int) -> None:
-        if self.needs_check(chunk):
-            raise StateError(
-                f"chunk {chunk} changed since its check last passed, so it cannot land yet: its "
-                f"check ({self.check_command(chunk)}) has to pass again first (the next step runs it)")
+        if not self.needs_check(chunk):
+            return
+        why = ("changed in review since its check passed" if chunk in edits.changed_in_review(self._session)
+               else "has not passed its check on its current change")
+        raise StateError(f"chunk {chunk} {why}, so it cannot land yet: {self.check_command(chunk)} "
+                         "has to pass first (the next step runs it)")
 
     def chunk_patch(self, chunk: int) -> Patch:
         """The chunk's change so far: its start checkpoint vs the working tree."""
