@@ -30,6 +30,9 @@ class ChunkReview:
     def _chunk(self, chunk: int) -> Chunk:  # Pairing's: the plan's chunk
         raise NotImplementedError
 
+    def notify(self, text: str, level: str = "info") -> None:  # Pairing's
+        raise NotImplementedError
+
     def _start(self, chunk: int) -> Checkpoint:  # Pairing's: the chunk's start checkpoint
         raise NotImplementedError
 
@@ -52,6 +55,17 @@ class ChunkReview:
                else "has not passed its check on its current change")
         raise StateError(f"chunk {chunk} {why}, so it cannot land yet: {self.check_command(chunk)} "
                          "has to pass first (the next step runs it)")
+
+    def _drop_artifacts(self, chunk: int) -> None:
+        """Files the chunk's checks created (caches, reports) and no tool call wrote are not
+        part of the chunk: they are removed before the reviewed snapshot (the "verified"
+        checkpoint still holds them), so they never land in the commit."""
+        made = {p for c in edits.calls_of(self._session, chunk) for p in c.paths}
+        created = [p for p in edits.artifacts_of(self._session, chunk) if p not in made]
+        removed = self._work.remove_files(created)
+        if removed:
+            self.notify(f"left out of the commit: {len(removed)} file(s) the check created "
+                        f"({', '.join(removed[:3])}{', ...' if len(removed) > 3 else ''})")
 
     def chunk_patch(self, chunk: int) -> Patch:
         """The chunk's change so far: its start checkpoint vs the working tree."""

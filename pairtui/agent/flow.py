@@ -385,17 +385,6 @@ class Pairing(ChunkReview):
         if self._active is not None:
             self._session = edits.with_call(self._session, self._active, call)
 
-    def _drop_artifacts(self, chunk: int) -> None:
-        """Files the chunk's checks created (caches, reports) and no tool call wrote are not
-        part of the chunk: they are removed before the reviewed snapshot (the "verified"
-        checkpoint still holds them), so they never land in the commit."""
-        made = {p for c in edits.calls_of(self._session, chunk) for p in c.paths}
-        created = [p for p in edits.artifacts_of(self._session, chunk) if p not in made]
-        removed = self._work.remove_files(created)
-        if removed:
-            self.notify(f"left out of the commit: {len(removed)} file(s) the check created "
-                        f"({', '.join(removed[:3])}{', ...' if len(removed) > 3 else ''})")
-
     def _require_plan(self) -> Plan:
         plan = self.plan
         if plan is None:
