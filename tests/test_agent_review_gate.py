@@ -165,3 +165,14 @@ async def test_a_hunk_sent_back_makes_the_chunk_unverified_until_its_check_passe
     assert git(git_repo, "log", "--format=%s").splitlines() == ["initial"]
     assert await pairing.next_step() == "failed", "'hello' is gone: the check fails"
     assert git(git_repo, "log", "--format=%s").splitlines() == ["initial"], "nothing landed"
+
+
+def test_a_landed_chunk_cannot_be_changed_through_review(tmp_path):
+    pairing, repo, _ = to_review(tmp_path)
+    file, hunk = import_hunk(pairing)
+    assert asyncio.run(pairing.next_step()) == "landed"
+    before = (repo / "shop" / "invoice.py").read_bytes()
+    with pytest.raises(StateError, match="under review"):
+        pairing.reject_change(1, file, hunk)
+    assert (repo / "shop" / "invoice.py").read_bytes() == before
+    assert not pairing.needs_check(1)

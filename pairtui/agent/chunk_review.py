@@ -14,7 +14,7 @@ from pairtui.agent.call_trace import calls_behind
 from pairtui.agent.workspace import Workspace
 from pairtui.config import Config
 from pairtui.core.plan import Chunk
-from pairtui.core.session import Session
+from pairtui.core.session import ChunkStatus, Session
 from pairtui.diff.model import FileDiff, Hunk, Patch
 from pairtui.errors import StateError
 from pairtui.git.checkpoints import Checkpoint
@@ -67,6 +67,13 @@ class ChunkReview:
             self.notify(f"left out of the commit: {len(removed)} file(s) the check created "
                         f"({', '.join(removed[:3])}{', ...' if len(removed) > 3 else ''})")
 
+    def _require_reviewable(self, chunk: int) -> None:
+        """Review changes only touch a chunk whose change is in the tree and not landed."""
+        status = self._session.chunk_state(chunk).status
+        if status not in (ChunkStatus.EXECUTED, ChunkStatus.VERIFIED, ChunkStatus.FAILED,
+                          ChunkStatus.REVIEWING):
+            raise StateError(f"chunk {chunk} is {status}: only a chunk under review can be changed")
+
     def chunk_patch(self, chunk: int) -> Patch:
         """The chunk's change so far: its start checkpoint vs the working tree."""
         return self._work.patch_since(self._start(chunk))
@@ -86,6 +93,7 @@ class ChunkReview:
         The chunk's check has to pass again before it lands."""
         if not refs:
             return
+        self._require_reviewable(chunk)
         patch = self.chunk_patch(chunk)
         self._work.snapshot("pre-reject", chunk, f"before rejecting {len(refs)} hunk(s)")
         self._work.reverse_hunks(patch, refs)
@@ -99,6 +107,7 @@ class ChunkReview:
         lands."""
         from pairtui.diff.select import single_hunk_patch
 
+        self._require_reviewable(chunk)
         what = "undoing a reject" if undo else "rejecting lines"
         self._work.snapshot("pre-reject", chunk, f"before {what} in {file.path}")
         self._work.apply_change(single_hunk_patch(file, hunk), reverse=not undo)
