@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,7 +30,8 @@ class Terminal:
     """One tmux server and session running a command; keys in, screen text out."""
 
     def __init__(self, name: str, command: list[str], cwd: Path) -> None:
-        self.socket = f"pairtui-walk-{os.getpid()}-{name}"
+        self.socket = f"walk-{name}"
+        self.sockets = tempfile.mkdtemp(prefix="pairtui-tmux-")  # short: a socket path is bounded
         self.session = name
         line = " ".join(_quote(part) for part in command)
         self._tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "45", "-c", str(cwd),
@@ -38,6 +40,7 @@ class Terminal:
     def _tmux(self, *args: str) -> str:
         # COLUMNS/LINES (set under pytest) would override the window's size in the app.
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TMUX")}
+        env["TMUX_TMPDIR"] = self.sockets
         out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
                              timeout=30, env=env)
         if out.returncode != 0:
@@ -65,7 +68,11 @@ class Terminal:
         raise AssertionError(f"{text!r} did not show within {timeout:g}s; the screen:\n{screen}")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=30)
+        try:
+            self._tmux("kill-server")
+        except AssertionError:
+            pass  # already gone
+        shutil.rmtree(self.sockets, ignore_errors=True)
 
 
 def _quote(part: str) -> str:
