@@ -23,6 +23,10 @@ Keys (top level of either file):
   trailers = true                            Pairtui-* trailers on landed chunks' commits
   plans_dir = "docs/plans"                   keep each approved plan as a file in the repo
   plans_commit = "with-first-chunk"          ...landed with the first chunk, or "own-commit"
+  verify_env = "auto"                        where checks find python: "auto" (the active
+                                             virtualenv, else the repo's .venv/ or venv/,
+                                             else PATH as is), "inherit" (PATH as is), or
+                                             a virtualenv directory (repo-relative or absolute)
   anthropic_base_url / openai_base_url       endpoints (e.g. a proxy or a local server)
   anthropic_api_key / openai_api_key         user config only (or the environment)
   [prices]                                   $ per million tokens, [input, output]
@@ -31,7 +35,7 @@ Keys (top level of either file):
 
 Flags only: plan_out (`--plan-out PATH`, the kept plan's file for this session).
 
-Environment: PAIRTUI_PLANNER, PAIRTUI_EXECUTOR, PAIRTUI_VERIFY, ANTHROPIC_API_KEY,
+Environment: PAIRTUI_PLANNER, PAIRTUI_EXECUTOR, PAIRTUI_VERIFY, PAIRTUI_VERIFY_ENV, ANTHROPIC_API_KEY,
 OPENAI_API_KEY, ANTHROPIC_BASE_URL, OPENAI_BASE_URL. Flags: a dict keyed like Config's
 fields; None means "not given".
 
@@ -65,6 +69,7 @@ ENVIRONMENT = {
     "PAIRTUI_PLANNER": "planner",
     "PAIRTUI_EXECUTOR": "executor",
     "PAIRTUI_VERIFY": "verify",
+    "PAIRTUI_VERIFY_ENV": "verify_env",
     "ANTHROPIC_API_KEY": "anthropic_api_key",
     "OPENAI_API_KEY": "openai_api_key",
     "ANTHROPIC_BASE_URL": "anthropic_base_url",
@@ -136,6 +141,14 @@ def _seconds(value: Any) -> float:
     return float(value)
 
 
+def _verify_env(value: Any) -> str:
+    """"auto", "inherit", or a virtual environment's directory (relative to the repo or
+    absolute); whether that directory holds an environment is checked when a check runs."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('expected "auto", "inherit" or the path of a virtual environment')
+    return value.strip()
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("expected true or false")
@@ -179,7 +192,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "verify_timeout": _seconds,
     "allow_run_command_headless": _flag,
     "max_turns": _count(1),
-    "verify_env": _text,
+    "verify_env": _verify_env,
     "trailers": _flag,
     "plans_dir": _optional_text,
     "plans_commit": _plans_commit,

@@ -99,9 +99,9 @@ async def test_reject_hunk_keeps_the_others_and_asks_for_a_new_check(git_repo, t
     pairing.reject_hunks(1, [readme])
     assert (git_repo / "README.md").read_text() == "# demo\n"
     assert "'hello'" in (git_repo / "src" / "app.py").read_text()
-    assert await pairing.next_step() == "verified"  # changed in review: checked again
-    assert await pairing.next_step() == "review"
-    assert await pairing.next_step() == "landed"
+    assert pairing.needs_check(1)
+    assert await pairing.next_step() == "landed"  # changed in review: checked again, then landed
+    assert not pairing.needs_check(1)
     assert git(git_repo, "show", "--stat", "--format=", "HEAD").count("|") == 1
 
 

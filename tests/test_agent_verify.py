@@ -48,11 +48,13 @@ async def test_failing_and_missing_commands_fail_without_raising(tmp_path):
     assert not missing.passed and missing.exit_code == 127
 
 
-async def test_runs_in_the_given_directory_with_this_python_first_on_path(tmp_path):
-    result = await run_check('pwd; python -c "import sys; print(sys.executable)"', tmp_path, 10)
+async def test_runs_in_the_given_directory_with_the_python_named_in_verify_env(tmp_path):
+    result = await run_check('pwd; python -c "import sys; print(sys.executable)"', tmp_path, 10,
+                             verify_env=sys.prefix)
     lines = result.output.splitlines()
     assert Path(lines[0]).resolve() == tmp_path.resolve()
     assert Path(lines[1]).parent == Path(sys.executable).parent
+    assert result.python.endswith("(verify_env)")
 
 
 async def test_timeout_kills_the_whole_process_group_including_grandchildren(tmp_path):

@@ -28,7 +28,7 @@ def keys(monkeypatch):
 
 
 def test_check_env_leaves_out_pairtuis_keys_and_keeps_the_rest():
-    env = check_env()
+    env = check_env(Path.cwd()).env
     assert "ANTHROPIC_API_KEY" not in env and "OPENAI_API_KEY" not in env
     assert env["PAIRTUI_SAFETY_PROBE"] == "kept"
 

@@ -3,6 +3,8 @@ rejects line by line is what the working tree holds afterwards."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from tests.support_ui import demo_app, press_enter_until, settle
@@ -60,3 +62,42 @@ async def test_rejecting_chosen_lines_keeps_the_rest_of_the_hunk(tmp_path):
     assert "COUPONS = {" not in text, "the unmarked removed line stays removed"
     assert text.count("\n") == executed.count("\n") + 1, "only the marked blank line came back"
     assert text.replace("Customer\n\nfrom shop.pricing", "Customer\nfrom shop.pricing") == executed
+
+
+def _subjects(repo) -> list[str]:
+    import subprocess
+
+    out = subprocess.run(["git", "-C", str(repo), "log", "--format=%s"], capture_output=True,
+                         text=True, check=True)
+    return out.stdout.splitlines()
+
+
+async def test_enter_after_rejecting_a_needed_hunk_checks_and_lands_nothing_until_undone(tmp_path):
+    app, repo = demo_app(tmp_path)
+    invoice = repo / "shop" / "invoice.py"
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _to_review(pilot, app)
+        before = _subjects(repo)
+        await pilot.press("x")  # the first hunk adds `from shop.pricing import ...`
+        await settle(pilot, app)
+        assert b"from shop.pricing import" not in invoice.read_bytes()
+        await pilot.press("A")
+        await pilot.press("enter")
+        await settle(pilot, app, timeout=60)
+        assert _subjects(repo) == before, "nothing landed"
+        assert status_of(app, 1) == "reviewing"
+        assert app.query_one("#verify-pane").state != "running"
+        assert "nothing landed" in app.session.chunks[0].note
+        shown = "\n".join(str(line) for line in app.query_one("#verify-pane").log.lines)
+        assert f"python: {sys.prefix}/bin/python (verify_env)" in shown, "says which python ran"
+
+        await pilot.press("z")  # undoes `A` (it changed nothing on disk) ...
+        await pilot.press("z")  # ... then the reject, through the engine
+        await settle(pilot, app)
+        assert b"from shop.pricing import" in invoice.read_bytes()
+        await pilot.press("enter")
+        await settle(pilot, app, timeout=60)
+        assert status_of(app, 1) == "landed"
+    subjects = _subjects(repo)
+    assert len(subjects) == len(before) + 1
+    assert subjects[0] == "Extract the pricing rules into shop/pricing.py"

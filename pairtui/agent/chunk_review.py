@@ -1,14 +1,23 @@
 """Review of a chunk's change: its patch, where each hunk came from, and rejecting parts of it.
-A mixin of Pairing (agent/flow.py), kept apart so the flow reads in one sitting."""
+A mixin of Pairing (agent/flow.py), kept apart so the flow reads in one sitting.
+
+The gate between review and land is kept here, by the engine, whatever the caller: every
+review change (a reject, a line reject, an undo, a hunk sent back) marks the chunk unverified
+in the persisted session; `land` refuses a chunk that has a check and is unverified, until the
+check passes again.
+"""
 
 from __future__ import annotations
 
 from pairtui.agent import session_edits as edits
 from pairtui.agent.call_trace import calls_behind
 from pairtui.agent.workspace import Workspace
-from pairtui.core.session import Session
+from pairtui.config import Config
+from pairtui.core.plan import Chunk
+from pairtui.core.session import ChunkStatus, Session
 from pairtui.core.store import SessionStore
 from pairtui.diff.model import FileDiff, Hunk, Patch
+from pairtui.errors import StateError
 from pairtui.git.checkpoints import Checkpoint
 
 
@@ -18,12 +27,54 @@ class ChunkReview:
     _work: Workspace
     _session: Session
     _store: SessionStore
+    config: Config
+
+    def _chunk(self, chunk: int) -> Chunk:  # Pairing's: the plan's chunk
+        raise NotImplementedError
+
+    def notify(self, text: str, level: str = "info") -> None:  # Pairing's
+        raise NotImplementedError
 
     def _start(self, chunk: int) -> Checkpoint:  # Pairing's: the chunk's start checkpoint
         raise NotImplementedError
 
     def _save(self, session: Session) -> None:  # Pairing's: persist, then report
         raise NotImplementedError
+
+    def check_command(self, chunk: int) -> str | None:
+        """The chunk's check: its Verify line, else the repo's default (None: it has none)."""
+        return self._chunk(chunk).verify or self.config.verify
+
+    def needs_check(self, chunk: int) -> bool:
+        """The chunk has a check and its tree is not the one that check last passed on (a
+        review change, a later executor round, or no pass yet): it cannot land as it is."""
+        return bool(self.check_command(chunk)) and edits.check_is_stale(self._session, chunk)
+
+    def _refuse_unchecked(self, chunk: int) -> None:
+        if not self.needs_check(chunk):
+            return
+        why = ("changed in review since its check passed" if chunk in edits.changed_in_review(self._session)
+               else "has not passed its check on its current change")
+        raise StateError(f"chunk {chunk} {why}, so it cannot land yet: {self.check_command(chunk)} "
+                         "has to pass first (the next step runs it)")
+
+    def _drop_artifacts(self, chunk: int) -> None:
+        """Files the chunk's checks created (caches, reports) and no tool call wrote are not
+        part of the chunk: they are removed before the reviewed snapshot (the "verified"
+        checkpoint still holds them), so they never land in the commit."""
+        made = {p for c in edits.calls_of(self._session, chunk) for p in c.paths}
+        created = [p for p in edits.artifacts_of(self._session, chunk) if p not in made]
+        removed = self._work.remove_files(created)
+        if removed:
+            self.notify(f"left out of the commit: {len(removed)} file(s) the check created "
+                        f"({', '.join(removed[:3])}{', ...' if len(removed) > 3 else ''})")
+
+    def _require_reviewable(self, chunk: int) -> None:
+        """Review changes only touch a chunk whose change is in the tree and not landed."""
+        status = self._session.chunk_state(chunk).status
+        if status not in (ChunkStatus.EXECUTED, ChunkStatus.VERIFIED, ChunkStatus.FAILED,
+                          ChunkStatus.REVIEWING):
+            raise StateError(f"chunk {chunk} is {status}: only a chunk under review can be changed")
 
     def chunk_patch(self, chunk: int) -> Patch:
         """The chunk's change so far: its start checkpoint vs the working tree."""
@@ -56,6 +107,7 @@ class ChunkReview:
         The chunk's check has to pass again before it lands."""
         if not refs:
             return
+        self._require_reviewable(chunk)
         patch = self.chunk_patch(chunk)
         self._work.snapshot("pre-reject", chunk, f"before rejecting {len(refs)} hunk(s)")
         self._work.reverse_hunks(patch, refs)
@@ -69,6 +121,7 @@ class ChunkReview:
         lands."""
         from pairtui.diff.select import single_hunk_patch
 
+        self._require_reviewable(chunk)
         what = "undoing a reject" if undo else "rejecting lines"
         self._work.snapshot("pre-reject", chunk, f"before {what} in {file.path}")
         self._work.apply_change(single_hunk_patch(file, hunk), reverse=not undo)

@@ -56,6 +56,7 @@ class VerifyFinished:
     exit_code: int | None = None
     output_tail: str = ""
     timed_out: bool = False
+    python: str = ""  # which interpreter the check found, e.g. "python: /r/.venv/bin/python (repo .venv)"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class ChunkLanded:
 class ChunkRolledBack:
     chunk: int
     checkpoint: Checkpoint
+    undo: str = ""  # how to undo the rollback, e.g. "`pairtui restore ID` brings back ..."
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ Decisions worth knowing:
 - Rolling back a LANDED chunk never rewrites history: like `git revert`, the chunk's commit is
   reverse-applied through the diff engine and landed as a new commit `Revert "<title>"`. The
   person's uncommitted edits stay uncommitted. If later work overlaps the same lines, nothing
-  changes and the error says so.
+  changes (no checkpoint either) and the error names the later chunks to roll back first
+  (agent/revert.py). Either way the result says which checkpoint undoes the rollback.
 - A landed chunk's commit carries its story (agent/commit_story.py: plan text, Pairtui-*
   trailers), which `pairtui why` reads back; approving can also keep the plan in the repo
   (agent/plan_keeper.py).
@@ -24,6 +25,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -49,6 +51,7 @@ from pairtui.agent.executor import ChunkBrief, Executor
 from pairtui.agent.lazy_provider import LazyProvider
 from pairtui.agent.planner import Planner
 from pairtui.agent.recovery import resume
+from pairtui.agent.revert import restore_start, revert_landed
 from pairtui.agent.tool_loop import LoopStoppedError, UsageMeter
 from pairtui.agent.tools import Toolbox
 from pairtui.agent.verify_rounds import VerifyRounds
@@ -106,6 +109,7 @@ class Pairing(ChunkReview):
             info.root, ask_permission=ask_permission,
             allow_commands=ask_permission is None and config.allow_run_command_headless,
             read_roots=self._work.read_roots(), command_timeout=config.verify_timeout,
+            command_env=config.verify_env,
         )
         self._planner = Planner(planner, research.specs, research.call, self._emit, self._meter,
                                 config.max_turns, self._record, secrets=config.secrets)
@@ -238,7 +242,7 @@ class Pairing(ChunkReview):
         elif status in (S.PENDING, S.ROLLED_BACK):
             start = self._work.snapshot("start", chunk, brief.chunk.title)
             session = self._session.advance(chunk, S.EXECUTING).record_checkpoint(chunk, "start", start.id)
-            self._save(session)
+            self._save(edits.with_changed_in_review(session, chunk, False))
         else:
             raise StateError(f"chunk {chunk} is {status}; only a pending chunk can be executed")
         self._save(edits.without_calls(self._session, chunk))
@@ -255,7 +259,8 @@ class Pairing(ChunkReview):
         ask = Ask("comment", chunk, path, comment)
         self._ready("executor", ask)
         self._to_reviewing(chunk)
-        self._save(self._session.advance(chunk, S.EXECUTING, note=f"sent back: {comment.strip()[:200]}"))
+        moved = self._session.advance(chunk, S.EXECUTING, note=f"sent back: {comment.strip()[:200]}")
+        self._save(edits.with_changed_in_review(moved, chunk))
         self._emit(StepStarted(chunk, "executing"))
         await self._executor_round(
             chunk, self._executor.revise_hunk(brief, path, hunk_text, comment, edits.next_call_number(self._session, chunk)),
@@ -266,7 +271,10 @@ class Pairing(ChunkReview):
 
         OverlapError (from git) when the chunk changed lines the person had changed too and
         they cannot be committed apart: nothing is written and the chunk stays in review; call
-        again with include_overlapping_user_edits=True to commit those lines with it."""
+        again with include_overlapping_user_edits=True to commit those lines with it.
+        StateError, nothing changed, when the chunk has a check that has not passed on its
+        tree as it is now (see chunk_review)."""
+        self._refuse_unchecked(chunk)
         self._to_reviewing(chunk)
         item = self._chunk(chunk)
         self._emit(StepStarted(chunk, "landing"))
@@ -300,16 +308,12 @@ class Pairing(ChunkReview):
         if state.status == S.LANDED:
             if not state.commit:
                 raise StateError(f"chunk {chunk} landed without a commit: nothing to revert")
-            target, note = self._work.revert(chunk, state.commit, self._chunk(chunk).title,
-                                             commit_story.for_revert(self._session, chunk, state.commit, self.config))
+            target, note, undo = revert_landed(self, chunk, state.commit)
         else:
-            target = self._start(chunk)
-            self._save(edits.with_extra(self._session, pending_restore={"chunk": chunk, "checkpoint": target.id}))
-            undo = self._work.restore(target)
-            note = f"rolled back to {target.id}; what was there is kept in {undo.id}"
-        session = self._session.advance(chunk, S.ROLLED_BACK, note=note)
+            target, note, undo = restore_start(self, chunk)
+        session = edits.with_changed_in_review(self._session.advance(chunk, S.ROLLED_BACK, note=note), chunk, False)
         self._save(edits.with_extra(session, pending_restore=None))
-        self._emit(ChunkRolledBack(chunk, target))
+        self._emit(ChunkRolledBack(chunk, target, undo))
         return target
 
     async def next_step(self) -> str:
@@ -331,13 +335,14 @@ class Pairing(ChunkReview):
         if status in (S.PENDING, S.ROLLED_BACK, S.EXECUTING):
             await self.execute(chunk)
             return "executed"
-        if status in (S.EXECUTED, S.VERIFYING, S.FAILED) or (
-                status == S.REVIEWING and chunk in edits.changed_in_review(self._session)):
+        if status in (S.EXECUTED, S.VERIFYING, S.FAILED):
             return "verified" if await self.verify(chunk) else "failed"
         if status == S.VERIFIED:
             self._to_reviewing(chunk)
             return "review"
-        self.land(chunk)
+        if self.needs_check(chunk) and not await self._rounds.recheck(chunk):
+            return "failed"  # changed in review and the check fails: back to the person
+        await asyncio.to_thread(self.land, chunk)  # git and hooks: off the event loop
         return "landed"
 
     # -- internals (VerifyRounds uses a few) -----------------------------------------------
@@ -417,17 +422,6 @@ class Pairing(ChunkReview):
         """Kept in memory at once, persisted with the next save (so a hunk can name its call)."""
         if self._active is not None:
             self._session = edits.with_call(self._session, self._active, call)
-
-    def _drop_artifacts(self, chunk: int) -> None:
-        """Files the chunk's checks created (caches, reports) and no tool call wrote are not
-        part of the chunk: they are removed before the reviewed snapshot (the "verified"
-        checkpoint still holds them), so they never land in the commit."""
-        made = {p for c in edits.calls_of(self._session, chunk) for p in c.paths}
-        created = [p for p in edits.artifacts_of(self._session, chunk) if p not in made]
-        removed = self._work.remove_files(created)
-        if removed:
-            self.notify(f"left out of the commit: {len(removed)} file(s) the check created "
-                        f"({', '.join(removed[:3])}{', ...' if len(removed) > 3 else ''})")
 
     def _require_plan(self) -> Plan:
         plan = self.plan

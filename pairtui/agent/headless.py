@@ -167,8 +167,9 @@ class HeadlessPrinter:
 def _verify_line(event: VerifyFinished) -> str:
     if event.command is None:
         return f"pairtui: chunk {event.chunk}: no check (unverified)"
+    where = f"\n    {event.python}" if event.python else ""
     if event.passed:
-        return f"pairtui: chunk {event.chunk}: check passed: {event.command}"
+        return f"pairtui: chunk {event.chunk}: check passed: {event.command}{where}"
     why = "timed out" if event.timed_out else f"exit code {event.exit_code}"
     tail = "\n".join(f"    | {line}" for line in event.output_tail.splitlines()[-15:])
-    return f"pairtui: chunk {event.chunk}: check failed ({why}): {event.command}\n{tail}".rstrip()
+    return f"pairtui: chunk {event.chunk}: check failed ({why}): {event.command}{where}\n{tail}".rstrip()

@@ -104,8 +104,21 @@ def with_artifacts(session: Session, chunk: int, paths: list[str]) -> Session:
 
 
 def changed_in_review(session: Session) -> list[int]:
-    """Chunks whose tree changed in review after their check (they are checked again)."""
+    """Chunks marked unverified: their tree changed in review (a reject, a line reject, an
+    undo, a hunk sent back) after their check; the mark goes only when the check passes."""
     return list(session.extra.get("changed_in_review", []))
+
+
+def check_is_stale(session: Session, chunk: int) -> bool:
+    """The chunk's tree is not the one its check last passed on: marked in review, or an
+    executor round (a "executed" checkpoint) came after its last "verified" one, or it never
+    passed at all."""
+    if chunk in changed_in_review(session):
+        return True
+    last: dict[str, int] = {}
+    for i, (step, _) in enumerate(session.chunk_state(chunk).checkpoints):
+        last[step] = i
+    return last.get("verified", -1) < last.get("executed", 0)
 
 
 def with_changed_in_review(session: Session, chunk: int, changed: bool = True) -> Session:

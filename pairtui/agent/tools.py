@@ -109,6 +109,7 @@ class Toolbox:
         read_only: bool = False,
         read_roots: Sequence[Path] = (),
         command_timeout: float = 300.0,
+        command_env: str = "auto",
     ) -> None:
         self.repo_root = Path(repo_root).resolve()
         self._ask_permission = ask_permission
@@ -116,6 +117,7 @@ class Toolbox:
         self._read_only = read_only
         self._read_roots = tuple(Path(p).resolve() for p in read_roots)
         self._command_timeout = command_timeout
+        self._command_env = command_env  # verify_env: commands run where checks run
 
     @property
     def specs(self) -> tuple[ToolSpec, ...]:
@@ -336,7 +338,8 @@ class Toolbox:
             if not await self._ask_permission(f"run_command: {command}"):
                 raise _CallError("the person declined to run this command")
         before = await asyncio.to_thread(self._fingerprint)
-        result = await run_check(command, self.repo_root, self._command_timeout)
+        result = await run_check(command, self.repo_root, self._command_timeout,
+                                 verify_env=self._command_env)
         after = await asyncio.to_thread(self._fingerprint)
         changed = tuple(sorted(p for p in before.keys() | after.keys()
                                if before.get(p) != after.get(p)))

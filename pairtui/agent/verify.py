@@ -3,9 +3,15 @@
 The command runs in its own process group, so a timeout or a cancelled task kills it whole
 (the shell, pytest and any grandchildren: SIGTERM, then SIGKILL after a grace period).
 Output is streamed line by line as it comes and kept bounded (the tail is what matters).
-The interpreter's own bin directory goes first on PATH, so `python -m pytest` finds the
-venv pairtui runs in. The check never sees pairtui's own API keys (KEY_ENV_VARS are left out
-of its environment), and its output is redacted (core/redact.py) before anyone reads it.
+
+Checks run in the person's environment, never pairtui's own (config `verify_env`): "auto" keeps
+PATH as it is when a virtual environment is active (VIRTUAL_ENV), else uses the repo's `.venv/`
+or `venv/` when it has a bin/python (its bin first on PATH, VIRTUAL_ENV set), else PATH as it
+is; "inherit" is PATH as it is; any other value is a virtual environment's directory (relative
+to the repo, or absolute). Only the demo points it at pairtui's own interpreter. Which `python`
+the check's PATH finds is said in CheckResult.python. The check never sees pairtui's own API
+keys (KEY_ENV_VARS are left out of its environment), and its output is redacted
+(core/redact.py) before anyone reads it.
 """
 
 from __future__ import annotations
@@ -13,14 +19,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
-import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pairtui.core.redact import KEY_ENV_VARS, env_secrets, redact
+from pairtui.errors import ConfigError
 
 MAX_OUTPUT_BYTES = 64 * 1024
 KILL_GRACE_SECONDS = 2.0
@@ -38,16 +45,65 @@ class CheckResult:
     timed_out: bool = False
     cancelled: bool = False
     duration: float = 0.0
+    python: str = ""  # which interpreter the check's PATH finds, e.g. "python: /r/.venv/bin/python (repo .venv)"
 
 
-def check_env() -> dict[str, str]:
-    """The environment for checks: ours without pairtui's API keys, this interpreter's bin
-    dir first on PATH."""
+@dataclass(frozen=True)
+class CheckEnv:
+    """The environment a check runs in, and which `python` its PATH finds (for the person)."""
+
+    env: dict[str, str]
+    python: str | None
+    source: str  # "repo .venv", "active virtualenv", "PATH", "verify_env"
+
+    def describe(self) -> str:
+        if self.python is None:
+            return f"python: not found on PATH ({self.source})"
+        return f"python: {self.python} ({self.source})"
+
+
+VENV_DIRS = (".venv", "venv")
+
+
+def _venv_python(directory: Path) -> Path | None:
+    for name in ("python", "python3"):
+        candidate = directory / "bin" / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def check_env(repo_root: Path, setting: str = "auto") -> CheckEnv:
+    """The environment for checks in `repo_root` under `verify_env` = `setting` (see the module
+    docstring): the person's, without pairtui's API keys. ConfigError when `setting` names a
+    directory that is not a virtual environment."""
     env = {name: value for name, value in os.environ.items() if name not in KEY_ENV_VARS}
-    bin_dir = str(Path(sys.executable).parent)
-    parts = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != bin_dir]
-    env["PATH"] = os.pathsep.join([bin_dir, *parts])
-    return env
+    venv: Path | None = None
+    source = "PATH"
+    if setting == "auto":
+        if env.get("VIRTUAL_ENV", "").strip():
+            source = "active virtualenv"
+        else:
+            found = [Path(repo_root) / name for name in VENV_DIRS
+                     if _venv_python(Path(repo_root) / name)]
+            if found:
+                venv, source = found[0], f"repo {found[0].name}"
+    elif setting != "inherit":
+        venv = Path(setting).expanduser()
+        venv = venv if venv.is_absolute() else Path(repo_root) / venv
+        if _venv_python(venv) is None:
+            raise ConfigError(f"verify_env: {venv} is not a virtual environment (no bin/python); "
+                              'set verify_env to "auto", "inherit" or a virtualenv directory')
+        source = "verify_env"
+    if venv is not None:
+        bin_dir = str(venv.absolute() / "bin")
+        parts = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != bin_dir]
+        env["PATH"] = os.pathsep.join([bin_dir, *parts])
+        env["VIRTUAL_ENV"] = str(venv.absolute())
+        env.pop("PYTHONHOME", None)
+    path = env.get("PATH", "")
+    python = shutil.which("python", path=path) or shutil.which("python3", path=path)
+    return CheckEnv(env, python, source)
 
 
 class _Collector:
@@ -129,6 +185,7 @@ async def run_check(
     on_output: Callable[[str], None] | None = None,
     cancel: asyncio.Event | None = None,
     secrets: Iterable[str | None] = (),
+    verify_env: str = "auto",
 ) -> CheckResult:
     """Run `command` through the shell in `cwd`; passed means exit code 0 within `timeout`.
 
@@ -136,8 +193,10 @@ async def run_check(
     task stops it too and re-raises CancelledError. Either way the process group is gone
     before this returns. Never raises for a failing or missing command (exit code 127).
     `output` and the lines given to `on_output` are redacted with `secrets` and the values
-    of KEY_ENV_VARS.
+    of KEY_ENV_VARS. The environment is check_env(cwd, verify_env) (ConfigError for a
+    `verify_env` directory that is not a virtual environment: nothing is run).
     """
+    environment = check_env(cwd, verify_env)
     started = time.monotonic()
     masked = (*secrets, *env_secrets(os.environ))
     listener = None if on_output is None else (lambda line: on_output(redact(line, masked)))
@@ -146,11 +205,11 @@ async def run_check(
         proc = await asyncio.create_subprocess_shell(
             command, cwd=cwd, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True, env=check_env(),
+            start_new_session=True, env=environment.env,
         )
     except OSError as exc:
         return CheckResult(command, False, None, f"could not start the check: {exc}",
-                           duration=time.monotonic() - started)
+                           duration=time.monotonic() - started, python=environment.describe())
     assert proc.stdout is not None
     pump = asyncio.ensure_future(_pump(proc.stdout, collector))
     waiter = asyncio.ensure_future(_exited(proc))
@@ -189,6 +248,7 @@ async def run_check(
     return CheckResult(
         command=command, passed=exit_code == 0, exit_code=exit_code, output=output,
         timed_out=timed_out, cancelled=cancelled, duration=time.monotonic() - started,
+        python=environment.describe(),
     )
 
 

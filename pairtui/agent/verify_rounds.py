@@ -5,7 +5,9 @@ config.max_fix_rounds times, each round followed by a checkpoint and the check a
 A fix round is FAILED -> EXECUTING -> EXECUTED -> VERIFYING in the session, each step persisted,
 with an "executed" checkpoint after the executor's round. A chunk without a check (no Verify
 line, no repo default) passes as "unverified". A cancelled check leaves the chunk VERIFYING,
-so verifying again simply re-runs it. Files a check creates (caches, reports) are remembered, so
+so verifying again simply re-runs it. `recheck` is the check after review changes: once, no
+fix rounds (the change is the person's own; the executor must not undo it), the chunk stays in
+review either way. Files a check creates (caches, reports) are remembered, so
 landing can leave them out of the chunk's commit.
 """
 
@@ -41,7 +43,7 @@ class VerifyRounds:
     async def run(self, chunk: int) -> bool:
         p = self._p
         imported_checks.require_runnable(p.session, p._chunk(chunk))
-        command = p._chunk(chunk).verify or p.config.verify
+        command = p.check_command(chunk)
         self._enter_verifying(chunk)
         p._emit(StepStarted(chunk, "verifying"))
         if not command:
@@ -86,24 +88,48 @@ class VerifyRounds:
             p._save(p.session.advance(chunk, ChunkStatus.EXECUTED))
         elif status == ChunkStatus.VERIFIED:
             p._save(p.session.advance(chunk, ChunkStatus.REVIEWING))
-        p._save(edits.with_changed_in_review(p.session.advance(chunk, ChunkStatus.VERIFYING), chunk, False))
+        p._save(p.session.advance(chunk, ChunkStatus.VERIFYING))
+
+    async def recheck(self, chunk: int) -> bool:
+        """The check of a chunk changed in review, run once while it stays REVIEWING. A pass
+        takes a "verified" checkpoint and clears the unverified mark; a failure keeps the mark
+        and says in the chunk's note what the person can do."""
+        p = self._p
+        command = p.check_command(chunk)
+        assert command, "recheck needs a check"
+        p._emit(StepStarted(chunk, "verifying"))
+        result = await self._check(chunk, command)
+        if result.passed:
+            verified = p._work.snapshot("verified", chunk)
+            session = edits.with_note(p.session, chunk, f"verified again after review: {command}")
+            session = session.record_checkpoint(chunk, "verified", verified.id)
+            p._save(edits.with_changed_in_review(session, chunk, False))
+            return True
+        why = "was cancelled" if result.cancelled else "fails"
+        note = (f"the check {why} after the review changes, so nothing landed: undo a reject, send "
+                f"the hunk back with a comment, or roll the chunk back\n" + tail(result.output, TAIL_LINES))
+        p._save(edits.with_note(p.session, chunk, note))
+        p.notify(f"chunk {chunk}: the check {why} after the review changes, so nothing landed: "
+                 "undo a reject, send the hunk back with a comment, or roll the chunk back", "error")
+        return False
 
     async def _check(self, chunk: int, command: str) -> CheckResult:
         p = self._p
-        self.cancel.clear()
+        self.cancel = asyncio.Event()  # fresh: an Event is bound to the loop it first waited in
         before = await asyncio.to_thread(p._work.files)
         result = await run_check(NO_BYTECODE + command, p.repo_root, p.config.verify_timeout,
                                  on_output=lambda line: p._emit(VerifyOutput(line)), cancel=self.cancel,
-                                 secrets=p.config.secrets)
+                                 secrets=p.config.secrets, verify_env=p.config.verify_env)
         created = sorted(await asyncio.to_thread(p._work.files) - before)
         if created:
             p._session = edits.with_artifacts(p.session, chunk, created)
         p._emit(VerifyFinished(chunk, result.passed, command, result.exit_code,
-                               tail(result.output, TAIL_LINES), result.timed_out))
+                               tail(result.output, TAIL_LINES), result.timed_out, result.python))
         return result
 
     def _passed(self, chunk: int, note: str) -> None:
         p = self._p
         verified = p._work.snapshot("verified", chunk)
         session = p.session.advance(chunk, ChunkStatus.VERIFIED, note=note)
-        p._save(session.record_checkpoint(chunk, "verified", verified.id))
+        session = session.record_checkpoint(chunk, "verified", verified.id)
+        p._save(edits.with_changed_in_review(session, chunk, False))

@@ -96,17 +96,32 @@ class Workspace:
                           trailers=trailers, extra_files=extra_files)
 
     def revert(self, chunk: int, commit: str, title: str,
-               trailers: Sequence[tuple[str, str]] = ()) -> tuple[Checkpoint, str]:
+               trailers: Sequence[tuple[str, str]] = ()) -> tuple[Checkpoint, LandResult]:
         """Undo a landed commit without rewriting history: its change reverse-applied (all or
-        nothing; PatchError if later edits overlap) and landed as `Revert "<title>"`. The
-        person's uncommitted edits stay uncommitted. Returns (pre-revert checkpoint, note)."""
-        before = self.snapshot("pre-revert", chunk, f"before reverting {commit[:10]}")
-        self.reverse_commit(commit)
+        nothing) and landed as `Revert "<title>"`. The person's uncommitted edits stay
+        uncommitted. PatchError if later edits overlap: then nothing changed, and the
+        pre-revert checkpoint taken first is dropped again (no stray checkpoint).
+        Returns (pre-revert checkpoint, the revert's landing)."""
+        before = self._checkpoints.snapshot("pre-revert", chunk, f"before reverting {commit[:10]}")
+        try:
+            self.reverse_commit(commit)
+        except PatchError:
+            Git(self.repo_root).try_run("update-ref", "-d", before.ref, before.commit)
+            raise
+        self._emit(CheckpointTaken(before))
         after = self.snapshot("reverted", chunk, f"reverted {commit[:10]}")
         result = self.land(before, after, f'Revert "{title}"',
                            f"This reverts commit {commit} (pairtui rollback of chunk {chunk}).",
                            trailers=trailers)
-        return before, f"reverted by {result.commit[:10] if result.commit else 'no new commit'}"
+        return before, result
+
+    def commit_paths(self, commit: str) -> set[str]:
+        """The paths a commit's own change touches (both sides of a rename)."""
+        patch = diff_rev_range(self.repo_root, commit)
+        return {p for f in patch.files for p in (f.old_path, f.new_path) if p}
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        return Git(self.repo_root).try_run("merge-base", "--is-ancestor", older, newer).ok
 
     def head(self) -> str | None:
         """The commit HEAD names (None on an unborn branch)."""

@@ -10,6 +10,9 @@ Headless meanings (hunk numbers as `--dry-run` lists them):
 - working tree, `--accept SPEC --yes`: the changes are already there, so accepting means
   keeping: the hunks NOT in SPEC are reverse-applied (rejected); with `--reverse`, the hunks in
   SPEC are reverse-applied instead.
+- revs whose result the working tree already holds (for every file the range touches; e.g.
+  `HEAD~1..HEAD`): reviewed as keep/drop, exactly like the working tree: accepted hunks stay,
+  the others are reverse-applied. The dry-run listing and the viewer's title say so.
 A file's rename or mode change goes with its hunks: it is applied with any of them and undone
 only with all of them. Binary, mode-only, pure-rename and empty-file changes are one hunk each.
 A checkpoint is taken first (`pairtui restore ID` brings the tree back). Any bad input — a
@@ -32,6 +35,7 @@ from pairtui.diff.parse import read_patch
 from pairtui.diff.select import parse_spec, select_hunks
 from pairtui.errors import PatchError, UsageError
 from pairtui.git.repo import RepoInfo, ensure_ready, find_repo
+from pairtui.git.worktree_match import range_end, worktree_holds
 
 if TYPE_CHECKING:
     from pairtui.ui.review_app import ReviewApp
@@ -41,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     repo = find_repo(Path(args.repo))
     source, patch = load_source(repo.root, args.source)
     if args.dry_run:
+        if source == "applied":
+            sys.stdout.write(f"mode: {keep_drop_note(args.source)}\n")
         sys.stdout.write(list_hunks(patch, repo.root) or "no hunks: the diff is empty\n")
         return 0
     ensure_ready(repo)  # from here on the tree may change: never in the middle of a merge/rebase
@@ -53,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.accept is None:
         raise UsageError("--yes needs --accept SPEC (e.g. --accept 1,3-5, all or none)")
     chosen = parse_spec(args.accept, patch.hunk_count)
-    if source == "worktree":  # rejects leave the index too (pairtui.diff.reject)
+    if source in ("worktree", "applied"):  # worktree rejects leave the index too (pairtui.diff.reject)
         numbers = set(chosen) if args.reverse else set(range(1, patch.hunk_count + 1)) - set(chosen)
         change = select_hunks(patch, numbers, for_reverse=True)
         verb = "rejected" if numbers else "kept all"
@@ -87,8 +93,14 @@ def review_app(repo: RepoInfo, patch: Patch, source: str) -> ReviewApp:
                      checkpoint=lambda: _checkpoint(repo, "before pairtui review"))
 
 
+def keep_drop_note(revs: str) -> str:
+    return (f"keep/drop: {revs} is already in the working tree; accepted hunks stay, "
+            "rejected ones are reverse-applied")
+
+
 def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
-    """("worktree" | "patch" | "revs", the Patch to review)."""
+    """("worktree" | "patch" | "revs" | "applied", the Patch to review); "applied" is a rev
+    range whose result the working tree already holds (reviewed as keep/drop)."""
     if source is None:
         from pairtui.diff.compute import WORKTREE, diff_between, head_tree_or_empty
 
@@ -106,9 +118,13 @@ def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
     from pairtui.diff.compute import diff_rev_range
 
     try:
-        return "revs", diff_rev_range(root, source)
+        patch = diff_rev_range(root, source)
     except UsageError as err:
         raise UsageError(f"{source}: not a patch file or a revision range ({err})") from err
+    touched = {p for f in patch.files for p in (f.old_path, f.new_path) if p}
+    if worktree_holds(root, range_end(source), touched):
+        return "applied", patch
+    return "revs", patch
 
 
 

@@ -155,7 +155,7 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
             self.notify(f"Session {session.id} opened"
                         + (f" · next: {view.STEP_LABELS[step].lower()}" if step else ""),
                         timeout=4)
-        if view.expected_step(session) == "land":
+        if view.expected_step(session) in ("land", "recheck"):
             self._load_diff(view.current_chunk(session))
         elif session.phase == "planning" and session.plan_versions:
             self.query_one("#panes").active = "plan-tab"
@@ -265,6 +265,12 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         number = view.current_chunk(session)
         if view.expected_step(session) == "land" and number is not None:
             self._load_diff(number)
+        elif view.expected_step(session) == "recheck":  # its check failed: back to the review
+            if not self.query("#diff-view"):
+                self._load_diff(number)
+                return
+            self.query_one("#panes").active = "diff-tab"
+            self.query_one("#diff-view").focus()
         elif session.phase == "planning" and session.plan_versions:
             self.query_one("#panes").active = "plan-tab"
         elif str(step) in ("land", "landing", "landed"):

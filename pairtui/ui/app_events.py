@@ -59,13 +59,16 @@ class EventRendering(_Base):
                 event.chunk, event.passed, event.command, event.exit_code, event.timed_out,
                 event.output_tail, self._verify_timeout,
             )
+            if event.python:
+                self.query_one("#verify-pane").write(event.python)
         elif isinstance(event, ev.UsageUpdated):
             self.query_one("#status-bar").cost_usd = event.cost_usd
         elif isinstance(event, ev.ChunkLanded):
             self.notify(f"Chunk {event.chunk}: {event.message}", title="Landed", timeout=5)
         elif isinstance(event, ev.ChunkRolledBack):
-            self.notify(f"Chunk {event.chunk} rolled back to checkpoint {event.checkpoint.id}. "
-                        f"`pairtui restore` can undo this.", title="Rolled back", timeout=6)
+            undo = event.undo or f"`pairtui restore {event.checkpoint.id}` can undo this"
+            self.notify(f"Chunk {event.chunk} rolled back. {undo}.", title="Rolled back",
+                        timeout=8)
         elif isinstance(event, ev.SessionChanged):
             self.run_worker(self._show_session(event.session), group="render", exclusive=False)
         elif isinstance(event, ev.Notice):

@@ -2,7 +2,9 @@
 
 Source "worktree": the diff is the working tree's own change, so a rejected hunk is
 reverse-applied at once (all-or-nothing, through the diff engine) and undo re-applies it.
-Source "patch"/"revs": nothing touches the tree until the person finishes with `q`; then the
+Source "applied" (a rev range the working tree already holds) is reviewed the same way as
+"worktree": keep or drop, a rejected hunk reverse-applied at once; its title and first notice
+say so. Source "patch"/"revs": nothing touches the tree until the person finishes with `q`; then the
 accepted hunks are applied in one all-or-nothing step. Esc or ctrl+c leaves without applying.
 File work runs in a thread worker, one step at a time; a step that fails is shown as a
 notification and its review step is taken back, so what the screen says matches the disk.
@@ -28,7 +30,8 @@ from pairtui.ui.widgets.diff_files import DiffReview
 from pairtui.ui.widgets.diff_review import HunkState, ReviewAction
 from pairtui.ui.widgets.diff_view import DiffView
 
-Source = Literal["worktree", "patch", "revs"]
+Source = Literal["worktree", "patch", "revs", "applied"]
+LIVE = ("worktree", "applied")  # the change is in the tree already: a reject writes at once
 Checkpoint = Callable[[], "str | None"]  # takes a save point, returns its id (for the summary)
 
 
@@ -65,21 +68,29 @@ class ReviewApp(App[int]):
     def compose(self) -> ComposeResult:
         files = len(self._patch.files)
         hunks = len(self._patch.hunk_refs())
-        how = ("x undoes a hunk in the working tree at once" if self.source == "worktree"
+        how = ("x undoes a hunk in the working tree at once" if self.source in LIVE
                else "q applies what you accepted, esc quits")
-        yield Static(f"review {self.source} · {files} files · {hunks} hunks · {how}",
+        what = ("keep/drop (the range is already in the working tree)" if self.source == "applied"
+                else self.source)
+        yield Static(f"review {what} · {files} files · {hunks} hunks · {how}",
                      id="review-title")
         yield DiffReview(self._patch)
         yield Footer()
 
+    def on_mount(self) -> None:
+        if self.source == "applied":
+            self.notify("This range is already in your working tree: accepting keeps a hunk, "
+                        "x takes it out (reverse-applied at once).", title="Keep/drop review",
+                        timeout=8)
+
     # -- messages from the view --------------------------------------------------------------
     def on_diff_view_hunk_rejected(self, message: DiffView.HunkRejected) -> None:
-        if self.source == "worktree":
+        if self.source in LIVE:
             self._apply(single_hunk_patch(message.file, message.hunk), True, message.action)
 
     def on_diff_view_undone(self, message: DiffView.Undone) -> None:
         action = message.action
-        if self.source == "worktree" and action.kind in ("reject", "partial") and message.file:
+        if self.source in LIVE and action.kind in ("reject", "partial") and message.file:
             self._apply(single_hunk_patch(message.file, action.hunk), False, None)
 
     def on_diff_view_comment_requested(self, message: DiffView.CommentRequested) -> None:
@@ -130,7 +141,7 @@ class ReviewApp(App[int]):
         return ", ".join(parts) or "no hunks"
 
     def action_finish(self) -> None:
-        if self.source == "worktree":
+        if self.source in LIVE:
             self.summary = (f"review done: {self._counts()} (working tree updated as you went"
                             f"{self._undo_note()})")
             self.exit(0)
@@ -161,7 +172,7 @@ class ReviewApp(App[int]):
         self.call_from_thread(self.exit, 0)
 
     def action_leave(self) -> None:
-        if self.source == "worktree":
+        if self.source in LIVE:
             self.summary = (f"review left: {self._counts()} (working tree updated as you went"
                             f"{self._undo_note()})")
         else:
@@ -173,7 +184,7 @@ def run_review(repo_root: Path, patch: Patch, source: str,
                checkpoint: Checkpoint | None = None) -> int:
     """Open the review app on `patch`; print a one-line summary (and any comments) at the end.
     `checkpoint`, if given, is called once before the review first writes to the tree."""
-    if source not in ("worktree", "patch", "revs"):
+    if source not in ("worktree", "patch", "revs", "applied"):
         raise ValueError(f"unknown review source {source!r}")
     return run_review_app(ReviewApp(repo_root, patch, source, checkpoint))  # type: ignore[arg-type]
 

@@ -38,6 +38,7 @@ STEP_LABELS: dict[str, str] = {
     "verify": "Verify",
     "review": "Review",
     "land": "Land chunk",
+    "recheck": "Check & land",
     "next": "Next chunk",
 }
 
@@ -66,7 +67,10 @@ def expected_step(session: Session | None) -> str | None:
         return "approve" if session.plan_versions else "plan"
     if session.phase == DONE:
         return None
-    status = chunk_status(session, current_chunk(session))
+    number = current_chunk(session)
+    status = chunk_status(session, number)
+    if status == "reviewing" and number in session.extra.get("changed_in_review", ()):
+        return "recheck"  # the engine's unverified mark: its check runs before it lands
     return {
         "pending": "execute",
         "rolled-back": "next",
