@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     chosen = parse_spec(args.accept, patch.hunk_count)
     if source in ("worktree", "applied"):  # worktree rejects leave the index too (pairtui.diff.reject)
         numbers = set(chosen) if args.reverse else set(range(1, patch.hunk_count + 1)) - set(chosen)
-        change = select_hunks(patch, numbers, for_reverse=True)
+        change, reverse = select_hunks(patch, numbers, for_reverse=True), True
         verb = "rejected" if numbers else "kept all"
     else:
         change, reverse = select_hunks(patch, chosen, for_reverse=args.reverse), args.reverse
