@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -99,7 +100,8 @@ class RowPainter:
     """Paints rows of one layout; rebuilt whenever the patch or layout changes."""
 
     def __init__(self, layout: Layout, book: ReviewBook, styles: dict[str, Style],
-                 tokens: dict, syntax: SyntaxCache, origin: Callable[[str], str] | None) -> None:
+                 tokens: dict, syntax: SyntaxCache,
+                 origin: Callable[[str, Hunk | None], str] | None) -> None:
         self.layout = layout
         self.patch: Patch = layout.patch
         self.book = book
@@ -136,8 +138,11 @@ class RowPainter:
         segs = [Segment(text, style)]
         strip = Strip(segs)
         if right:
-            room = width - len(right) - 1
-            strip = strip.crop(0, max(room, 0)).extend_cell_length(max(room, 0), style)
+            room = max(width - cell_len(right) - 1, 0)
+            if strip.cell_length > room - 2:  # keep a gap; a cut text ends in an ellipsis
+                keep = max(room - 3, 0)
+                strip = Strip.join([strip.crop(0, keep), Strip([Segment("…" if keep else "", style)])])
+            strip = strip.extend_cell_length(room, style)
             strip = Strip.join([strip, Strip([Segment(right + " ", right_style or style)])])
         return strip.crop(0, width).extend_cell_length(width, style)
 
@@ -163,6 +168,8 @@ class RowPainter:
         hunk = self.patch.files[block.file].hunks[block.hunk]
         text = f"{'▶' if ref == cursor.ref else ' '} {hunk.header} {hunk.section}".rstrip()
         badge = self._badge(ref)
+        if width - cell_len(badge) - 3 < len(hunk.header) + 2:  # narrow: the state alone
+            badge = BADGES[self.book.state(ref)]
         if ref == cursor.ref and cursor.line is not None:
             marked = len(cursor.marks)
             badge = (f"line mode: space marks ({marked}) · a keeps only marked · "
@@ -193,7 +200,8 @@ class RowPainter:
     def _badge(self, ref: Ref) -> str:
         badge = BADGES[self.book.state(ref)]
         if self.origin is not None:
-            label = self.origin(self.patch.files[ref[0]].path)
+            f = self.patch.files[ref[0]]
+            label = self.origin(f.path, f.hunks[ref[1]] if ref[1] < len(f.hunks) else None)
             if label:
                 badge = f"{label} · {badge}"
         return badge
