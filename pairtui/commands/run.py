@@ -97,6 +97,7 @@ async def _run(info: RepoInfo, config, printer: HeadlessPrinter, goal: str, plan
         pairing.set_plan_text(plan_text)
     else:
         plan = await pairing.make_plan()
-        printer.line(f"pairtui: plan with {len(plan.chunks)} chunk(s): {pairing.plan_path()}")
+        chunks = f"{len(plan.chunks)} chunk{'s' if len(plan.chunks) != 1 else ''}"
+        printer.line(f"pairtui: plan with {chunks}: {pairing.plan_path()}")
     pairing.approve_plan()
     return await run_chunks(pairing, land, printer.line)

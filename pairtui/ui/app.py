@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker
@@ -53,7 +54,7 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
 
     BINDINGS = [
         *[Binding("enter", f"step('{kind}')", label, priority=True)
-          for kind, label in view.STEP_LABELS.items()],
+          for kind, label in view.STEP_KEYS.items()],
         Binding("e", "edit_plan", "Edit plan"),
         Binding("E", "edit_plan_external", "$EDITOR", show=False),
         Binding("r", "revise_plan", "Revise"),
@@ -95,6 +96,25 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         self.cancel_latency: float | None = None  # seconds from esc to the step stopping
         self._inbox = EventInbox(self, self._on_events)
         self.workspace_ready = asyncio.Event()
+
+    # -- toasts -------------------------------------------------------------------------------
+
+    TOAST_SECONDS = {"information": 3.0, "warning": 5.0, "error": 8.0}
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Toasts are brief (what they say is also in the panes) and capped by severity."""
+        limit = self.TOAST_SECONDS.get(severity, 3.0)
+        super().notify(message, title=title, severity=severity,
+                       timeout=limit if timeout is None else min(timeout, limit), markup=markup)
+
+    def _on_notify(self, event: Notify) -> None:
+        """A new toast replaces the one before rather than stacking over the panes; an error
+        stays until its time is up unless another error replaces it."""
+        for old in list(self._notifications):
+            if old.severity != "error" or event.notification.severity == "error":
+                self._unnotify(old, refresh=False)
+        super()._on_notify(event)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -178,10 +198,9 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
             model.begin_step("earlier in this session")
             for event in events:
                 self._render_event(event)
-        self._checkpoints = list(checkpoints)
-        for cp in checkpoints[-4:]:
-            self.query_one("#chunk-list").add_checkpoint(
-                view.checkpoint_label(cp.step, cp.n, cp.files_changed))
+        self._checkpoints = list(checkpoints)  # all of them, those reported while opening too
+        self.query_one("#chunk-list").set_checkpoints(
+            [view.checkpoint_label(cp.step, cp.n, cp.files_changed) for cp in reversed(checkpoints)])
 
     # -- running engine steps ----------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from pairtui.errors import PairtuiError
 from pairtui.ui.widgets.diff_files import DiffReview
 from pairtui.ui.widgets.diff_review import HunkState, ReviewAction
 from pairtui.ui.widgets.diff_view import DiffView
+from pairtui.ui.words import count
 
 Source = Literal["worktree", "patch", "revs"]
 Checkpoint = Callable[[], "str | None"]  # takes a save point, returns its id (for the summary)
@@ -67,7 +68,7 @@ class ReviewApp(App[int]):
         hunks = len(self._patch.hunk_refs())
         how = ("x undoes a hunk in the working tree at once" if self.source == "worktree"
                else "q applies what you accepted, esc quits")
-        yield Static(f"review {self.source} · {files} files · {hunks} hunks · {how}",
+        yield Static(f"review {self.source} · {count(files, 'file')} · {count(hunks, 'hunk')} · {how}",
                      id="review-title")
         yield DiffReview(self._patch)
         yield Footer()
@@ -151,7 +152,7 @@ class ReviewApp(App[int]):
                                       title="Cannot apply", severity="error", timeout=15)
                 return
         applied = len(accepted.hunk_refs()) if accepted.files else 0
-        self.summary = (f"applied {applied} hunk(s) in {len(accepted.files)} file(s): "
+        self.summary = (f"applied {count(applied, 'hunk')} in {count(len(accepted.files), 'file')}: "
                         f"{self._counts()}{self._undo_note()}")
         self.call_from_thread(self.exit, 0)
 

@@ -46,6 +46,18 @@ STEP_LABELS: dict[str, str] = {
 CHECKABLE = frozenset({"executed", "verifying", "verified", "failed", "reviewing"})
 
 
+# Step kind -> the footer's short label for enter (the footer's room is the scarcest).
+STEP_KEYS: dict[str, str] = {
+    "plan": "Make plan",
+    "approve": "Approve",
+    "execute": "Execute",
+    "verify": "Verify",
+    "review": "Review",
+    "land": "Land",
+    "next": "Next chunk",
+}
+
+
 def current_chunk(session: Session) -> int | None:
     if session.current is not None:
         return session.current

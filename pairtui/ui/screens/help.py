@@ -7,6 +7,8 @@ the bindings: a key that exists is a key that is listed.
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -51,12 +53,28 @@ DIFF_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-def key_table(title: str, rows: tuple[tuple[str, str], ...]) -> Content:
-    """A heading and one `key  what it does` line per row, keys in one aligned column."""
-    width = max(len(key) for key, _ in rows)
-    lines = [Content.from_markup("[b $accent]$t[/]", t=title)]
-    lines += [Content.from_markup("[b]$k[/]  $d", k=key.ljust(width), d=does) for key, does in rows]
+def key_table(title: str, rows: tuple[tuple[str, str], ...], width: int = 0) -> Content:
+    """A heading and one `key  what it does` entry per row, keys in one aligned column and
+    each description wrapped under itself (at `width` cells; 0: no wrapping)."""
+    keys = max(len(key) for key, _ in rows) + 2
+    room = max(width - keys, 16) if width else 0
+    lines = [Content.styled(title, "bold $accent")]
+    for key, does in rows:
+        parts = textwrap.wrap(does, room) if room else [does]
+        lines.append(Content.assemble((key.ljust(keys), "bold"), parts[0]))
+        lines += [Content(" " * keys + part) for part in parts[1:]]
     return Content("\n").join(lines)
+
+
+class KeyTable(Static):
+    """One table of keys, re-wrapped to its own width."""
+
+    def __init__(self, title: str, rows: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(key_table(title, rows), classes="help-keys")
+        self._title, self._rows = title, rows
+
+    def on_resize(self) -> None:
+        self.update(key_table(self._title, self._rows, self.content_region.width))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -65,13 +83,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(Content.from_markup("[b]pairtui keys[/]"), id="help-title")
+            yield Static(Content.styled("pairtui keys", "bold"), id="help-title")
             yield Static(INTRO, id="help-intro")
             with Horizontal(id="help-columns"):
-                yield Static(key_table("Session", SESSION_KEYS), classes="help-keys")
-                yield Static(key_table("In the diff", DIFF_KEYS), classes="help-keys")
-            yield Static(Content.from_markup("Press [b]esc[/] or [b]?[/] to close."),
-                         id="help-close")
+                yield KeyTable("Session", SESSION_KEYS)
+                yield KeyTable("In the diff", DIFF_KEYS)
+            yield Static(Content.assemble("Press ", ("esc", "bold"), " or ", ("?", "bold"),
+                                          " to close."), id="help-close")
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < 110, "-narrow")

@@ -13,6 +13,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from pairtui.diff.model import DiffLine, FileDiff, FileStatus, Hunk, Patch, Row, intraline_spans
+from pairtui.ui.words import count
 
 from .diff_highlight import SyntaxCache
 from .diff_layout import Block, Kind, Layout, Ref
@@ -129,8 +130,8 @@ class RowPainter:
             return self._body(block, offset, width, cursor, wrap)
         if kind is Kind.NOTE:
             return self._note(block, width, cursor)
-        text = (f"  ⋯ {block.first} unchanged lines" if kind is Kind.GAP
-                else f"  ⋯ {block.count} unchanged lines · e or click to expand")
+        text = (f"  ⋯ {count(block.first, 'unchanged line')}" if kind is Kind.GAP
+                else f"  ⋯ {count(block.count, 'unchanged line')} · e or click to expand")
         return self._text_row(text, self.s["gap"] if kind is Kind.GAP else self.s["fold"], width)
 
     def _text_row(self, text: str, style: Style, width: int, right: str = "",
@@ -218,7 +219,7 @@ class RowPainter:
             return hit[1]
         index = {id(line): i for i, line in enumerate(hunk.lines)}
         partner: dict[int, DiffLine] = {}
-        rows = items if self.layout.split else None
+        rows = items if items and isinstance(items[0], Row) else None
         if rows is None:
             from pairtui.diff.model import align_rows
             rows = align_rows(hunk)
@@ -239,7 +240,7 @@ class RowPainter:
         item = items[item_no]
         info = self._info(hunk, items)
         tokens = self.syntax.tokens(f.path, hunk)
-        cw = self.column_width(width)
+        cw = column_width(width, isinstance(item, Row), self.nw)  # one-sided files: full width
         out = [self._bar(ref, cursor)]
         wrap_at = wrap_row if wrap else None
         if isinstance(item, Row):

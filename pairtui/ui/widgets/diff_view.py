@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from pairtui.diff.model import FileDiff, Hunk, Patch
+from pairtui.diff.model import DiffLine, FileDiff, Hunk, Patch, Row
 
 from .diff_actions import DiffViewActions
 from .diff_highlight import SyntaxCache, token_styles
@@ -72,7 +72,7 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
     COMPONENT_CLASSES = {f"diff-view--{key}" for key in _STYLE_KEYS}
 
     DEFAULT_CSS = """
-    DiffView { background: $surface; }
+    DiffView { background: $surface; overflow-x: hidden; }  /* lines are cut or wrapped */
     DiffView > .diff-view--context { color: $foreground; }
     DiffView > .diff-view--added { background: $success 14%; }
     DiffView > .diff-view--removed { background: $error 14%; }
@@ -270,10 +270,14 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
         """Rows per item when wrapping (None: one row each, long lines cut)."""
         if not self.wrap:
             return None
-        cw = column_width(self._width, self.is_split, number_width(self.patch))
-        if self.is_split:
-            return lambda row: max(wrapped_height(row.old, cw), wrapped_height(row.new, cw))
-        return lambda line: wrapped_height(line, cw)
+        nw = number_width(self.patch)
+        side, whole = column_width(self._width, True, nw), column_width(self._width, False, nw)
+
+        def rows(item: Row | DiffLine) -> int:  # added/deleted files are unified even when split
+            if isinstance(item, Row):
+                return max(wrapped_height(item.old, side), wrapped_height(item.new, side))
+            return wrapped_height(item, whole)
+        return rows
 
     def _relayout(self) -> None:
         self._layout = Layout(self.patch, split=self.is_split, expanded=self._expanded,

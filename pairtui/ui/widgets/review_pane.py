@@ -91,8 +91,7 @@ class ReviewPane(Vertical):
         earlier = (f" · {rejected_earlier} hunk{'s' if rejected_earlier != 1 else ''} "
                    "rejected earlier" if rejected_earlier else "")
         return Content.from_markup(
-            "[b]Chunk $n[/b] $title  [$text-muted]$summary$earlier · a/x/c per hunk · "
-            "[b]enter[/b] lands[/]",
+            "[b]Chunk $n[/b] [$text-muted]· $summary$earlier ·[/] $title",
             n=str(chunk), title=title, summary=patch_summary(patch), earlier=earlier,
         )
 
