@@ -123,3 +123,11 @@ def test_each_subcommand_help_explains_its_arguments():
     assert "REVS: a rev range like main..agent-branch" in review
     checkpoint = pairtui("checkpoint", "--help").stdout
     assert "-C REPO" in checkpoint and "--debug" in checkpoint
+
+
+def test_run_without_a_key_names_the_planner_when_the_planner_needs_it(git_repo):
+    out = pairtui("run", "--goal", "g", "--planner", "anthropic:claude-x",
+                  "--executor", "anthropic:claude-y", "-C", str(git_repo))
+    assert out.returncode != 0
+    assert "planner anthropic (claude-x)" in out.stderr, out.stderr
+    assert "claude-y" not in out.stderr
