@@ -130,3 +130,17 @@ def test_open_finds_the_missing_planner_key_before_the_app_starts(git_repo):
     config = load_config(git_repo, {"planner": "anthropic:claude-x", "executor": "openai:gpt-y"})
     problem = model_problem(config, git_repo / ".git", None)
     assert problem is not None and problem.startswith("planner anthropic (claude-x)")
+
+
+async def test_number_keys_leave_the_diff_for_another_pane_and_come_back():
+    app, _ = fake_app(steps=5)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, app)
+        panes = app.query_one("#panes")
+        assert panes.active == "diff-tab"
+        await pilot.press("2")
+        await pilot.pause(0.2)
+        assert panes.active == "model-tab", "focus left in the diff must not pull it back"
+        await pilot.press("4")
+        await pilot.pause(0.2)
+        assert panes.active == "diff-tab" and app.focused is app.query_one("#diff-view")

@@ -158,7 +158,7 @@ class Pairing(ChunkReview):
 
     # -- what a reopened session brings back (agent/session_history.py) ---------------------
 
-    def history(self) -> list[FlowEvent]:
+    def history(self) -> list[FlowEvent | session_history.EarlierStep]:
         """The model's text and tool calls so far, from the session's transcript."""
         return session_history.transcript_events(self._store.read_transcript(self._session.id))
 

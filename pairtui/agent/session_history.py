@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from pairtui.agent.events import FlowEvent, ModelText, ToolFinished, ToolStarted
@@ -23,12 +24,31 @@ MARKS_FILE = "review-marks.json"
 MARK_STATES = ("accepted", "rejected", "partial", "commented")
 
 
-def transcript_events(records: list[dict]) -> list[FlowEvent]:
-    """The model pane's events for a transcript's records: text, thinking and tool calls."""
-    events: list[FlowEvent] = []
+@dataclass(frozen=True)
+class EarlierStep:
+    """Where one model's turns begin in a replayed transcript (the pane draws a divider)."""
+
+    model: str  # "provider:model", a replay transcript's path shortened to its name
+
+
+def _short(model: str) -> str:
+    provider, _, name = model.partition(":")
+    if provider == "replay" and name:
+        return f"replay:{name.replace(chr(92), '/').rsplit('/', 1)[-1].removesuffix('.jsonl')}"
+    return model
+
+
+def transcript_events(records: list[dict]) -> list[FlowEvent | EarlierStep]:
+    """The model pane's events for a transcript's records: text, thinking and tool calls, with
+    an EarlierStep wherever the model speaking changes (planner, then executor...)."""
+    events: list[FlowEvent | EarlierStep] = []
+    speaking = None
     for record in records:
         kind = record.get("kind")
         if kind == "assistant":
+            if record.get("model") != speaking:
+                speaking = record.get("model")
+                events.append(EarlierStep(_short(str(speaking or "model"))))
             if thinking := str(record.get("thinking") or ""):
                 events.append(ModelText(thinking, thinking=True))
             if text := str(record.get("text") or ""):

@@ -183,7 +183,7 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         if view.expected_step(session) == "land":
             self._load_diff(view.current_chunk(session))
         elif session.phase == "planning" and session.plan_versions:
-            self.query_one("#panes").active = "plan-tab"
+            self.action_pane("plan-tab")
 
     async def _show_history(self, pairing: Pairing) -> None:
         """A reopened session shows what was said so far and the checkpoints taken."""
@@ -193,10 +193,13 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         except Exception as err:  # noqa: BLE001 - shown, never a traceback
             self._show_error(err)
             return
-        if events:
-            model = self.query_one("#model-pane")
-            model.begin_step("earlier in this session")
-            for event in events:
+        from pairtui.agent.session_history import EarlierStep
+
+        model = self.query_one("#model-pane")
+        for event in events:
+            if isinstance(event, EarlierStep):
+                model.begin_step(f"earlier in this session · {event.model}")
+            else:
                 self._render_event(event)
         self._checkpoints = list(checkpoints)  # all of them, those reported while opening too
         self.query_one("#chunk-list").set_checkpoints(
@@ -337,12 +340,26 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         if view.expected_step(session) == "land" and number is not None:
             self._load_diff(number)
         elif session.phase == "planning" and session.plan_versions:
-            self.query_one("#panes").active = "plan-tab"
+            self.action_pane("plan-tab")
         elif str(step) in ("land", "landing", "landed"):
-            self.query_one("#panes").active = "plan-tab"
+            self.action_pane("plan-tab")
 
     def action_pane(self, tab: str) -> None:
-        self.query_one("#panes").active = tab
+        """Show a pane. Focus inside the pane being hidden is let go first: TabbedContent
+        follows focus, so a widget there taking it back would show its pane again."""
+        panes = self.query_one("#panes")
+        if panes.active == tab:
+            return
+        if self.focused is not None and panes in self.focused.ancestors:
+            self.screen.set_focus(None)
+        panes.active = tab
+        self.call_after_refresh(self._focus_after_switch, tab)
+
+    def _focus_after_switch(self, tab: str) -> None:
+        if tab == "diff-tab" and self.query("#diff-view"):
+            self.query_one("#diff-view").focus()
+        elif self.focused is None and self.query("#chunk-options"):
+            self.query_one("#chunk-options").focus()
 
     def action_help(self) -> None:
         from pairtui.ui.screens.help import HelpScreen
@@ -365,7 +382,7 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         number = view.current_chunk(session) if session else None
         if pairing is None or number is None:
             return
-        self.query_one("#panes").active = "verify-tab"
+        self.action_pane("verify-tab")
         self._run_flow(f"verifying chunk {number}", lambda: pairing.verify(number))
 
     def on_resize(self) -> None:

@@ -66,7 +66,7 @@ class DialogActions(_Base):
         saved = await self.push_screen_wait(PlanEditorScreen(text, self._save_plan))
         if saved is not None:
             self.notify("Plan saved as a new version.", timeout=3)
-            self.query_one("#panes").active = "plan-tab"
+            self.action_pane("plan-tab")
 
     async def _save_plan(self, text: str) -> str | None:
         """Hand the person's text to the engine; the parse error to show, or None when kept."""

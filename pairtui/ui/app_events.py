@@ -88,7 +88,7 @@ class EventRendering(_Base):
         if tab == "plan-tab":
             tab = "model-tab"  # the plan streams in the model pane, then shows in the plan pane
         if tab:
-            self.query_one("#panes").active = tab
+            self.action_pane(tab)
         self.refresh_bindings()
 
     async def _show_session(self, session: Session) -> None:

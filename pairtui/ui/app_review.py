@@ -69,7 +69,7 @@ class ReviewActions(_Base):
         except Exception as err:  # noqa: BLE001 - shown, never a traceback
             self._show_error(err)
             return
-        self.query_one("#panes").active = "diff-tab"
+        self.action_pane("diff-tab")
         await self.query_one("#review-pane").show(number, self._chunk_title(number), patch,
                                                   origins, marks)
         self.refresh_bindings()
@@ -143,7 +143,7 @@ class ReviewActions(_Base):
                 return
             await pairing.send_back(number, ref, text)
 
-        self.query_one("#panes").active = "model-tab"
+        self.action_pane("model-tab")
         self._run_flow(f"revising a hunk of chunk {number}", send, self._after_step)
 
     def on_diff_view_all_accepted(self, message: DiffView.AllAccepted) -> None:

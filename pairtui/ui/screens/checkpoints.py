@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from pairtui.git.checkpoints import Checkpoint
 
 
+def _cut(text: str, width: int = 36) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def checkpoint_rows(checkpoints: Sequence[Checkpoint]) -> Content:
     """One aligned line per checkpoint, newest first: id, step, chunk, time, files, message."""
     if not checkpoints:
@@ -24,7 +28,7 @@ def checkpoint_rows(checkpoints: Sequence[Checkpoint]) -> Content:
     for cp in reversed(checkpoints):
         when = time.strftime("%H:%M:%S", time.localtime(cp.time)) if cp.time else "?"
         rows.append((cp.id, cp.step, "-" if cp.chunk is None else str(cp.chunk), when,
-                     str(cp.files_changed), cp.message.splitlines()[0] if cp.message else ""))
+                     str(cp.files_changed), _cut(cp.message.splitlines()[0] if cp.message else "")))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
              for r in rows]
