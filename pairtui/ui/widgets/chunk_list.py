@@ -144,7 +144,8 @@ class ChunkList(Vertical):
             self.query_one("#checkpoint-lines", Static).update("")
             return
         lines = [Content.from_markup("[$success]⚑[/] $l", l=label) for label in self._checkpoints]
-        heading = Content.from_markup("[b]Checkpoints[/] [$text-muted]· ctrl+p: all[/]")
+        hint = " [$text-muted]· ctrl+p: all[/]" if self._text_width() >= 26 else ""
+        heading = Content.from_markup(f"[b]Checkpoints[/]{hint}")
         self.query_one("#checkpoint-lines", Static).update(Content("\n").join([heading, *lines]))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
