@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from pairtui.agent.flow import AskPermission, EventSink, Pairing
     from pairtui.config import Config
     from pairtui.core.session import Session
-    from pairtui.git.checkpoints import Checkpoint
+    from pairtui.ui.screens.checkpoints import Checkpoint
     from pairtui.ui.widgets.chunk_list import ChunkList
 
 OpenPairing = Callable[["EventSink", "str | None", "AskPermission"], "Pairing"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -12,8 +12,17 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-if TYPE_CHECKING:
-    from pairtui.git.checkpoints import Checkpoint
+
+class Checkpoint(Protocol):
+    """What this screen reads of a checkpoint (the engine's Checkpoint values have it)."""
+
+    id: str
+    step: str
+    n: int
+    chunk: int | None
+    message: str
+    time: float
+    files_changed: int
 
 
 def _cut(text: str, width: int = 36) -> str:
