@@ -91,7 +91,11 @@ async def test_reopening_brings_back_the_transcript_checkpoints_and_review_marks
         await pilot.press("a")  # accept the first hunk, then quit mid-review
         await settle(pilot, app)
         assert view.state_of(first) is HunkState.ACCEPTED
-        await pilot.pause(0.3)  # the marks are saved by a worker
+        for _ in range(200):  # the marks are saved by a worker
+            if app.pairing.review_marks(1):
+                break
+            await pilot.pause(0.05)
+        assert list(app.pairing.review_marks(1).values()) == ["accepted"]
         await pilot.press("q")
 
     again, _ = demo_app(tmp_path, goal=None)

@@ -6,9 +6,18 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from pairtui.ui.screens.checkpoints import CheckpointsScreen
 from pairtui.ui.screens.help import DIFF_KEYS, SESSION_KEYS, HelpScreen
 from pairtui.ui.screens.prompt import PromptScreen
 from tests.support_ui import fake_app, settle
+
+
+async def wait_for(pilot, condition, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the screen did not get there")
 
 
 def shown_keys(app) -> set[str]:
@@ -84,7 +93,7 @@ async def test_palette_lists_each_command_once_and_offers_checkpoints():
         assert {"Checkpoints", "Keys", "Quit", "Roll back chunk", "Run check"} <= set(titles)
         assert "Revise plan" not in titles  # the plan is approved: not possible now
         app.action_checkpoints()
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, CheckpointsScreen))
         listed = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "demo/1-start" in listed and "demo/2-executed" in listed
         assert "pairtui restore ID" in listed
@@ -142,5 +151,5 @@ async def test_number_keys_leave_the_diff_for_another_pane_and_come_back():
         await pilot.pause(0.2)
         assert panes.active == "model-tab", "focus left in the diff must not pull it back"
         await pilot.press("4")
-        await pilot.pause(0.2)
-        assert panes.active == "diff-tab" and app.focused is app.query_one("#diff-view")
+        await wait_for(pilot, lambda: app.focused is app.query_one("#diff-view"))
+        assert panes.active == "diff-tab"
