@@ -66,7 +66,7 @@ class ReviewApp(App[int]):
     def compose(self) -> ComposeResult:
         files = len(self._patch.files)
         hunks = len(self._patch.hunk_refs())
-        how = ("x undoes a hunk in the working tree at once" if self.source == "worktree"
+        how = ("x reverts a hunk in the tree at once" if self.source == "worktree"
                else "q applies what you accepted, esc quits")
         yield Static(f"review {self.source} · {count(files, 'file')} · {count(hunks, 'hunk')} · {how}",
                      id="review-title")
