@@ -2,23 +2,27 @@
 
 Each subcommand lives in `pairtui.commands.<name>` as `run(args) -> int` and is imported
 only when chosen, so `pairtui --help` and `--version` never import Textual or the SDKs.
+A new subcommand is one `Command` row in COMMANDS plus its module.
+
+Global flags (`-C`, `--debug`, and `--planner`/`--executor` where a model is used) are taken
+before or after the subcommand. A first word that is neither a command nor a directory is an
+unknown command (exit 2, naming the closest one), never a missing repository.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from pairtui import __version__
 from pairtui.errors import PairtuiError
 
-SUBCOMMANDS = (
-    "demo", "plan", "run", "review", "rollback", "checkpoint", "checkpoints", "restore", "open",
-    "trust",
-    "why", "log",
-)
+Arguments = Callable[[argparse.ArgumentParser], None]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,11 +33,15 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _add_models(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--planner", metavar="PROVIDER:MODEL",
-                   help="planner model, e.g. anthropic:claude-opus-4-1 or replay:PATH")
-    p.add_argument("--executor", metavar="PROVIDER:MODEL",
-                   help="executor model, e.g. openai:gpt-5-mini or openai-chat:llama3")
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: its name, one-line help, its own arguments and the globals it takes."""
+
+    name: str
+    help: str
+    arguments: Arguments
+    repo: bool = True  # -C REPO applies
+    models: bool = False  # --planner / --executor apply
 
 
 def _add_plan_out(p: argparse.ArgumentParser) -> None:
@@ -41,97 +49,199 @@ def _add_plan_out(p: argparse.ArgumentParser) -> None:
                    help="keep the approved plan in this file in the repo (see plans_commit)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="pairtui",
-        description="Terminal pair-programmer: plan -> execute -> verify -> review -> land, chunk by chunk.",
-    )
-    parser.add_argument("--version", action="version", version=f"pairtui {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    parser.add_argument("-C", "--repo", default=".", metavar="REPO",
-                        help="repository to work in (default: current directory)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    p = sub.add_parser("open", help="open the TUI on REPO and resume its open session (the default)")
-    p.add_argument("path", nargs="?", default=None, metavar="REPO")
+def _open_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", nargs="?", default=None, metavar="REPO",
+                   help="the repository to open (default: -C, else the current directory)")
     p.add_argument("--goal", help="start a new session with this goal")
     _add_plan_out(p)
-    _add_models(p)
 
-    p = sub.add_parser("demo", help="run the whole flow on a demo repo with the replay model (no API key)")
+
+def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--headless", action="store_true", help="print the story instead of opening the TUI")
     p.add_argument("--dir", metavar="DIR", help="where to put the demo repo (default: a new temp dir)")
 
-    p = sub.add_parser("plan", help="headless: write the plan for a goal and print its path")
-    p.add_argument("--goal", required=True, help="what you want done, in plain English")
-    _add_models(p)
 
-    p = sub.add_parser("run", help="headless: plan if needed, then execute, verify and land each chunk")
+def _plan_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--goal", required=True, help="what you want done, in plain English")
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--goal", help="what you want done, in plain English")
-    src.add_argument("--plan", metavar="FILE", help="an existing plan file")
+    src.add_argument("--plan", metavar="FILE",
+                     help="a plan file (markdown), e.g. the path `pairtui plan` printed")
     p.add_argument("--yes", action="store_true", help="land every verified chunk as a commit")
     p.add_argument("--json", action="store_true", help="print machine-readable events on stdout")
     p.add_argument("--trust-plan-checks", action="store_true",
                    help="run the checks found in another tool's plan (--plan) without confirming each")
     _add_plan_out(p)
-    _add_models(p)
 
-    p = sub.add_parser("review", help="review a diff hunk by hunk (patch file, rev range, or working tree)")
+
+def _review_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("source", nargs="?", default=None, metavar="PATCH|REVS",
-                   help="a patch file, a rev range like main..agent-branch, or nothing for the working tree")
-    p.add_argument("--accept", metavar="SPEC", help="hunks to apply: 1,3-5 | all | none")
+                   help="PATCH: a patch file; REVS: a rev range like main..agent-branch or one "
+                        "commit; nothing: the working tree's changes against HEAD")
+    p.add_argument("--accept", metavar="SPEC",
+                   help="hunks to apply, numbered as --dry-run lists them: 1,3-5 | all | none")
     p.add_argument("--yes", action="store_true", help="apply without opening the viewer")
     p.add_argument("--reverse", action="store_true", help="un-apply the selected hunks instead")
     p.add_argument("--dry-run", action="store_true", help="list the hunks with numbers and +/- counts")
 
-    p = sub.add_parser("rollback", help="restore the checkpoint taken before CHUNK (default: current)")
-    p.add_argument("chunk", nargs="?", type=int, default=None, metavar="CHUNK")
 
-    p = sub.add_parser("checkpoint", help="take a save point now")
-    p.add_argument("-m", "--message", default="", metavar="MSG")
+def _rollback_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("chunk", nargs="?", type=int, default=None, metavar="CHUNK",
+                   help="the chunk's number in the plan (default: the chunk in flight, else the "
+                        "last one started)")
 
-    p = sub.add_parser("checkpoints", help="list checkpoints")
+
+def _checkpoint_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-m", "--message", default="", metavar="MSG",
+                   help="a note kept with the checkpoint, shown by `pairtui checkpoints`")
+
+
+def _checkpoints_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prune", action="store_true", help="delete refs of old sessions")
     p.add_argument("--keep", type=int, default=None, metavar="N",
                    help="sessions to keep when pruning (default 5)")
 
-    p = sub.add_parser("restore", help="restore the working tree to a checkpoint (itself undoable)")
-    p.add_argument("id", metavar="ID")
 
-    p = sub.add_parser("trust", help="let the repo's .pairtui.toml grant power (e.g. run commands unasked)")
+def _restore_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", metavar="ID",
+                   help="a checkpoint id as `pairtui checkpoints` lists it (SESSION/N-STEP)")
+
+
+def _trust_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", action="store_true", help="trust without asking")
     p.add_argument("--revoke", action="store_true", help="stop trusting the file")
-    p = sub.add_parser("why", help="the story of a line: commit, chunk, tool call, check")
-    p.add_argument("target", metavar="FILE[:LINE[-LINE]]")
-    p.add_argument("--json", action="store_true", help="print the trace as JSON")
-    p.add_argument("-M", dest="moves", action="store_true", help="follow lines moved within the file")
-    p.add_argument("-C", dest="copies", action="store_true", help="follow lines copied from other files")
 
-    p = sub.add_parser("log", help="sessions, newest first: goal, chunks, commits, checks, cost")
+
+def _why_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("target", metavar="FILE[:LINE[-LINE]]",
+                   help="a file, one line of it (FILE:12) or a range (FILE:12-30)")
+    p.add_argument("--json", action="store_true", help="print the trace as JSON")
+    p.add_argument("-M", "--moves", dest="moves", action="store_true",
+                   help="follow lines moved within the file")
+    p.add_argument("--copies", dest="copies", action="store_true",
+                   help="follow lines copied from other files")
+
+
+def _log_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the sessions as JSON")
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("open", "open the TUI on REPO and resume its open session (the default)",
+            _open_args, models=True),
+    Command("demo", "run the whole flow on a demo repo with the replay model (no API key)",
+            _demo_args, repo=False),
+    Command("plan", "headless: write the plan for a goal and print its path", _plan_args,
+            models=True),
+    Command("run", "headless: plan if needed, then execute, verify and land each chunk",
+            _run_args, models=True),
+    Command("review", "review a diff hunk by hunk (patch file, rev range, or working tree)",
+            _review_args),
+    Command("rollback", "restore the checkpoint taken before CHUNK (default: current)",
+            _rollback_args),
+    Command("checkpoint", "take a save point now", _checkpoint_args),
+    Command("checkpoints", "list checkpoints", _checkpoints_args),
+    Command("restore", "restore the working tree to a checkpoint (itself undoable)",
+            _restore_args),
+    Command("trust", "let the repo's .pairtui.toml grant power (e.g. run commands unasked)",
+            _trust_args),
+    Command("why", "the story of a line: commit, chunk, tool call, check", _why_args),
+    Command("log", "sessions, newest first: goal, chunks, commits, checks, cost", _log_args),
+)
+SUBCOMMANDS = tuple(c.name for c in COMMANDS)
+_VALUE_FLAGS = ("-C", "--repo", "--planner", "--executor")  # global flags that take a value
+
+
+def _global_flags(*, repo: bool, models: bool, top: bool) -> argparse.ArgumentParser:
+    """The global flags as a parent parser. Below the top level their default is SUPPRESS, so a
+    flag given before the subcommand is not reset by the subcommand's own defaults."""
+    p = argparse.ArgumentParser(add_help=False)
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--debug", action="store_true",
+                   default=False if top else argparse.SUPPRESS, help="show tracebacks on errors")
+    if repo:
+        p.add_argument("-C", "--repo", default="." if top else argparse.SUPPRESS, metavar="REPO",
+                       help="repository to work in (default: current directory)")
+    if models:
+        p.add_argument("--planner", default=default, metavar="PROVIDER:MODEL",
+                       help="planner model, e.g. anthropic:claude-opus-4-1 or replay:PATH")
+        p.add_argument("--executor", default=default, metavar="PROVIDER:MODEL",
+                       help="executor model, e.g. openai:gpt-5-mini or openai-chat:llama3")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pairtui",
+        description="Terminal pair-programmer: plan -> execute -> verify -> review -> land, "
+                    "chunk by chunk. `pairtui [REPO]` opens the TUI.",
+        parents=[_global_flags(repo=True, models=True, top=True)],
+    )
+    parser.add_argument("--version", action="version", version=f"pairtui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help, description=command.help,
+                           parents=[_global_flags(repo=command.repo, models=command.models,
+                                                  top=False)])
+        command.arguments(p)
     return parser
+
+
+def _closest(word: str) -> str:
+    """The usage line for an unknown first word, naming the nearest command."""
+    near = difflib.get_close_matches(word, SUBCOMMANDS, n=1, cutoff=0.5)
+    if near:
+        return f"unknown command '{word}'; did you mean '{near[0]}'?"
+    nearest = difflib.get_close_matches(word, SUBCOMMANDS, n=1, cutoff=0.0)[0]
+    return (f"unknown command '{word}' (and no such directory); the closest is '{nearest}'; "
+            "commands: " + ", ".join(SUBCOMMANDS))
+
+
+def _looks_like_path(word: str) -> bool:
+    return (os.path.isdir(word) or os.sep in word or "/" in word
+            or word.startswith((".", "~")))
 
 
 def _normalise(argv: list[str]) -> list[str]:
     """`pairtui [REPO] [--goal ...]` means `pairtui open [REPO] [--goal ...]`: after the global
-    flags, anything that is not a subcommand (or help/version) starts an implicit `open`."""
+    flags, an option or a path starts an implicit `open`. Any other word must be a command."""
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg in ("-C", "--repo"):
+        if arg in _VALUE_FLAGS:
             i += 2
-        elif arg.startswith("--repo=") or arg == "--debug" or (arg.startswith("-C") and arg != "-C"):
+        elif arg == "--debug" or arg.startswith(tuple(f"{f}=" for f in _VALUE_FLAGS[1:])) or (
+                arg.startswith("-C") and arg != "-C"):
             i += 1
         else:
             break
-    if i < len(argv) and (argv[i] in SUBCOMMANDS or argv[i] in ("-h", "--help", "--version")):
-        return argv
+    if i < len(argv):
+        word = argv[i]
+        if word in SUBCOMMANDS or word in ("-h", "--help", "--version"):
+            return argv
+        if not word.startswith("-") and not _looks_like_path(word):
+            _Parser(prog="pairtui").error(_closest(word))
     return [*argv[:i], "open", *argv[i:]]
 
 
+def _check_globals(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A global flag given to a command it does not apply to is refused, never ignored."""
+    command = next(c for c in COMMANDS if c.name == args.command)
+    if not command.models:
+        for flag in ("planner", "executor"):
+            if getattr(args, flag, None):
+                parser.error(f"--{flag} does not apply to '{command.name}'")
+    if not command.repo and getattr(args, "repo", ".") != ".":
+        parser.error(f"-C does not apply to '{command.name}'")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(_normalise(list(sys.argv[1:] if argv is None else argv)))
+    parser = build_parser()
+    args = parser.parse_args(_normalise(list(sys.argv[1:] if argv is None else argv)))
+    _check_globals(parser, args)
     module = importlib.import_module(f"pairtui.commands.{args.command}")
     try:
         return int(module.run(args) or 0)

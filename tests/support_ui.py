@@ -82,6 +82,9 @@ class FakePairing:
         self.verify_delay = verify_delay
         self.calls: list[str] = []
         self._n = 0
+        self.earlier: list = []  # what history() gives back (a reopened session's transcript)
+        self.taken: list[Checkpoint] = []
+        self.marks: dict[int, dict[str, str]] = {}
         self._session = session or Session(id="20260101-demo", goal=goal or "", created=0.0,
                                            planner="replay:planner", executor="replay:executor")
 
@@ -107,6 +110,7 @@ class FakePairing:
         cp = Checkpoint(id=f"demo/{self._n}-{step}", ref=f"refs/pairtui/demo/{self._n}-{step}",
                         commit="c" * 40, tree="t" * 40, session="demo", n=self._n, step=step,
                         chunk=chunk, message="", time=0.0, files_changed=1)
+        self.taken.append(cp)
         self.on_event(ev.CheckpointTaken(cp))
 
     async def _stream(self, text: str, thinking: bool = False) -> None:
@@ -177,11 +181,23 @@ class FakePairing:
         self._chunk(chunk, status=ChunkStatus.VERIFIED)
         return True
 
+    def history(self) -> list:
+        return list(self.earlier)
+
+    def checkpoints(self) -> list[Checkpoint]:
+        return list(self.taken)
+
+    def review_marks(self, chunk: int) -> dict[str, str]:
+        return dict(self.marks.get(chunk, {}))
+
+    def save_review_marks(self, chunk: int, marks: dict[str, str]) -> None:
+        self.marks[chunk] = dict(marks)
+
     def chunk_patch(self, chunk: int) -> Patch:
         self.calls.append(f"patch:{chunk}")
         return fake_patch(chunk)
 
-    def hunk_origin(self, chunk: int, path: str) -> str:
+    def hunk_origin(self, chunk: int, path: str, hunk=None) -> str:
         return f"chunk {chunk} · edit_file #1"
 
     def reject_hunks(self, chunk: int, refs: list[tuple[int, int]]) -> None:

@@ -48,7 +48,7 @@ def test_dry_run_lists_hunks_with_numbers_files_and_counts(agent_branch: Path, c
 def test_accept_applies_only_the_chosen_hunks_of_a_rev_range(agent_branch: Path, capsys) -> None:  # noqa: ANN001
     assert main(["-C", str(agent_branch), "review", "main..agent", "--accept", "1,3-4",
                  "--yes"]) == 0
-    assert "applied 3 hunk(s) in 2 file(s)" in capsys.readouterr().out
+    assert "applied 3 hunks in 2 files" in capsys.readouterr().out
     text = (agent_branch / "numbers.txt").read_text()
     assert "line 2\n" in text and "twenty\n" in text and "thirty-eight\n" in text
     assert (agent_branch / "notes.txt").read_text() == "agent notes\n"

@@ -202,7 +202,7 @@ def test_run_goal_plans_first_then_lands(git_repo, tmp_path, capsys):
     code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--goal", "Greet people", "--yes",
                            "--planner", f"replay:{planner}", "--executor", f"replay:{executor}")
     assert code == 0, err
-    assert "plan with 2 chunk(s)" in err
+    assert "plan with 2 chunks" in err
     assert _subjects(git_repo) == ["Add a test for greet", "Add a greet function", "initial"]
 
 

@@ -65,3 +65,64 @@ async def test_quit_then_reopen_resumes_the_same_session(tmp_path):
         assert status_of(again, 1) == "verified"
         await press_enter_until(pilot, again, lambda a: status_of(a, 1) == "landed")
     assert git(repo, "log", "-1", "--format=%s").strip() == again.pairing.plan.chunk(1).title
+
+
+def model_pane_text(app) -> str:
+    from pairtui.ui.widgets.markdown_text import MarkdownText
+    from pairtui.ui.widgets.model_pane import ToolEntry
+
+    pane = app.query_one("#model-pane")
+    parts = [t.source for t in pane.query(MarkdownText)]
+    parts += [str(e.query_one("#tool-line").render()) for e in pane.query(ToolEntry)]
+    parts += [str(s.render()) for s in pane.query(".step-divider")]
+    return "\n".join(parts)
+
+
+async def test_reopening_brings_back_the_transcript_checkpoints_and_review_marks(tmp_path):
+    from pairtui.ui.widgets.diff_review import HunkState
+
+    app, repo = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app, timeout=20)
+        await press_enter_until(pilot, app, lambda a: status_of(a, 1) == "reviewing")
+        said = model_pane_text(app)
+        view = app.query_one("#diff-view")
+        first = view.book.refs[0]
+        await pilot.press("a")  # accept the first hunk, then quit mid-review
+        await settle(pilot, app)
+        assert view.state_of(first) is HunkState.ACCEPTED
+        for _ in range(200):  # the marks are saved by a worker
+            if app.pairing.review_marks(1):
+                break
+            await pilot.pause(0.05)
+        assert list(app.pairing.review_marks(1).values()) == ["accepted"]
+        await pilot.press("q")
+
+    again, _ = demo_app(tmp_path, goal=None)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, again, timeout=20)
+        text = model_pane_text(again)
+        assert "earlier in this session" in text
+        assert "read_file shop/invoice.py" in text, "the tool calls so far are shown again"
+        assert "Writing the rules once" in said and "Writing the rules once" in text
+        lines = str(again.query_one("#checkpoint-lines").render())
+        assert "-verified" in lines and "-start" in lines
+        view = again.query_one("#diff-view")
+        assert view.state_of(view.book.refs[0]) is HunkState.ACCEPTED, "the mark survived"
+        assert all(view.state_of(r) is HunkState.PENDING for r in view.book.refs[1:])
+
+
+async def test_each_hunk_names_only_the_calls_that_wrote_its_lines(tmp_path):
+    app, _ = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app, timeout=20)
+        await press_enter_until(pilot, app, lambda a: status_of(a, 1) == "reviewing")
+        view = app.query_one("#diff-view")
+        labels = {}
+        for fi, hi in view.book.refs:
+            f = view.patch.files[fi]
+            labels[(f.path, hi)] = view._origin(f.path, f.hunks[hi] if f.hunks else None)
+        import_hunk = labels[("shop/invoice.py", 0)]
+        assert import_hunk.count("#") == 1, import_hunk  # one call wrote the import line
+        assert labels[("shop/invoice.py", 0)] != labels[("shop/invoice.py", 1)]
+        assert labels[("shop/pricing.py", 0)].endswith("write_file #3")

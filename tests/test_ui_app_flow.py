@@ -147,7 +147,10 @@ async def test_revise_sends_the_comment_to_the_planner():
 async def test_no_goal_asks_for_one_first():
     app, holder = fake_app(goal=None)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.3)
+        for _ in range(100):  # the prompt is pushed, then composed: wait for its input
+            await pilot.pause(0.05)
+            if isinstance(app.screen, PromptScreen) and app.screen.query(Input):
+                break
         assert isinstance(app.screen, PromptScreen)
         app.screen.query_one(Input).value = "Add a CHANGELOG"
         await pilot.press("enter")
@@ -176,9 +179,11 @@ async def test_help_screen_and_palette_list_the_keys():
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Edit plan", "Revise plan", "Run verify", "Show diff", "Roll back chunk",
-                      "Keys", "Quit (session stays resumable)"):
+        for title in ("Next step: Make plan", "Edit plan", "Checkpoints", "Keys", "Quit"):
             assert title in titles
+        for title in ("Revise plan", "Run check", "Show diff", "Roll back chunk"):
+            assert title not in titles, title  # not possible before there is a plan
+        assert titles.count("Keys") == 1 and titles.count("Quit") == 1
 
 
 async def test_checkpoints_are_listed_as_they_are_taken():

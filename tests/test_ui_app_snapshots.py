@@ -20,6 +20,8 @@ STATES = {
     "model_after_execute": (3, "2"),
     "verify_passed": (4, "3"),
     "review": (5, None),
+    "review_after_accept": (5, "a"),  # the footer gains z (undo) once there is a step to undo
+    "review_file_list": (5, "f"),
     "all_landed": (14, "1"),
 }
 

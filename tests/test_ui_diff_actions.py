@@ -156,7 +156,7 @@ async def test_patch_mode_applies_only_accepted_hunks_when_finished(tmp_path):
         await settle(pilot)
     text = cart(repo)
     assert "TAX_RATE = 0.25" in text and "def total(self):" in text
-    assert app.summary.startswith("applied 1 hunk(s) in 1 file(s)")
+    assert app.summary.startswith("applied 1 hunk in 1 file")
 
 
 async def test_accept_all_remaining_then_finish_applies_everything(tmp_path):

@@ -119,3 +119,69 @@ async def test_load_shows_a_new_patch_with_fresh_review_state():
         await settle(pilot)
         assert view.state_of((0, 0)) is HunkState.PENDING
         assert "revised.py" in row_text(view, 0)
+
+
+async def test_a_long_hunk_header_is_cut_before_the_origin_never_run_into_it():
+    line = b"from __future__ import annotations  # and a very long trailing comment here"
+    patch = one_file((" ", b"x = 1"), ("-", b"y = 2"), ("+", b"y = 3"))
+    f = patch.files[0]
+    hunk = Hunk(1, 2, 1, 2, line.decode(), f.hunks[0].lines)
+    patch = Patch((FileDiff("a.py", "a.py", FileStatus.MODIFIED, (hunk,)),))
+    app = DiffHost(patch, origin=lambda path: "chunk 2 · edit_file #3, edit_file #4")
+    async with app.run_test(size=(90, 10)) as pilot:
+        await settle(pilot)
+        view = app.query_one(DiffView)
+        header = row_text(view, view.layout.hunk_rows[(0, 0)])
+        assert "…  chunk 2 · edit_file #3" in header, header
+        assert "herechunk" not in header.replace(" ", "")
+
+
+async def test_a_narrow_header_keeps_the_hunk_and_drops_the_origin_first():
+    patch = one_file((" ", b"x = 1"), ("-", b"y = 2"), ("+", b"y = 3"))
+    app = DiffHost(patch, origin=lambda path: "chunk 2 · edit_file #3, edit_file #4, write_file #9")
+    async with app.run_test(size=(50, 10)) as pilot:
+        await settle(pilot)
+        view = app.query_one(DiffView)
+        header = row_text(view, view.layout.hunk_rows[(0, 0)])
+        assert "@@ -1,2 +1,2 @@" in header and "○ pending" in header
+        assert "edit_file" not in header
+
+
+def test_wrapping_breaks_between_words_when_it_can():
+    from pairtui.ui.widgets.diff_paint import wrap_starts
+
+    text = "total = price * quantity + shipping_cost_for(region)"
+    starts = wrap_starts(text, 20)
+    rows = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    assert rows == ["total = price * ", "quantity + ", "shipping_cost_for(re", "gion)"]
+    assert wrap_starts("short", 20) == [0]
+
+
+async def test_wrapped_rows_are_whole_words_on_screen():
+    long = b"value = compute(alpha, beta, gamma, delta, epsilon, zeta, eta, theta, iota)"
+    patch = one_file(("-", b"value = 0"), ("+", long))
+    app = DiffHost(patch)
+    async with app.run_test(size=(60, 12)) as pilot:
+        await settle(pilot)
+        view = app.query_one(DiffView)
+        view.wrap = True
+        await settle(pilot)
+        rows = [row_text(view, y) for y in range(view.layout.height)]
+        body = [r for r in rows if "alpha" in r or "theta" in r or "iota" in r]
+        assert len(body) >= 2
+        for row in body:
+            assert not row.rstrip().endswith(("alph", "thet", "iot")), rows
+
+
+async def test_an_added_file_uses_the_full_width_side_by_side():
+    lines = tuple(DiffLine("+", f"line {i} of the new file".encode(), None, i) for i in range(1, 4))
+    added = FileDiff(None, "new.py", FileStatus.ADDED, (Hunk(0, 0, 1, 3, "", lines),))
+    patch = Patch((added,))
+    app = DiffHost(patch)
+    async with app.run_test(size=(160, 10)) as pilot:
+        await settle(pilot)
+        view = app.query_one(DiffView)
+        assert view.is_split
+        row = row_text(view, view.layout.hunk_rows[(0, 0)] + 1)
+        assert "│" not in row, "no empty left half"
+        assert row.index("line 1") < 20

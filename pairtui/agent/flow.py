@@ -32,7 +32,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
-from pairtui.agent import commit_story, imported_checks, plan_keeper, replay_cursor
+from pairtui.agent import commit_story, imported_checks, plan_keeper, replay_cursor, session_history
 from pairtui.agent import session_edits as edits
 from pairtui.agent.call_trace import CallRecord
 from pairtui.agent.chunk_review import ChunkReview
@@ -163,6 +163,23 @@ class Pairing(ChunkReview):
     def plan_path(self) -> Path:
         """Where the current plan is kept (the session's plan.md under the git dir)."""
         return self._store.session_dir(self._session.id) / "plan.md"
+
+    # -- what a reopened session brings back (agent/session_history.py) ---------------------
+
+    def history(self) -> list[FlowEvent | session_history.EarlierStep]:
+        """The model's text and tool calls so far, from the session's transcript."""
+        return session_history.transcript_events(self._store.read_transcript(self._session.id))
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """This session's checkpoints, oldest first."""
+        return self._work.checkpoints()
+
+    def review_marks(self, chunk: int) -> dict[str, str]:
+        """The person's saved marks on `chunk`'s hunks (session_history.hunk_key -> state)."""
+        return session_history.load_marks(self._store.session_dir(self._session.id), chunk)
+
+    def save_review_marks(self, chunk: int, marks: dict[str, str]) -> None:
+        session_history.save_marks(self._store.session_dir(self._session.id), chunk, marks)
 
     def notify(self, text: str, level: str = "info") -> None:
         """Tell whoever listens (UI, headless printer) something outside the step events."""

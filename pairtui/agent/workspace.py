@@ -48,6 +48,10 @@ class Workspace:
     def checkpoint(self, checkpoint_id: str) -> Checkpoint:
         return self._checkpoints.get(checkpoint_id)
 
+    def checkpoints(self) -> list[Checkpoint]:
+        """This session's checkpoints in the order taken."""
+        return self._checkpoints.list()
+
     # -- diffs and patches ---------------------------------------------------------------
 
     def patch_since(self, start: Checkpoint) -> Patch:

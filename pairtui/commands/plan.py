@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
         printer.close()
         if usage := printer.usage_line():
             printer.line(usage)
-    printer.line(f"pairtui: plan with {len(plan.chunks)} chunk(s) written; review it with `pairtui`, "
+    chunks = f"{len(plan.chunks)} chunk{'s' if len(plan.chunks) != 1 else ''}"
+    printer.line(f"pairtui: plan with {chunks} written; review it with `pairtui`, "
                  "or run it with `pairtui run --plan PATH`")
     sys.stdout.write(f"{pairing.plan_path()}\n")
     return 0

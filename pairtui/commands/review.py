@@ -79,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
         apply_patch(repo.root, change, reverse=reverse)
     files = len(change.files)
     note = f"; 'pairtui restore {checkpoint}' undoes it" if checkpoint else ""
-    print(f"{verb} {len(numbers)} hunk(s) in {files} file(s){note}")
+    hunks = f"{len(numbers)} hunk{'s' if len(numbers) != 1 else ''}"
+    print(f"{verb} {hunks} in {files} file{'s' if files != 1 else ''}{note}")
     return 0
 
 

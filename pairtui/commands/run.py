@@ -19,13 +19,13 @@ from pairtui.agent import imported_checks
 from pairtui.agent.autorun import run_chunks
 from pairtui.agent.flow import Pairing, session_store
 from pairtui.agent.headless import HeadlessPrinter
+from pairtui.commands.open import check_models
 from pairtui.commands.plan import model_flags
 from pairtui.config import load_config, untrusted_notice
 from pairtui.core.plan import parse_plan
 from pairtui.core.session import ChunkStatus, Phase
 from pairtui.errors import PairtuiError, UsageError
 from pairtui.git.repo import RepoInfo, ensure_ready, find_repo
-from pairtui.models.registry import make_provider
 
 
 def read_plan_file(path: Path) -> str:
@@ -115,19 +115,11 @@ def _refuse_if_a_chunk_is_in_flight(info: RepoInfo, config, carrying_on: str | N
                      f"or undo it with `pairtui rollback {busy.number}`, first")
 
 
-def _check_models(config, need_planner: bool) -> None:
-    """Build the models this run will use now (no network), so a missing key or transcript is
-    one line before any checkpoint is taken or chunk started, not a chunk left half-begun."""
-    make_provider(config.executor, config)
-    if need_planner:
-        make_provider(config.planner, config)
-
-
 async def _run(info: RepoInfo, config, printer: HeadlessPrinter, goal: str, plan_file: Path | None,
                plan_text: str | None, land: bool, trust: bool = False) -> int:
     session_id = session_of_plan_file(plan_file, info.git_dir) if plan_file else None
     _refuse_if_a_chunk_is_in_flight(info, config, session_id)
-    _check_models(config, need_planner=plan_text is None)
+    check_models(config, need_planner=plan_text is None)
     pairing = Pairing.open(info.root, config, printer, goal=goal, session_id=session_id)
     if pairing.session.phase != Phase.PLANNING:  # a session's own plan.md: carry on with it
         printer.line(f"pairtui: carrying on with session {pairing.session.id}")
@@ -138,7 +130,8 @@ async def _run(info: RepoInfo, config, printer: HeadlessPrinter, goal: str, plan
         _confirm_imported_checks(pairing, trust)
     else:
         plan = await pairing.make_plan()
-        printer.line(f"pairtui: plan with {len(plan.chunks)} chunk(s): {pairing.plan_path()}")
+        chunks = f"{len(plan.chunks)} chunk{'s' if len(plan.chunks) != 1 else ''}"
+        printer.line(f"pairtui: plan with {chunks}: {pairing.plan_path()}")
         _confirm_imported_checks(pairing, trust)
     pairing.approve_plan()
     return await run_chunks(pairing, land, printer.line)

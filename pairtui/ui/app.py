@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from pairtui.agent.flow import AskPermission, EventSink, Pairing
     from pairtui.config import Config
     from pairtui.core.session import Session
+    from pairtui.ui.screens.checkpoints import Checkpoint
     from pairtui.ui.widgets.chunk_list import ChunkList
 
 OpenPairing = Callable[["EventSink", "str | None", "AskPermission"], "Pairing"]
@@ -53,11 +55,11 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
 
     BINDINGS = [
         *[Binding("enter", f"step('{kind}')", label, priority=True)
-          for kind, label in view.STEP_LABELS.items()],
+          for kind, label in view.STEP_KEYS.items()],
         Binding("e", "edit_plan", "Edit plan"),
         Binding("E", "edit_plan_external", "$EDITOR", show=False),
         Binding("r", "revise_plan", "Revise"),
-        Binding("v", "verify", "Run check"),
+        Binding("v", "verify", "Check"),
         Binding("C", "confirm_checks", "Confirm checks", show=False),
         Binding("d", "diff", "Diff"),
         Binding("u", "rollback", "Rollback"),
@@ -79,8 +81,11 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         planner: str = "",
         executor: str = "",
         verify_timeout: float | None = None,
+        model_problem: str | None = None,
     ) -> None:
         super().__init__()
+        self.model_problem = model_problem  # e.g. a missing key: said first, before any question
+        self._checkpoints: list[Checkpoint] = []
         self._open_pairing = open_pairing
         self._goal = goal
         self._planner, self._executor = planner, executor
@@ -94,6 +99,25 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         self.cancel_latency: float | None = None  # seconds from esc to the step stopping
         self._inbox = EventInbox(self, self._on_events)
         self.workspace_ready = asyncio.Event()
+
+    # -- toasts -------------------------------------------------------------------------------
+
+    TOAST_SECONDS = {"information": 3.0, "warning": 5.0, "error": 8.0}
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Toasts are brief (what they say is also in the panes) and capped by severity."""
+        limit = self.TOAST_SECONDS.get(severity, 3.0)
+        super().notify(message, title=title, severity=severity,
+                       timeout=limit if timeout is None else min(timeout, limit), markup=markup)
+
+    def _on_notify(self, event: Notify) -> None:
+        """A new toast replaces the one before rather than stacking over the panes; an error
+        stays until its time is up unless another error replaces it."""
+        for old in list(self._notifications):
+            if old.severity != "error" or event.notification.severity == "error":
+                self._unnotify(old, refresh=False)
+        super()._on_notify(event)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -114,6 +138,9 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
     def on_mount(self) -> None:
         self.screen.set_class(self.size.width < 100, "-narrow")
         self.screen.set_class(self.size.width >= 200, "-wide")
+        if self.model_problem:
+            self.notify(f"{self.model_problem}\nSet it, then reopen pairtui.",
+                        title="A model cannot be used", severity="error", timeout=12)
         self.call_after_refresh(self._open, self._goal)  # after the first frame: it imports the engine
 
     # -- opening / resuming -------------------------------------------------------------------
@@ -150,6 +177,7 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         if not session.goal.strip() and not session.plan_versions:
             self._ask_goal()
             return
+        await self._show_history(pairing)
         if session.plan_versions or session.phase != "planning":
             step = view.expected_step(session)
             self.notify(f"Session {session.id} opened"
@@ -158,7 +186,27 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         if view.expected_step(session) in ("land", "recheck"):
             self._load_diff(view.current_chunk(session))
         elif session.phase == "planning" and session.plan_versions:
-            self.query_one("#panes").active = "plan-tab"
+            self.action_pane("plan-tab")
+
+    async def _show_history(self, pairing: Pairing) -> None:
+        """A reopened session shows what was said so far and the checkpoints taken."""
+        try:
+            events, checkpoints = await self._thread_call(
+                lambda: (pairing.history(), pairing.checkpoints()))
+        except Exception as err:  # noqa: BLE001 - shown, never a traceback
+            self._show_error(err)
+            return
+        from pairtui.agent.session_history import EarlierStep
+
+        model = self.query_one("#model-pane")
+        for event in events:
+            if isinstance(event, EarlierStep):
+                model.begin_step(f"earlier in this session · {event.model}")
+            else:
+                self._render_event(event)
+        self._checkpoints = list(checkpoints)  # all of them, those reported while opening too
+        self.query_one("#chunk-list").set_checkpoints(
+            [view.checkpoint_label(cp.step, cp.n, cp.files_changed) for cp in reversed(checkpoints)])
 
     # -- running engine steps ----------------------------------------------------------------
 
@@ -174,14 +222,43 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         if action in ("edit_plan", "edit_plan_external", "revise_plan"):
             if self.pairing is None or not planning:
                 return False  # the engine only takes plan changes before approval
+            if action == "revise_plan" and not self.session.plan_versions:
+                return False  # nothing to revise yet
             return None if self.busy else True
         if action in ("verify", "diff", "rollback"):
-            if self.session is None or planning:
+            if self.session is None or planning or not self._possible(action):
                 return False
             return None if self.busy else True
         if action == "cancel":
             return bool(self.busy and self._cancellable)
         return True
+
+    def _possible(self, action: str) -> bool:
+        """Whether v, d or u would do anything for the chunk it acts on (footer and keys)."""
+        assert self.session is not None
+        if action == "verify":
+            number = view.current_chunk(self.session)
+            return view.chunk_status(self.session, number) in view.CHECKABLE
+        number = self.target_chunk()
+        status = view.chunk_status(self.session, number)
+        if action == "rollback":
+            return status not in (None, "pending", "rolled-back")
+        if self.query("#panes") and self.query_one("#panes").active == "diff-tab" and (
+                self.query_one("#review-pane").chunk == number):
+            return False  # that diff is on screen already
+        return status not in (None, "pending", "rolled-back")
+
+    def target_chunk(self) -> int | None:
+        """The chunk `u` and `d` act on: the one under review while its diff is shown, else
+        the chunk highlighted in the list, else the current one."""
+        if self.session is None:
+            return None
+        if self.query("#panes") and self.query_one("#panes").active == "diff-tab":
+            shown = self.query_one("#review-pane").chunk
+            if shown is not None:
+                return shown
+        chosen = self.query_one("#chunk-list").selected if self.query("#chunk-list") else None
+        return chosen or view.current_chunk(self.session)
 
     def _run_flow(self, label: str, call: Callable[[], Awaitable[Any]],
                   after: Callable[[Any], Awaitable[None] | None] | None = None,
@@ -272,12 +349,26 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
             self.query_one("#panes").active = "diff-tab"
             self.query_one("#diff-view").focus()
         elif session.phase == "planning" and session.plan_versions:
-            self.query_one("#panes").active = "plan-tab"
+            self.action_pane("plan-tab")
         elif str(step) in ("land", "landing", "landed"):
-            self.query_one("#panes").active = "plan-tab"
+            self.action_pane("plan-tab")
 
     def action_pane(self, tab: str) -> None:
-        self.query_one("#panes").active = tab
+        """Show a pane. Focus inside the pane being hidden is let go first: TabbedContent
+        follows focus, so a widget there taking it back would show its pane again."""
+        panes = self.query_one("#panes")
+        if panes.active == tab:
+            return
+        if self.focused is not None and panes in self.focused.ancestors:
+            self.screen.set_focus(None)
+        panes.active = tab
+        self.call_after_refresh(self._focus_after_switch, tab)
+
+    def _focus_after_switch(self, tab: str) -> None:
+        if tab == "diff-tab" and self.query("#diff-view"):
+            self.query_one("#diff-view").focus()
+        elif self.focused is None and self.query("#chunk-options"):
+            self.query_one("#chunk-options").focus()
 
     def action_help(self) -> None:
         from pairtui.ui.screens.help import HelpScreen
@@ -300,43 +391,81 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         number = view.current_chunk(session) if session else None
         if pairing is None or number is None:
             return
-        self.query_one("#panes").active = "verify-tab"
+        self.action_pane("verify-tab")
         self._run_flow(f"verifying chunk {number}", lambda: pairing.verify(number))
 
     def on_resize(self) -> None:
         self.screen_stack[0].set_class(self.size.width < 100, "-narrow")
         self.screen_stack[0].set_class(self.size.width >= 200, "-wide")
+        self._fit_footer()
+
+    def _fit_footer(self) -> None:
+        """Below 100 columns the footer's room goes to keys, not to the palette hint."""
+        from textual.widgets import Footer
+
+        for footer in self.screen_stack[0].query(Footer):
+            footer.show_command_palette = self.size.width >= 100
 
     def on_workspace_ready(self) -> None:
         self.workspace_ready.set()
+        self._fit_footer()
         if self.focused is None:
             self.query_one("#chunk-options").focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.screen.set_class(event.pane.id == "diff-tab", "-reviewing")
+        self.refresh_bindings()
 
     def on_chunk_list_chunk_chosen(self, event: ChunkList.ChunkChosen) -> None:
         self.query_one("#plan-pane").scroll_to_chunk(event.number)
         self.refresh_bindings()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Textual's own commands (theme, screenshot...) but not its Keys and Quit, which ours
+        replace; ours only when possible now, as the footer shows them."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Quit"):
+                yield command
         if self.session is not None and (step := view.expected_step(self.session)):
-            yield SystemCommand(f"Next step: {view.STEP_LABELS[step]}", "enter",
-                                lambda: self.action_step(step))
-        yield SystemCommand("Edit plan", "e · in-app editor", self.action_edit_plan)
-        yield SystemCommand("Edit plan in $EDITOR", "E", self.action_edit_plan_external)
-        yield SystemCommand("Revise plan", "r · ask the planner with a comment",
-                            self.action_revise_plan)
-        yield SystemCommand("Run verify", "v · the current chunk's check", self.action_verify)
-        yield SystemCommand("Show diff", "d · the chunk's change", self.action_diff)
-        yield SystemCommand("Roll back chunk", "u · asks first", self.action_rollback)
-        yield SystemCommand("Cancel", "esc · stop the model call or check", self.action_cancel)
-        yield SystemCommand("Keys", "? · help screen", self.action_help)
-        yield SystemCommand("Quit (session stays resumable)", "q", self.action_quit_session)
+            if self.check_action("step", (step,)):
+                yield SystemCommand(f"Next step: {view.STEP_LABELS[step]}", "enter",
+                                    lambda: self.action_step(step))
+        ours = (
+            ("edit_plan", "Edit plan", "e · in-app editor", self.action_edit_plan),
+            ("edit_plan_external", "Edit plan in $EDITOR", "E", self.action_edit_plan_external),
+            ("revise_plan", "Revise plan", "r · ask the planner with a comment",
+             self.action_revise_plan),
+            ("verify", "Run check", "v · the current chunk's check", self.action_verify),
+            ("diff", "Show diff", "d · the chunk's change", self.action_diff),
+            ("rollback", "Roll back chunk", "u · asks first", self.action_rollback),
+            ("cancel", "Cancel", "esc · stop the model call or check", self.action_cancel),
+        )
+        for action, title, help_text, callback in ours:
+            if self.check_action(action, ()):
+                yield SystemCommand(title, help_text, callback)
+        if self.pairing is not None:
+            yield SystemCommand("Checkpoints", "every save point of this session, and how to "
+                                "restore one", self.action_checkpoints)
+        yield SystemCommand("Keys", "? · every key, on one screen", self.action_help)
+        yield SystemCommand("Quit", "q · the session stays resumable", self.action_quit_session)
+
+    @work(group="dialog", exit_on_error=False)
+    async def action_checkpoints(self) -> None:
+        pairing = self.pairing
+        if pairing is None:
+            return
+        try:
+            self._checkpoints = list(await self._thread_call(pairing.checkpoints))
+        except Exception as err:  # noqa: BLE001 - shown, never a traceback
+            self._show_error(err)
+            return
+        from pairtui.ui.screens.checkpoints import CheckpointsScreen
+
+        self.push_screen(CheckpointsScreen(self._checkpoints))
 
 
-def run_tui(repo_root: Path, config: Config, goal: str | None = None) -> int:
+def run_tui(repo_root: Path, config: Config, goal: str | None = None,
+            model_problem: str | None = None) -> int:
     """Open the app on `repo_root`; returns the exit code. The terminal is always restored."""
     def open_pairing(sink: EventSink, goal: str | None, ask: AskPermission) -> Pairing:
         from pairtui.agent.flow import Pairing  # imported in the worker: first paint stays fast
@@ -344,7 +473,7 @@ def run_tui(repo_root: Path, config: Config, goal: str | None = None) -> int:
         return Pairing.open(repo_root, config, sink, goal=goal, ask_permission=ask)
 
     app = PairApp(open_pairing, goal, planner=config.planner, executor=config.executor,
-                  verify_timeout=config.verify_timeout)
+                  verify_timeout=config.verify_timeout, model_problem=model_problem)
     try:
         code = app.run()
     except Exception as err:  # noqa: BLE001 - the terminal is restored by Textual on the way out

@@ -25,16 +25,19 @@ class DialogActions(_Base):
     async def _ask_goal(self) -> None:
         from pairtui.ui.screens.prompt import PromptScreen
 
+        body = ("Describe the change in plain English. The planner breaks it into small chunks "
+                "you can read, edit and approve before anything runs.")
+        if self.model_problem:
+            body = f"First: {self.model_problem}. Set it, then reopen pairtui.\n\n{body}"
         goal = await self.push_screen_wait(PromptScreen(
             "What do you want done?",
-            "Describe the change in plain English. The planner breaks it into small chunks "
-            "you can read, edit and approve before anything runs.",
+            body,
             placeholder="e.g. Split the billing helpers out of shop/utils.py",
         ))
         if goal is None:
             self.query_one("#chunk-list").set_step("no goal · q quits")
-            self.notify("No goal given. Quit with q, or press ctrl+p → New goal.",
-                        severity="warning")
+            self.notify("No goal given. Quit with q; `pairtui open --goal TEXT` starts with one.",
+                        severity="warning", timeout=4)
             return
         self._goal = goal
         self.query_one("#status-bar").goal = goal
@@ -63,7 +66,7 @@ class DialogActions(_Base):
         saved = await self.push_screen_wait(PlanEditorScreen(text, self._save_plan))
         if saved is not None:
             self.notify("Plan saved as a new version.", timeout=3)
-            self.query_one("#panes").active = "plan-tab"
+            self.action_pane("plan-tab")
 
     async def _save_plan(self, text: str) -> str | None:
         """Hand the person's text to the engine; the parse error to show, or None when kept."""
@@ -111,7 +114,7 @@ class DialogActions(_Base):
     async def action_rollback(self) -> None:
         if self.pairing is None or self.session is None or self.busy:
             return
-        number = self.query_one("#chunk-list").selected or view.current_chunk(self.session)
+        number = self.target_chunk()
         if number is None:
             return
         status = view.chunk_status(self.session, number) or "pending"

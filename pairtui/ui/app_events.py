@@ -47,9 +47,8 @@ class EventRendering(_Base):
             self._step_started(event)
         elif isinstance(event, ev.CheckpointTaken):
             cp = event.checkpoint
-            files = cp.files_changed
-            label = f"{cp.n}-{cp.step}" + (
-                f" ({files} file{'s' if files != 1 else ''})" if files else "")
+            self._checkpoints.append(cp)
+            label = view.checkpoint_label(cp.step, cp.n, cp.files_changed)
             self.query_one("#chunk-list").add_checkpoint(label)
             model.note(f"⚑ checkpoint {cp.id} ({cp.step})", "checkpoint")
         elif isinstance(event, ev.VerifyOutput):
@@ -92,7 +91,7 @@ class EventRendering(_Base):
         if tab == "plan-tab":
             tab = "model-tab"  # the plan streams in the model pane, then shows in the plan pane
         if tab:
-            self.query_one("#panes").active = tab
+            self.action_pane(tab)
         self.refresh_bindings()
 
     async def _show_session(self, session: Session) -> None:

@@ -16,9 +16,11 @@ from textual import work
 from pairtui.ui import session_view as view
 
 if TYPE_CHECKING:
+    from pairtui.agent.flow import Pairing
     from pairtui.diff.model import FileDiff, Hunk, Patch
     from pairtui.ui.app import PairApp
     from pairtui.ui.widgets.diff_view import DiffView
+    from pairtui.ui.widgets.review_pane import ReviewPane
 
     _Base = PairApp
 else:
@@ -43,8 +45,7 @@ class ReviewActions(_Base):
     """`d`, and the DiffView messages of the chunk under review."""
 
     def action_diff(self) -> None:
-        number = self.query_one("#chunk-list").selected or (
-            view.current_chunk(self.session) if self.session else None)
+        number = self.target_chunk()
         if number is not None:
             self._load_diff(number)
 
@@ -54,17 +55,37 @@ class ReviewActions(_Base):
             return
         pairing = self.pairing
 
-        def fetch() -> tuple[Patch, dict[str, str]]:
+        def fetch() -> tuple[Patch, dict[str | tuple[str, str], str], dict[str, str]]:
             patch = pairing.chunk_patch(number)
-            return patch, {f.path: pairing.hunk_origin(number, f.path) for f in patch.files}
+            origins: dict[str | tuple[str, str], str] = {}
+            for f in patch.files:  # each hunk credited to the calls that wrote its lines
+                origins[f.path] = pairing.hunk_origin(number, f.path)
+                for hunk in f.hunks:
+                    origins[(f.path, hunk.header)] = pairing.hunk_origin(number, f.path, hunk)
+            return patch, origins, pairing.review_marks(number)
 
         try:
-            patch, origins = await self._thread_call(fetch)
+            patch, origins, marks = await self._thread_call(fetch)
         except Exception as err:  # noqa: BLE001 - shown, never a traceback
             self._show_error(err)
             return
-        self.query_one("#panes").active = "diff-tab"
-        await self.query_one("#review-pane").show(number, self._chunk_title(number), patch, origins)
+        self.action_pane("diff-tab")
+        await self.query_one("#review-pane").show(number, self._chunk_title(number), patch,
+                                                  origins, marks)
+        self.refresh_bindings()
+
+    def on_review_pane_marks_changed(self, message: ReviewPane.MarksChanged) -> None:
+        """Keep the person's marks with the session, so quitting loses none of them."""
+        pairing = self.pairing
+        if pairing is not None:
+            self._save_marks(pairing, message.chunk, message.marks)
+
+    @work(thread=True, group="marks", exclusive=True, exit_on_error=False)
+    def _save_marks(self, pairing: Pairing, chunk: int, marks: dict[str, str]) -> None:
+        try:
+            pairing.save_review_marks(chunk, marks)
+        except Exception as err:  # noqa: BLE001 - shown, never a traceback
+            self.call_from_thread(self._show_error, err)
 
     def _reviewing(self) -> int | None:
         """The chunk whose diff is on screen, when it may still be changed."""
@@ -122,7 +143,7 @@ class ReviewActions(_Base):
                 return
             await pairing.send_back(number, ref, text)
 
-        self.query_one("#panes").active = "model-tab"
+        self.action_pane("model-tab")
         self._run_flow(f"revising a hunk of chunk {number}", send, self._after_step)
 
     def action_trace_hunk(self) -> None:

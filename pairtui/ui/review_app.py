@@ -29,6 +29,7 @@ from pairtui.errors import PairtuiError
 from pairtui.ui.widgets.diff_files import DiffReview
 from pairtui.ui.widgets.diff_review import HunkState, ReviewAction
 from pairtui.ui.widgets.diff_view import DiffView
+from pairtui.ui.words import count
 
 Source = Literal["worktree", "patch", "revs", "applied"]
 LIVE = ("worktree", "applied")  # the change is in the tree already: a reject writes at once
@@ -72,7 +73,7 @@ class ReviewApp(App[int]):
                else "q applies what you accepted, esc quits")
         what = ("keep/drop (the range is already in the working tree)" if self.source == "applied"
                 else self.source)
-        yield Static(f"review {what} · {files} files · {hunks} hunks · {how}",
+        yield Static(f"review {what} · {count(files, 'file')} · {count(hunks, 'hunk')} · {how}",
                      id="review-title")
         yield DiffReview(self._patch)
         yield Footer()
@@ -167,7 +168,7 @@ class ReviewApp(App[int]):
                                       title="Cannot apply", severity="error", timeout=15)
                 return
         applied = len(accepted.hunk_refs()) if accepted.files else 0
-        self.summary = (f"applied {applied} hunk(s) in {len(accepted.files)} file(s): "
+        self.summary = (f"applied {count(applied, 'hunk')} in {count(len(accepted.files), 'file')}: "
                         f"{self._counts()}{self._undo_note()}")
         self.call_from_thread(self.exit, 0)
 

@@ -43,6 +43,22 @@ STEP_LABELS: dict[str, str] = {
 }
 
 
+# Chunk statuses whose change exists, so its check can run (`v`).
+CHECKABLE = frozenset({"executed", "verifying", "verified", "failed", "reviewing"})
+
+
+# Step kind -> the footer's short label for enter (the footer's room is the scarcest).
+STEP_KEYS: dict[str, str] = {
+    "plan": "Make plan",
+    "approve": "Approve",
+    "execute": "Execute",
+    "verify": "Verify",
+    "review": "Review",
+    "land": "Land",
+    "next": "Next chunk",
+}
+
+
 def current_chunk(session: Session) -> int | None:
     if session.current is not None:
         return session.current
@@ -158,3 +174,8 @@ def plan_banner(session: Session, repo_root: object | None) -> str:
                 + (f" as commits {commits}" if commits else "")
                 + f". See them with git log{where}. q quits.")
     return ""
+
+
+def checkpoint_label(step: str, n: int, files: int) -> str:
+    """`3-verified (2 files)` for the chunk list's checkpoint lines."""
+    return f"{n}-{step}" + (f" ({files} file{'s' if files != 1 else ''})" if files else "")

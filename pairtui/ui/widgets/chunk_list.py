@@ -135,10 +135,17 @@ class ChunkList(Vertical):
 
     def add_checkpoint(self, label: str) -> None:
         """Newest first; a few are enough to show that save points are being taken."""
-        self._checkpoints.insert(0, label)
-        del self._checkpoints[4:]
+        self.set_checkpoints([label, *self._checkpoints])
+
+    def set_checkpoints(self, labels: list[str]) -> None:
+        """Show these (newest first), replacing what was shown; the palette lists them all."""
+        self._checkpoints = list(labels[:4])
+        if not self._checkpoints:
+            self.query_one("#checkpoint-lines", Static).update("")
+            return
         lines = [Content.from_markup("[$success]⚑[/] $l", l=label) for label in self._checkpoints]
-        heading = Content.from_markup("[b]Checkpoints[/]")
+        hint = " [$text-muted]· ctrl+p: all[/]" if self._text_width() >= 26 else ""
+        heading = Content.from_markup(f"[b]Checkpoints[/]{hint}")
         self.query_one("#checkpoint-lines", Static).update(Content("\n").join([heading, *lines]))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

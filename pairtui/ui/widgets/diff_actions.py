@@ -111,9 +111,40 @@ class DiffViewActions(_Base):
         self._show_line()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only what can be done now, so the footer shows exactly the keys that do something."""
         if action == "leave_line_mode":
             return self.line_mode  # otherwise Esc belongs to the host (e.g. quit)
+        ref = self.cursor.ref
+        state = self.state_of(ref) if ref is not None else None
+        if action in ("accept", "reject"):
+            return state in (HunkState.PENDING, HunkState.COMMENTED) or (
+                action == "reject" and state is HunkState.ACCEPTED)
+        if action in ("line_mode", "mark_line"):
+            return self.line_mode or (self._current_hunk() is not None and state in (
+                HunkState.PENDING, HunkState.COMMENTED))
+        if action == "split_hunk":
+            hunk = self._current_hunk()
+            return (state is HunkState.PENDING and hunk is not None
+                    and len(split_hunk(hunk)) > 1)
+        if action == "comment":
+            return ref is not None
+        if action == "accept_all":
+            return any(self.state_of(r) is HunkState.PENDING for r in self.book.refs)
+        if action == "undo":
+            return bool(self.book.history)
+        if action in ("next_hunk", "prev_hunk", "next_file", "prev_file"):
+            return self._has_step(1 if action.startswith("next") else -1, action.endswith("file"))
         return True
+
+    def _has_step(self, delta: int, same_file: bool) -> bool:
+        refs = self.book.refs
+        if not refs or self.cursor.ref not in refs:
+            return False
+        i = refs.index(self.cursor.ref)
+        if same_file:
+            files = sorted({r[0] for r in refs})
+            return 0 <= files.index(refs[i][0]) + delta < len(files)
+        return 0 <= i + delta < len(refs)
 
     def action_leave_line_mode(self) -> None:
         self.line_mode = False

@@ -73,10 +73,12 @@ class DiffReview(Horizontal):
     """
     BINDINGS = [Binding("f", "toggle_files", "Files", show=False)]
 
-    def __init__(self, patch: Patch, *, origin: Origin = None, id: str | None = None) -> None:
+    def __init__(self, patch: Patch, *, origin: Origin = None, id: str | None = None,
+                 view_id: str | None = None) -> None:
         super().__init__(id=id)
         self._patch = patch
         self._origin = origin
+        self._view_id = view_id
         self._files_forced: bool | None = None
         self._shown: tuple[int, int] | None = None  # (id of book, its version) last listed
 
@@ -86,7 +88,7 @@ class DiffReview(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield DiffFileList()
-        yield DiffView(self._patch, origin=self._origin)
+        yield DiffView(self._patch, origin=self._origin, id=self._view_id)
 
     def on_mount(self) -> None:
         self._sync()

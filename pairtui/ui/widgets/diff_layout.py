@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from itertools import accumulate
 
-from pairtui.diff.model import DiffLine, FileDiff, Hunk, Patch, Row, align_rows
+from pairtui.diff.model import DiffLine, FileDiff, FileStatus, Hunk, Patch, Row, align_rows
 
 Ref = tuple[int, int]
 FOLD_MIN = 12  # context runs longer than this are folded ...
@@ -48,6 +48,12 @@ Measure = Callable[[Item], int]  # rows an item needs when wrapped
 def hunk_items(hunk: Hunk, split: bool) -> Sequence[Item]:
     """Display items of a hunk: aligned rows (side by side) or its lines (unified)."""
     return align_rows(hunk) if split else hunk.lines
+
+
+def one_sided(file: FileDiff) -> bool:
+    """An added or deleted file has one side only: it is shown full width even side by side,
+    rather than beside an empty half."""
+    return file.status in (FileStatus.ADDED, FileStatus.DELETED)
 
 
 def _is_context(item: Item) -> bool:
@@ -98,7 +104,7 @@ class Layout:
                     y = self._add(Kind.GAP, fi, hi, gap, 0, y, 1)
                 self.hunk_rows[(fi, hi)] = y
                 y = self._add(Kind.HUNK, fi, hi, 0, 0, y, 1)
-                items = hunk_items(hunk, split)
+                items = hunk_items(hunk, split and not one_sided(file))
                 self._items[(fi, hi)] = items
                 y = self._add_body(fi, hi, items, expanded, measure, y)
         self.height = y

@@ -122,14 +122,47 @@ def fit(segments: list[Segment], cells: int, width: int, base: Style, marker: St
         cut = list(Strip(segments, cells).crop(0, width - 1))
         cut.append(Segment(CUT_MARK, base + marker))
         return list(Strip(cut).extend_cell_length(width, base))
-    row = Strip(segments, cells).crop(wrap_row * width, (wrap_row + 1) * width)
+    starts = wrap_starts("".join(seg.text for seg in segments), width) if cells > width else [0]
+    if wrap_row >= len(starts):
+        return [Segment(" " * width, base)]
+    end = starts[wrap_row + 1] if wrap_row + 1 < len(starts) else cells
+    row = Strip(segments, cells).crop(starts[wrap_row], end)
     return list(row.extend_cell_length(width, base))
 
 
 def wrapped_height(line: DiffLine | None, width: int) -> int:
-    """Rows a line needs when wrapped at `width` cells."""
+    """Rows a line needs when wrapped at `width` cells (at word boundaries, as painted)."""
     if line is None or width <= 0:
         return 1
     text, cr = display_text(line)
     cells = cell_len(text.expandtabs(TAB)) + 2 * cr + line.no_newline
-    return max(1, -(-cells // width))
+    if cells <= width:
+        return 1
+    plain: list[Segment] = []
+    _pieces(text, Style(), Style(), 0, plain)
+    tail = (CR_MARK if cr else "") + (NO_EOL_MARK if line.no_newline else "")
+    return len(wrap_starts("".join(seg.text for seg in plain) + tail, width))
+
+
+def wrap_starts(plain: str, width: int) -> list[int]:
+    """Cell offsets where each wrapped row of `plain` starts: after the last space that fits,
+    so words stay whole; a word longer than the row is cut where the row ends."""
+    starts = [0]
+    row, row_cells, last_space, seen_text = 0, 0, -1, False  # row: char index of the row start
+    offsets = [0]
+    for ch in plain:
+        offsets.append(offsets[-1] + cell_len(ch))
+    for i, ch in enumerate(plain):
+        w = offsets[i + 1] - offsets[i]
+        if row_cells + w > width and i > row:
+            brk = last_space if last_space > row and seen_text else i
+            starts.append(offsets[brk])
+            row, row_cells, last_space = brk, offsets[i] - offsets[brk], -1
+            seen_text = any(c != " " for c in plain[brk:i])
+        row_cells += w
+        if ch == " ":
+            if seen_text:
+                last_space = i + 1
+        else:
+            seen_text = True
+    return starts

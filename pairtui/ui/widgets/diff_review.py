@@ -89,6 +89,13 @@ class ReviewBook:
         self.history.append(action)
         return action
 
+    def restore(self, states: dict[Ref, HunkState]) -> None:
+        """Put back marks saved by an earlier run (not undoable: they predate this review)."""
+        for ref, state in states.items():
+            if ref in self.refs:
+                self.states[ref] = state
+        self.version += 1
+
     def accept(self, ref: Ref) -> ReviewAction:
         return self._record(ReviewAction("accept", (ref,), (self.state(ref),)), HunkState.ACCEPTED)
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
 from pairtui.diff.model import DiffLine, FileDiff, FileStatus, Hunk, Patch, Row, intraline_spans
+from pairtui.ui.words import count
 
 from .diff_highlight import SyntaxCache
 from .diff_layout import Block, Kind, Layout, Ref
@@ -99,7 +101,8 @@ class RowPainter:
     """Paints rows of one layout; rebuilt whenever the patch or layout changes."""
 
     def __init__(self, layout: Layout, book: ReviewBook, styles: dict[str, Style],
-                 tokens: dict, syntax: SyntaxCache, origin: Callable[[str], str] | None) -> None:
+                 tokens: dict, syntax: SyntaxCache,
+                 origin: Callable[[str, Hunk | None], str] | None) -> None:
         self.layout = layout
         self.patch: Patch = layout.patch
         self.book = book
@@ -127,8 +130,8 @@ class RowPainter:
             return self._body(block, offset, width, cursor, wrap)
         if kind is Kind.NOTE:
             return self._note(block, width, cursor)
-        text = (f"  ⋯ {block.first} unchanged lines" if kind is Kind.GAP
-                else f"  ⋯ {block.count} unchanged lines · e or click to expand")
+        text = (f"  ⋯ {count(block.first, 'unchanged line')}" if kind is Kind.GAP
+                else f"  ⋯ {count(block.count, 'unchanged line')} · e or click to expand")
         return self._text_row(text, self.s["gap"] if kind is Kind.GAP else self.s["fold"], width)
 
     def _text_row(self, text: str, style: Style, width: int, right: str = "",
@@ -136,8 +139,11 @@ class RowPainter:
         segs = [Segment(text, style)]
         strip = Strip(segs)
         if right:
-            room = width - len(right) - 1
-            strip = strip.crop(0, max(room, 0)).extend_cell_length(max(room, 0), style)
+            room = max(width - cell_len(right) - 1, 0)
+            if strip.cell_length > room - 2:  # keep a gap; a cut text ends in an ellipsis
+                keep = max(room - 3, 0)
+                strip = Strip.join([strip.crop(0, keep), Strip([Segment("…" if keep else "", style)])])
+            strip = strip.extend_cell_length(room, style)
             strip = Strip.join([strip, Strip([Segment(right + " ", right_style or style)])])
         return strip.crop(0, width).extend_cell_length(width, style)
 
@@ -163,6 +169,8 @@ class RowPainter:
         hunk = self.patch.files[block.file].hunks[block.hunk]
         text = f"{'▶' if ref == cursor.ref else ' '} {hunk.header} {hunk.section}".rstrip()
         badge = self._badge(ref)
+        if width - cell_len(badge) - 3 < len(hunk.header) + 2:  # narrow: the state alone
+            badge = BADGES[self.book.state(ref)]
         if ref == cursor.ref and cursor.line is not None:
             marked = len(cursor.marks)
             badge = (f"line mode: space marks ({marked}) · a keeps only marked · "
@@ -193,7 +201,8 @@ class RowPainter:
     def _badge(self, ref: Ref) -> str:
         badge = BADGES[self.book.state(ref)]
         if self.origin is not None:
-            label = self.origin(self.patch.files[ref[0]].path)
+            f = self.patch.files[ref[0]]
+            label = self.origin(f.path, f.hunks[ref[1]] if ref[1] < len(f.hunks) else None)
             if label:
                 badge = f"{label} · {badge}"
         return badge
@@ -210,7 +219,7 @@ class RowPainter:
             return hit[1]
         index = {id(line): i for i, line in enumerate(hunk.lines)}
         partner: dict[int, DiffLine] = {}
-        rows = items if self.layout.split else None
+        rows = items if items and isinstance(items[0], Row) else None
         if rows is None:
             from pairtui.diff.model import align_rows
             rows = align_rows(hunk)
@@ -231,7 +240,7 @@ class RowPainter:
         item = items[item_no]
         info = self._info(hunk, items)
         tokens = self.syntax.tokens(f.path, hunk)
-        cw = self.column_width(width)
+        cw = column_width(width, isinstance(item, Row), self.nw)  # one-sided files: full width
         out = [self._bar(ref, cursor)]
         wrap_at = wrap_row if wrap else None
         if isinstance(item, Row):

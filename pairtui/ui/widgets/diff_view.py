@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from pairtui.diff.model import FileDiff, Hunk, Patch
+from pairtui.diff.model import DiffLine, FileDiff, Hunk, Patch, Row
 
 from .diff_actions import DiffViewActions
 from .diff_highlight import SyntaxCache, token_styles
@@ -31,7 +31,21 @@ from .diff_review import HunkState, ReviewAction, ReviewBook
 from .diff_rows import Cursor, RowPainter, column_width, number_width
 
 SPLIT_MIN_WIDTH = 120
-Origin = Callable[[str], str] | Mapping[str, str] | None
+Origin = Callable[[str], str] | Mapping[str | tuple[str, str], str] | None
+"""Who wrote a change, for hunk headers: a function of the path, or a mapping keyed by
+(path, hunk header) with the path alone as the fallback (for hunks split or not traced)."""
+HunkOrigin = Callable[[str, Hunk | None], str]
+
+
+def _hunk_origin(origin: Origin) -> HunkOrigin | None:
+    if origin is None:
+        return None
+    if isinstance(origin, Mapping):
+        labels = dict(origin)
+        return lambda path, hunk: labels.get((path, hunk.header) if hunk else path) or labels.get(
+            path, "")
+    by_path = origin
+    return lambda path, hunk: by_path(path)
 
 _STYLE_KEYS = (
     "added", "removed", "added-word", "removed-word", "context", "filler", "number",
@@ -58,7 +72,7 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
     COMPONENT_CLASSES = {f"diff-view--{key}" for key in _STYLE_KEYS}
 
     DEFAULT_CSS = """
-    DiffView { background: $surface; }
+    DiffView { background: $surface; overflow-x: hidden; }  /* lines are cut or wrapped */
     DiffView > .diff-view--context { color: $foreground; }
     DiffView > .diff-view--added { background: $success 14%; }
     DiffView > .diff-view--removed { background: $error 14%; }
@@ -89,13 +103,13 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
     BINDINGS = [
         Binding("a", "accept", "Accept"),
         Binding("x", "reject", "Reject"),
-        Binding("S", "split_hunk", "Split"),
-        Binding("l", "line_mode", "Lines"),
+        Binding("S", "split_hunk", "Split", show=False),
+        Binding("l", "line_mode", "Lines", show=False),
         Binding("space", "mark_line", "Mark line", show=False),
         Binding("c", "comment", "Comment"),
-        Binding("A", "accept_all", "Accept rest"),
+        Binding("A", "accept_all", "All"),
         Binding("z", "undo", "Undo"),
-        Binding("n", "next_hunk", "Next hunk"),
+        Binding("n", "next_hunk", "Next"),
         Binding("p", "prev_hunk", "Prev hunk", show=False),
         Binding("right_square_bracket", "next_file", "Next file", show=False),
         Binding("left_square_bracket", "prev_file", "Prev file", show=False),
@@ -174,11 +188,7 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.book = ReviewBook(patch)
-        if isinstance(origin, Mapping):
-            labels = dict(origin)
-            self._origin: Callable[[str], str] | None = lambda path: labels.get(path, "")
-        else:
-            self._origin = origin
+        self._origin = _hunk_origin(origin)
         self.cursor = Cursor(ref=self.book.refs[0] if self.book.refs else None)
         self._expanded: frozenset[tuple[int, int, int]] = frozenset()
         self._syntax = SyntaxCache()
@@ -235,6 +245,14 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
         self.scroll_to(y=max(self.layout.hunk_rows[ref] - 1, 0), animate=False, immediate=True)
         self._changed()
 
+    def restore_marks(self, states: dict[Ref, HunkState]) -> None:
+        """Show the marks an earlier run saved; the cursor moves to the first pending hunk."""
+        self.book.restore(states)
+        pending = [r for r in self.book.refs if self.state_of(r) is HunkState.PENDING]
+        if pending and self.cursor.ref not in pending:
+            self.goto_hunk(pending[0])
+        self._changed()
+
     def take_back(self, action: ReviewAction) -> None:
         """Undo one step the host could not carry out (say, a reject whose patch no longer
         applies), without posting Undone: the screen goes back to match the disk."""
@@ -252,10 +270,14 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
         """Rows per item when wrapping (None: one row each, long lines cut)."""
         if not self.wrap:
             return None
-        cw = column_width(self._width, self.is_split, number_width(self.patch))
-        if self.is_split:
-            return lambda row: max(wrapped_height(row.old, cw), wrapped_height(row.new, cw))
-        return lambda line: wrapped_height(line, cw)
+        nw = number_width(self.patch)
+        side, whole = column_width(self._width, True, nw), column_width(self._width, False, nw)
+
+        def rows(item: Row | DiffLine) -> int:  # added/deleted files are unified even when split
+            if isinstance(item, Row):
+                return max(wrapped_height(item.old, side), wrapped_height(item.new, side))
+            return wrapped_height(item, whole)
+        return rows
 
     def _relayout(self) -> None:
         self._layout = Layout(self.patch, split=self.is_split, expanded=self._expanded,
@@ -329,6 +351,7 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
     def _changed(self) -> None:
         self._strips.clear()
         self.refresh()
+        self.refresh_bindings()  # the footer follows what is possible on the current hunk
         self.post_message(self.ReviewChanged(self))
 
     # -- watchers -------------------------------------------------------------------------

@@ -38,27 +38,32 @@ class StatusBar(Widget):
     progress: reactive[str] = reactive("")
 
     def render(self) -> Content:
+        """What matters most keeps its place as the bar narrows: name, what is happening now
+        (activity or progress) and cost always; then the goal (cut with …), the models, and
+        the session id, in that order."""
         width = self.size.width
-        models = f"{_short_model(self.planner)} → {_short_model(self.executor)}"
-        right = Content.from_markup(
-            "[$text-muted]$models[/]  [$accent]$cost[/] ",
-            models=models,
-            cost=f"${self.cost_usd:.4f}",
-        )
-        if self.activity:
-            right = Content.from_markup("[$warning]$act[/]  ", act=self.activity) + right
-        elif self.progress:
-            right = Content.from_markup("[$success]$p[/]  ", p=self.progress) + right
-        left = Content.from_markup(
-            " [b $accent]pairtui[/] [$text-muted]$sid[/] ", sid=self.session_id or "—"
-        )
-        room = width - left.cell_length - right.cell_length - 1
-        goal = self.goal or "no goal yet"
-        if room < 12:
-            # Narrow: drop the models first, keep goal and cost.
-            right = Content.from_markup("[$accent]$cost[/] ", cost=f"${self.cost_usd:.4f}")
-            room = width - left.cell_length - right.cell_length - 1
-        if len(goal) > max(room, 0):
-            goal = goal[: max(room - 1, 0)] + "…"
-        middle = Content(goal).pad_right(max(room - len(goal), 0) + 1)
-        return left + Content.from_markup("[b]$g[/]", g=middle.plain) + right
+        now = (Content.from_markup("[$warning]$t[/]  ", t=self.activity) if self.activity
+               else Content.from_markup("[$success]$t[/]  ", t=self.progress) if self.progress
+               else Content(""))
+        cost = Content.from_markup("[$accent]$c[/] ", c=f"${self.cost_usd:.4f}")
+        models = Content.from_markup(
+            "[$text-muted]$m[/]  ",
+            m=f"{_short_model(self.planner)} → {_short_model(self.executor)}")
+        name = Content.from_markup(" [b $accent]pairtui[/] ")
+        sid = Content.from_markup("[$text-muted]$s[/] ", s=self.session_id or "—")
+        goal_text = self.goal or "no goal yet"
+        fixed = name.cell_length + now.cell_length + cost.cell_length + 1
+        want_goal = min(len(goal_text), 6)  # the goal keeps this much before models show
+        show_models = width - fixed - models.cell_length >= want_goal
+        if show_models:
+            fixed += models.cell_length
+        show_sid = show_models and width - fixed - sid.cell_length >= min(len(goal_text), 40)
+        if show_sid:
+            fixed += sid.cell_length
+        room = max(width - fixed, 0)
+        goal = goal_text if len(goal_text) <= room else goal_text[: max(room - 1, 0)] + "…"
+        if room < 4:
+            goal = ""
+        middle = Content.from_markup("[b]$g[/]", g=goal).pad_right(max(room - len(goal), 0) + 1)
+        return (name + (sid if show_sid else Content("")) + middle + now
+                + (models if show_models else Content("")) + cost)
