@@ -23,11 +23,13 @@ CACHE = Path(os.environ.get("PAIRTUI_CORPUS_CACHE")
              or Path.home() / ".cache" / "pairtui-tests" / "sdists")
 
 # Consecutive releases. attrs carries PNGs that change and a path with a space; idna carries
-# multi-megabyte generated tables; click files without a final newline.
+# multi-megabyte generated tables; click files without a final newline; colorama a file with
+# CRLF line ends (demos/demo09.py, added in 0.4.5).
 PACKAGES: dict[str, tuple[str, ...]] = {
     "attrs": ("22.2.0", "23.1.0", "23.2.0", "24.1.0", "24.2.0"),
     "click": ("8.1.4", "8.1.5", "8.1.6", "8.1.7"),
     "idna": ("3.4", "3.5", "3.6", "3.7"),
+    "colorama": ("0.4.4", "0.4.5", "0.4.6"),
 }
 
 FLAVOURS: dict[str, tuple[str, ...]] = {

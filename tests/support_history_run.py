@@ -31,10 +31,11 @@ KNOWN: dict[str, str] = {
         "issue 13 item 1 (a -U0 pure insertion is put at the end of the file, exit 0)",
     "zero-context: pairtui refuses, git applies":
         "issue 13 item 2 (-U0 hunks refused: 'does not apply at the end of the file')",
-    "binary without full index: pairtui applies, git refuses":
-        "issue 13 item 3 (binary change with an abbreviated index line and no data applied)",
-    "binary without full index: refused for another reason":
-        "issue 13 item 3 (short-id binary refused as 'changed since the diff was made')",
+    "binary short id naming one blob: pairtui refuses, git applies":
+        "issue 13 item 3 (short-id binary refused as 'changed since the diff was made' though"
+        " its id names one blob and the file did not change)",
+    "binary short id naming one blob: zero-context: pairtui refuses, git applies":
+        "issue 13 item 2 (-U0 hunks refused: 'does not apply at the end of the file')",
 }
 
 
@@ -60,6 +61,7 @@ class Corpus:
         self.base_state: State = {}
         self._patches: dict[tuple[str, str], tuple[bytes, list[FileText], Patch | PairtuiError]]
         self._patches = {}
+        self._full: dict[str, dict[bytes, FileText]] = {}
         self.stats: Counter[str] = Counter()
         self.examples: dict[str, list[str]] = {}
 
@@ -79,6 +81,30 @@ class Corpus:
                 parsed = err
             self._patches[key] = (data, split_patch(data), parsed)
         return self._patches[key]
+
+    def with_full_binaries(self, c: Change, texts: list[FileText]) -> list[FileText] | None:
+        """`texts` with each binary change that has no data and abbreviated ids replaced by the
+        same change from `git diff --binary --full-index`, when every such id names exactly one
+        object here (what the issue asks pairtui to apply from the object store); None when an
+        id does not."""
+        if c.name not in self._full:
+            data = subprocess.run(["git", "diff", "--binary", "--full-index", c.old, c.new],
+                                  cwd=self.repo, capture_output=True, check=True).stdout
+            self._full[c.name] = {f.header[0]: f for f in split_patch(data)}
+        out: list[FileText] = []
+        for f in texts:
+            ids = _short_binary_ids(f)
+            if ids and not all(self._unique(i) for i in ids):
+                return None
+            out.append(self._full[c.name].get(f.header[0], f) if ids else f)
+        return out
+
+    def _unique(self, short: str) -> bool:
+        if set(short) == {"0"}:
+            return True
+        out = subprocess.run(["git", "cat-file", "--batch-check"], cwd=self.repo,
+                             input=short + "\n", capture_output=True, text=True)
+        return out.returncode == 0 and out.stdout.split()[1:2] == ["blob"]
 
     def checkout(self, commit: str, paths: tuple[str, ...]) -> None:
         """Both trees at `commit`; the touched `paths` remembered for compare and restore."""
@@ -136,6 +162,15 @@ class Corpus:
         return _git(wt, "write-tree", env=env).strip(), beside
 
 
+def _short_binary_ids(f: FileText) -> list[str]:
+    """The abbreviated ids of a binary change printed without data ("Binary files ... differ")."""
+    if f.hunks or not any(ln.startswith(b"Binary files ") for ln in f.header):
+        return []
+    index = next((ln for ln in f.header if ln.startswith(b"index ")), b"")
+    ids = index.split()[1].decode().split("..") if index else []
+    return ids if ids and any(len(i) < 40 for i in ids) else []
+
+
 def _prune(directory: Path, top: Path) -> None:
     while directory != top and directory.is_dir() and not any(directory.iterdir()):
         directory.rmdir()
@@ -163,9 +198,12 @@ def git_apply(wt: Path, patch: bytes, *, zero: bool, reverse: bool, check: bool 
 
 
 def classify(flavour: str, mine_error: str | None, git_error: str | None, mine: State,
-             ref: State, base: State) -> str:
-    """The verdict of one subset: "identical", "both refused", or a mismatch class."""
+             ref: State, base: State, *, store: bool = False) -> str:
+    """The verdict of one subset: "identical", "both refused", or a mismatch class. With
+    `store`, the reference applied short-id binaries from the object store (full-index copy)."""
     zero = "zero-context: " if flavour == "U0" else ""
+    if store:
+        zero = "binary short id naming one blob: " + zero
     if mine_error is not None and mine_error.startswith("CRASH"):
         return "pairtui crashed"
     if mine_error is not None and mine != base:
