@@ -58,7 +58,8 @@ def sdist(name: str, version: str) -> Path:
     for found in CACHE.glob(f"{name}-{version}.tar.gz"):
         return found
     out = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
-                          "--no-binary", ":all:", f"{name}=={version}", "-d", str(CACHE)],
+                          "--retries", "1", "--timeout", "15", "--no-binary", ":all:",
+                          f"{name}=={version}", "-d", str(CACHE)],
                          capture_output=True, text=True, timeout=300)
     for found in CACHE.glob(f"{name}-{version}.tar.gz"):
         return found

@@ -180,7 +180,7 @@ def _prune(directory: Path, top: Path) -> None:
 def corpus_or_skip(root: Path) -> Corpus:
     try:
         changes = build_corpus(root / "repo")
-    except (OSError, subprocess.SubprocessError) as err:
+    except (OSError, subprocess.TimeoutExpired) as err:
         pytest.skip(f"real-history corpus unavailable (cache {CACHE}): {err}")
     return Corpus(root, changes)
 
