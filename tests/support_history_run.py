@@ -137,8 +137,8 @@ class Corpus:
                 if now[rel] == was:
                     continue
                 p = wt / rel
-                if now[rel] is not None:
-                    p.unlink()
+                if now[rel] is not None and (was is None or "120000" in (was[0], now[rel][0])):
+                    p.unlink()  # slow on some file systems: only when the file must go
                 if was is None:
                     _prune(p.parent, wt)
                     continue
