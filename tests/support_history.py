@@ -252,3 +252,19 @@ def filter_patch(files: list[FileText], chosen: set[int], *, reverse: bool = Fal
 
 def _renamed_or_mode(f: FileText) -> bool:
     return any(ln.startswith((b"rename from ", b"copy from ", b"old mode ")) for ln in f.header)
+
+
+def short_binary_ids(f: FileText) -> list[str]:
+    """The abbreviated ids of a binary change printed without data ("Binary files ... differ")."""
+    if f.hunks or not any(ln.startswith(b"Binary files ") for ln in f.header):
+        return []
+    index = next((ln for ln in f.header if ln.startswith(b"index ")), b"")
+    ids = index.split()[1].decode().split("..") if index else []
+    return ids if ids and any(len(i) < 40 for i in ids) else []
+
+
+def full_binaries(repo: Path, change: Change) -> dict[bytes, FileText]:
+    """Each file of the change as `git diff --binary --full-index` prints it, by its first line
+    (the same `diff --git` line the other flavours print, renames detected alike)."""
+    data = _git(repo, "diff", "--binary", "--full-index", change.old, change.new)
+    return {f.header[0]: f for f in split_patch(data)}

@@ -20,7 +20,16 @@ import pytest
 from pairtui.diff.model import Patch
 from pairtui.diff.parse import read_patch
 from pairtui.errors import PairtuiError
-from tests.support_history import CACHE, Change, FileText, build_corpus, make_patch, split_patch
+from tests.support_history import (
+    CACHE,
+    Change,
+    FileText,
+    build_corpus,
+    full_binaries,
+    make_patch,
+    short_binary_ids,
+    split_patch,
+)
 
 State = dict[str, tuple[str, bytes] | None]
 
@@ -88,12 +97,10 @@ class Corpus:
         object here (what the issue asks pairtui to apply from the object store); None when an
         id does not."""
         if c.name not in self._full:
-            data = subprocess.run(["git", "diff", "--binary", "--full-index", c.old, c.new],
-                                  cwd=self.repo, capture_output=True, check=True).stdout
-            self._full[c.name] = {f.header[0]: f for f in split_patch(data)}
+            self._full[c.name] = full_binaries(self.repo, c)
         out: list[FileText] = []
         for f in texts:
-            ids = _short_binary_ids(f)
+            ids = short_binary_ids(f)
             if ids and not all(self._unique(i) for i in ids):
                 return None
             out.append(self._full[c.name].get(f.header[0], f) if ids else f)
@@ -160,15 +167,6 @@ class Corpus:
         _git(wt, "add", "-A", env=env)
         beside = tuple(sorted(os.listdir(wt.parent)))
         return _git(wt, "write-tree", env=env).strip(), beside
-
-
-def _short_binary_ids(f: FileText) -> list[str]:
-    """The abbreviated ids of a binary change printed without data ("Binary files ... differ")."""
-    if f.hunks or not any(ln.startswith(b"Binary files ") for ln in f.header):
-        return []
-    index = next((ln for ln in f.header if ln.startswith(b"index ")), b"")
-    ids = index.split()[1].decode().split("..") if index else []
-    return ids if ids and any(len(i) < 40 for i in ids) else []
 
 
 def _prune(directory: Path, top: Path) -> None:
