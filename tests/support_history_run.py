@@ -117,9 +117,8 @@ class Corpus:
         """Both trees at `commit`; the touched `paths` remembered for compare and restore."""
         if self._base == (commit, paths):
             return
+        self.assert_clean()
         for wt in (self.mine, self.ref):
-            left = _git(wt, "status", "--porcelain", "--untracked-files=all")
-            assert not left, f"the previous group left {wt.name} changed:\n{left}"
             _git(wt, "checkout", "-q", "-f", "--detach", commit)
         self._base, self.paths = (commit, paths), paths
         self.base_state = self.result(self.mine)
@@ -155,6 +154,12 @@ class Corpus:
                 else:
                     p.write_bytes(was[1])
                     p.chmod(0o755 if was[0] == "100755" else 0o644)
+
+    def assert_clean(self) -> None:
+        """Both comparison trees hold exactly their commit: every restore was complete."""
+        for wt in (self.mine, self.ref):
+            left = _git(wt, "status", "--porcelain", "--untracked-files=all")
+            assert not left, f"{wt.name} was left changed:\n{left}"
 
     def reset_bad(self, commit: str) -> None:
         _git(self.bad, "checkout", "-q", "-f", "--detach", commit)
@@ -221,11 +226,14 @@ def classify(flavour: str, mine_error: str | None, git_error: str | None, mine: 
     return zero + "pairtui refuses, git applies"
 
 
-def run_review(corpus: Corpus, patch: bytes) -> subprocess.CompletedProcess[str]:
+def run_review(corpus: Corpus, patch: bytes, spec: str = "all", reverse: bool = False
+               ) -> subprocess.CompletedProcess[str]:
+    """`pairtui review PATCH --accept SPEC --yes [--reverse]` in the `bad` worktree."""
     path = corpus.root / "variant.patch"
     path.write_bytes(patch)
     return subprocess.run([sys.executable, "-m", "pairtui", "review", str(path), "--accept",
-                           "all", "--yes"], cwd=corpus.bad, capture_output=True, text=True)
+                           spec, "--yes"] + ["--reverse"] * reverse, cwd=corpus.bad,
+                          capture_output=True, text=True)
 
 
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")

@@ -17,6 +17,7 @@ summary test prints the counts by class. Offline with nothing cached, everything
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 from collections import Counter
@@ -156,6 +157,28 @@ def test_malformed_real_patch_is_refused_with_tree_untouched(corpus: Corpus, cha
     corpus.stats["malformed refused"] += 1
 
 
+@pytest.mark.parametrize(("change", "flavour", "direction"), [
+    ("attrs 23.1.0..23.2.0", "binary-M", "forward"), ("click 8.1.4..8.1.5", "U1", "reverse"),
+    ("idna 3.4..3.5", "U7", "forward"), ("colorama 0.4.4..0.4.5", "full-index", "reverse")])
+def test_review_command_applies_what_git_applies(corpus: Corpus, change: str, flavour: str,
+                                                 direction: str) -> None:
+    """A sample through the whole command (`pairtui review PATCH --accept SPEC --yes`), so the
+    in-process comparison above stands for what a person runs."""
+    c = corpus.change(change)
+    reverse = direction == "reverse"
+    data, texts, _patch = corpus.patch(c, flavour)
+    chosen = _subset(f"command|{change}|{flavour}", sum(f.units for f in texts), 2)
+    base = c.new if reverse else c.old
+    corpus.reset_bad(base)
+    assert git_apply(corpus.bad, filter_patch(texts, chosen, reverse=reverse), zero=False,
+                     reverse=reverse) is None
+    expected = corpus.tree(corpus.bad)
+    corpus.reset_bad(base)
+    out = run_review(corpus, data, spec=",".join(map(str, sorted(chosen))), reverse=reverse)
+    assert out.returncode == 0, out.stderr
+    assert corpus.tree(corpus.bad) == expected
+
+
 def test_corpus_summary(corpus: Corpus, capsys: pytest.CaptureFixture[str]) -> None:
     """Prints subsets compared, identical, both refused and mismatches by class; needs the whole
     module to have run (otherwise it only prints)."""
@@ -163,10 +186,15 @@ def test_corpus_summary(corpus: Corpus, capsys: pytest.CaptureFixture[str]) -> N
     identical = sum(n for k, n in corpus.stats.items() if k.startswith("identical"))
     summary = [f"subsets compared: {compared}, identical {identical}"] + [
         f"  {kind}: {n}" for kind, n in Counter(corpus.stats).most_common()]
-    summary += [f"  e.g. {kind}: {ex}" for kind, exs in corpus.examples.items() for ex in exs]
-    (CACHE.parent / "real-history-summary.txt").write_text("\n".join(summary) + "\n")
+    examples = [f"  e.g. {kind}: {ex}" for kind, exs in corpus.examples.items() for ex in exs]
+    report = CACHE.parent / "real-history-summary.txt"
+    with contextlib.suppress(OSError):
+        report.write_text("\n".join(summary + examples) + "\n")
     with capsys.disabled():
-        print("\n" + "\n".join(summary))
+        print("\n" + "\n".join(summary + [f"  e.g. {kind}: {exs[0]}"
+                                          for kind, exs in corpus.examples.items()]))
+        print(f"  (every example: {report})")
+    corpus.assert_clean()
     if compared < len(CASES):
         pytest.skip(f"only {compared} of {len(CASES)} subsets ran in this session")
     assert compared >= 2500
