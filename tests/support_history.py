@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import tarfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,16 @@ def sdist(name: str, version: str) -> Path:
     raise OSError(f"cannot download the {name} {version} sdist with pip: {last}")
 
 
+def fetch_all() -> None:
+    """Download the missing sdists side by side (pip spends most of ~12 s each waiting on
+    metadata builds); the first failure is raised."""
+    missing = [(n, v) for n, vs in PACKAGES.items() for v in vs
+               if not any(CACHE.glob(f"{n}-{v}.tar.gz"))]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        for future in [pool.submit(sdist, n, v) for n, v in missing]:
+            future.result()
+
+
 def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return subprocess.run(["git", *args], cwd=repo, input=stdin, check=True,
                           capture_output=True).stdout
@@ -91,6 +102,7 @@ def _release_files(path: Path) -> list[tuple[str, str, bytes]]:
 def build_corpus(repo: Path) -> list[Change]:
     """The repo with one commit per release (each package in its own folder) and a one-file
     commit beside each release; the Changes to test, in history order."""
+    fetch_all()
     _git(repo.parent, "init", "-q", "-b", "main", str(repo))
     stream = bytearray()
     mark = 0
