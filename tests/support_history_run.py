@@ -226,13 +226,13 @@ def classify(flavour: str, mine_error: str | None, git_error: str | None, mine: 
     return zero + "pairtui refuses, git applies"
 
 
-def run_review(corpus: Corpus, patch: bytes, spec: str = "all", reverse: bool = False
-               ) -> subprocess.CompletedProcess[str]:
-    """`pairtui review PATCH --accept SPEC --yes [--reverse]` in the `bad` worktree."""
+def run_review(corpus: Corpus, patch: bytes, spec: str = "all", reverse: bool = False,
+               cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`pairtui review PATCH --accept SPEC --yes [--reverse]` in `cwd` (the `bad` worktree)."""
     path = corpus.root / "variant.patch"
     path.write_bytes(patch)
     return subprocess.run([sys.executable, "-m", "pairtui", "review", str(path), "--accept",
-                           spec, "--yes"] + ["--reverse"] * reverse, cwd=corpus.bad,
+                           spec, "--yes"] + ["--reverse"] * reverse, cwd=cwd or corpus.bad,
                           capture_output=True, text=True)
 
 
