@@ -33,21 +33,6 @@ from tests.support_history import (
 
 State = dict[str, tuple[str, bytes] | None]
 
-# Mismatch classes seen on main when this corpus was written (issue 13); each xfails, and only
-# when the case really fails, until the engine's fixes land.
-KNOWN: dict[str, str] = {
-    "zero-context: different result, both applied":
-        "issue 13 item 1 (a -U0 pure insertion is put at the end of the file, exit 0)",
-    "zero-context: pairtui refuses, git applies":
-        "issue 13 item 2 (-U0 hunks refused: 'does not apply at the end of the file')",
-    "binary short id naming one blob: pairtui refuses, git applies":
-        "issue 13 item 3 (short-id binary refused as 'changed since the diff was made' though"
-        " its id names one blob and the file did not change)",
-    "binary short id naming one blob: zero-context: pairtui refuses, git applies":
-        "issue 13 item 2 (-U0 hunks refused: 'does not apply at the end of the file')",
-}
-
-
 def _git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
     out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env)
     if out.returncode:

@@ -11,8 +11,9 @@ issue's rule), so the reference then applies the same change taken with --full-i
 Malformed variants of real patches must be refused by the command with one line and the tree
 untouched.
 
-Known mismatch classes (issue 13) xfail inside the test, only when the case really fails; the
-summary test prints the counts by class. Offline with nothing cached, everything skips.
+Every mismatch fails its item (they were issue 13's classes: -U0 insertions, miscounted hunks,
+short-id binaries); the summary test prints the counts by class. Offline with nothing cached,
+everything skips.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from pairtui.diff.select import select_hunks
 from pairtui.errors import PairtuiError
 from tests.support_history import CACHE, FLAVOURS, PACKAGES, filter_patch, short_binary_ids
 from tests.support_history_run import (
-    KNOWN,
     Corpus,
     classify,
     corpus_or_skip,
@@ -43,9 +43,6 @@ from tests.support_history_run import (
 pytestmark = pytest.mark.slow
 
 SUBSETS = 10  # per change, flavour and direction: 24 changes x 6 x 2 x 10 = 2,880 subsets
-# Variants leaving a line that no hunk's counts cover: applied on main (issue 13 item 4).
-UNCOVERED_LINES = {"junk-between-hunks", "count-both-1-first", "count-both-1-middle",
-                   "count-both-1-last"}
 MALFORMED_ON = ("attrs 24.1.0..24.2.0", "click 8.1.4..8.1.5", "idna 3.6..3.7 one-file")
 
 
@@ -121,8 +118,6 @@ def test_hunk_subset_matches_git_apply(corpus: Corpus, change: str, direction: s
     corpus.examples.setdefault(kind, []).append(detail)
     if kind == "both refused":
         return  # agreement
-    if kind in KNOWN:
-        pytest.xfail(f"{KNOWN[kind]}: {detail}")
     pytest.fail(detail)
 
 
@@ -153,8 +148,6 @@ def test_malformed_real_patch_is_refused_with_tree_untouched(corpus: Corpus, cha
                   f"stderr {out.stderr!r}")
         corpus.examples.setdefault(f"malformed {variant}", []).append(detail)
         corpus.stats[f"malformed not refused: {variant.rsplit('-', 1)[0]}"] += 1
-        if variant in UNCOVERED_LINES and out.returncode == 0:
-            pytest.xfail(f"issue 13 item 4 (lines outside every hunk's counts ignored): {detail}")
         pytest.fail(detail)
     corpus.stats["malformed refused"] += 1
 
@@ -207,9 +200,7 @@ def test_short_id_binary_not_in_the_store_is_refused_by_name(corpus: Corpus, tmp
     assert out.returncode == 2 and len(lines) == 1, (out.stdout, out.stderr)
     assert name in lines[0], lines[0]
     assert corpus.tree(repo) == before
-    if f"hunk {unit}:" not in lines[0]:
-        pytest.xfail(f"corpus finding F: a whole-file change is numbered in the filtered patch, "
-                     f"not as --dry-run lists it (hunk {unit}): {lines[0]}")
+    assert f"hunk {unit}:" in lines[0], lines[0]  # numbered as --dry-run lists it
 
 
 def test_corpus_summary(corpus: Corpus, capsys: pytest.CaptureFixture[str]) -> None:

@@ -98,7 +98,7 @@ def apply_patch(repo_root: Path, patch: Patch, *, reverse: bool = False, index: 
         for f in patch.files:
             first = number + 1
             number += 1 if (f.is_binary or not f.hunks) else len(f.hunks)
-            results.append(_plan_file(root, f, first, source, index, removed))
+            results.append(_plan_file(root, f, f.number or first, source, index, removed))
     except PatchError as err:
         if index or isinstance(err, UnsafePathError) or not _converted(root, patch):
             raise

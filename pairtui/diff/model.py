@@ -110,6 +110,7 @@ class FileDiff:
     new_oid: str | None = None
     similarity: int | None = None  # rename/copy similarity in percent
     binary: BinaryPatch | None = None  # None for text, or "Binary files differ" without data
+    number: int = 0  # a whole-file change's hunk number in the patch it was read from (0: unknown)
 
     @property
     def path(self) -> str:

@@ -51,18 +51,20 @@ def select_hunks(patch: Patch, numbers: list[int] | set[int], *, for_reverse: bo
     """
     refs = patch.hunk_refs()
     wanted: dict[int, set[int]] = {}
+    whole: dict[int, int] = {}  # file index -> the number a whole-file change was chosen by
     for n in numbers:
         if not 1 <= n <= len(refs):
             raise PatchError(f"hunk {n} is out of range: the patch has {len(refs)} hunk(s)")
         fi, hi = refs[n - 1]
         wanted.setdefault(fi, set()).add(hi)
+        whole[fi] = n
     files: list[FileDiff] = []
     for fi, f in enumerate(patch.files):
         keep = wanted.get(fi)
         if not keep:
             continue
         if f.is_binary or not f.hunks:
-            files.append(f)
+            files.append(f if f.number else replace(f, number=whole[fi]))  # errors name it as listed
             continue
         hunks = [h for hi, h in enumerate(f.hunks) if hi in keep]
         if for_reverse and len(hunks) < len(f.hunks):
