@@ -37,7 +37,7 @@ def test_dry_run_says_the_range_is_reviewed_as_keep_drop(landed: Path, capsys) -
 def test_accepting_keeps_chosen_hunks_and_reverse_applies_the_rest(landed: Path, capsys) -> None:  # noqa: ANN001
     assert main(["-C", str(landed), "review", "HEAD~1..HEAD", "--accept", "1,3", "--yes"]) == 0
     out = capsys.readouterr().out
-    assert "rejected 1 hunk(s) in 1 file(s)" in out
+    assert "rejected 1 hunk in 1 file" in out
     assert (landed / "notes.txt").read_text() == "agent notes\n"
     text = (landed / "numbers.txt").read_text()
     assert "line 2\n" in text and "two\n" not in text, "hunk 2 was dropped"

@@ -69,7 +69,7 @@ class ReviewApp(App[int]):
     def compose(self) -> ComposeResult:
         files = len(self._patch.files)
         hunks = len(self._patch.hunk_refs())
-        how = ("x undoes a hunk in the working tree at once" if self.source in LIVE
+        how = ("x reverts a hunk in the tree at once" if self.source in LIVE
                else "q applies what you accepted, esc quits")
         what = ("keep/drop (the range is already in the working tree)" if self.source == "applied"
                 else self.source)

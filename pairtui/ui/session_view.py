@@ -55,6 +55,7 @@ STEP_KEYS: dict[str, str] = {
     "verify": "Verify",
     "review": "Review",
     "land": "Land",
+    "recheck": "Check & land",
     "next": "Next chunk",
 }
 

@@ -27,6 +27,7 @@ SESSION_KEYS: tuple[tuple[str, str], ...] = (
     ("v", "run the current chunk's check"),
     ("d", "show the highlighted chunk's diff"),
     ("u", "roll back the highlighted chunk (asks first, says what changes)"),
+    ("C", "confirm the checks imported from another tool's plan"),
     ("esc", "cancel the running model call or check; what arrived is kept"),
     ("1 2 3 4", "plan / model / verify / diff pane"),
     ("tab", "move focus between the chunk list and the pane"),
@@ -49,6 +50,7 @@ DIFF_KEYS: tuple[tuple[str, str], ...] = (
     ("s", "side by side / unified"),
     ("w", "wrap long lines"),
     ("f", "show / hide the file list"),
+    ("t", "trace the hunk: tool call, round, check, comments"),
     ("enter", "land the chunk; after any change its check runs first"),
 )
 
