@@ -96,11 +96,11 @@ def test_walk_reject_needed_hunk_checks_fails_then_undo_lands(tmp_path):
     term = Terminal("walk", [sys.executable, "-m", "pairtui", "demo", "--dir", str(repo)], tmp_path)
     try:
         term.wait_for("⏎ Make plan", footer=True)
-        step(term, "Approve plan")
-        step(term, "Execute chunk")
+        step(term, "Approve")
+        step(term, "Execute")
         step(term, "Verify")
         step(term, "Review")
-        step(term, "Land chunk")
+        step(term, "Land")
         term.wait_for("from shop.pricing import")
         assert subjects(repo) == ["The shop before the refactor"]
 
@@ -117,7 +117,7 @@ def test_walk_reject_needed_hunk_checks_fails_then_undo_lands(tmp_path):
         term.keys("z", "z")  # the first undoes `A` (nothing on disk), the second the reject
         term.wait_for("Reject undone")
         term.keys("Enter")
-        term.wait_for("⏎ Execute chunk", footer=True)  # chunk 1 landed; chunk 2 is next
+        term.wait_for("⏎ Execute", footer=True)  # chunk 1 landed; chunk 2 is next
         assert subjects(repo) == ["Extract the pricing rules into shop/pricing.py",
                                   "The shop before the refactor"]
         shown = subprocess.run(["git", "-C", str(repo), "show", "HEAD:shop/invoice.py"],
