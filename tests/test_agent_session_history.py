@@ -42,3 +42,15 @@ def test_marks_round_trip_per_chunk_and_follow_the_hunk_not_its_position(tmp_pat
     assert load_marks(tmp_path, 3) == {}
     (tmp_path / "review-marks.json").write_text("{trunc")
     assert load_marks(tmp_path, 1) == {}, "a damaged file is no marks, never a crash"
+
+
+def test_two_turns_of_text_in_a_row_stay_two_paragraphs():
+    """A turn that ended in words, then the next turn's words (a hunk comment's answer): they
+    were glued into one sentence on reopening ("...coupons.Agreed, ...")."""
+    records = [
+        {"kind": "assistant", "model": "replay:x", "text": "Refunds reject unknown coupons."},
+        {"kind": "assistant", "model": "replay:x", "text": "Agreed, the README says so."},
+    ]
+    events = transcript_events(records)
+    assert events[1:] == [ModelText("Refunds reject unknown coupons."),
+                          ModelText("\n\nAgreed, the README says so.")]

@@ -52,6 +52,8 @@ def transcript_events(records: list[dict]) -> list[FlowEvent | EarlierStep]:
             if thinking := str(record.get("thinking") or ""):
                 events.append(ModelText(thinking, thinking=True))
             if text := str(record.get("text") or ""):
+                if events and isinstance(events[-1], ModelText) and not events[-1].thinking:
+                    text = "\n\n" + text  # each turn its own paragraph, as it streamed
                 events.append(ModelText(text))
             for call in record.get("tool_calls") or ():
                 if not isinstance(call, dict):
