@@ -29,6 +29,11 @@ Keys (top level of either file):
                                              a virtualenv directory (repo-relative or absolute)
   anthropic_base_url / openai_base_url       endpoints (e.g. a proxy or a local server)
   anthropic_api_key / openai_api_key         user config only (or the environment)
+  agent_turn_timeout = 1800                  seconds an ACP agent's turn may take
+  [agents.NAME]                              an ACP agent for `acp:NAME` (user config only)
+  command = ["my-agent", "--acp"]            argv, found on PATH
+  env = {MY_AGENT_MODEL = "fast"}            extra variables it gets (besides HOME, PATH)
+  pass_env = ["MY_AGENT_KEY"]                variables passed on from pairtui's environment
   [prices]                                   $ per million tokens, [input, output]
   "gpt-4.1" = [2.0, 8.0]                     adds to / overrides the built-in table
                                              (pairtui/models/pricing.py)
@@ -48,6 +53,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -101,11 +107,55 @@ class Config:
     # Not a setting: the repo config's power-granting keys left out because the file is not
     # trusted (see trust.py).
     untrusted_repo_keys: tuple[str, ...] = ()
+    agent_turn_timeout: float = 1800.0  # seconds an ACP agent's turn may take
+    agents: dict[str, AgentConfig] = field(default_factory=dict)  # [agents.NAME] for acp:NAME
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """The configured API keys, for redaction."""
-        return tuple(k for k in (self.anthropic_api_key, self.openai_api_key) if k)
+        """The configured API keys (and key-like agent variables), for redaction."""
+        agent_keys = tuple(v for a in self.agents.values() for k, v in a.env.items()
+                           if _SECRET_NAME.search(k) and v)
+        return tuple(k for k in (self.anthropic_api_key, self.openai_api_key) if k) + agent_keys
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    """An ACP agent declared as `[agents.NAME]`: its argv, the variables it gets set and the
+    variables of pairtui's own environment passed on to it (nothing else is)."""
+
+    command: tuple[str, ...]
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    pass_env: tuple[str, ...] = ()
+
+
+_SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD", re.I)
+
+
+def _agents(value: Any) -> dict[str, AgentConfig]:
+    if not isinstance(value, Mapping):
+        raise ValueError("expected tables [agents.NAME] with command = [...]")
+    agents = {}
+    for name, table in value.items():
+        if not isinstance(table, Mapping):
+            raise ValueError(f"{name}: expected a table with command = [...]")
+        unknown = set(table) - {"command", "env", "pass_env"}
+        if unknown:
+            raise ValueError(f"{name}: unknown key {sorted(unknown)[0]!r} (expected command, env, "
+                             "pass_env)")
+        command = table.get("command")
+        if (not isinstance(command, list) or not command
+                or not all(isinstance(a, str) and a for a in command)):
+            raise ValueError(f"{name}: command: expected a list of strings, e.g. "
+                             '["my-agent", "--acp"]')
+        env = table.get("env", {})
+        if not isinstance(env, Mapping) or not all(isinstance(v, str) for v in env.values()):
+            raise ValueError(f"{name}: env: expected a table of NAME = \"value\" strings")
+        passed = table.get("pass_env", [])
+        if not isinstance(passed, list) or not all(isinstance(v, str) and v for v in passed):
+            raise ValueError(f"{name}: pass_env: expected a list of variable names")
+        agents[str(name)] = AgentConfig(tuple(command), {str(k): v for k, v in env.items()},
+                                        tuple(passed))
+    return agents
 
 
 def _model_spec(value: Any) -> str:
@@ -202,6 +252,8 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "openai_api_key": _text,
     "anthropic_base_url": _url,
     "openai_base_url": _url,
+    "agent_turn_timeout": _seconds,
+    "agents": _agents,
 }
 
 
@@ -242,6 +294,11 @@ def _refuse_in_repo(path: Path, key: str, value: Any) -> None:
         raise ConfigError(
             f"{path}: {key}: API keys are not allowed in the repo config (it is meant to be "
             f"committed); set {key.upper()} or put it in {user_config_path()}"
+        )
+    if key == "agents":
+        raise ConfigError(
+            f"{path}: agents: a repo config may not declare agent commands (a cloned repo "
+            f"must not choose what runs on your machine); put them in {user_config_path()}"
         )
     if key in URL_FIELDS and isinstance(value, str) and not _is_loopback(value):
         raise ConfigError(
@@ -324,7 +381,9 @@ def load_config(repo_root: Path | None, flags: dict | None = None) -> Config:
     layers += [_from_environment(), _from_flags(flags)]
     config = Config(untrusted_repo_keys=untrusted)
     prices: dict[str, tuple[float, float]] = {}
+    agents: dict[str, AgentConfig] = {}
     for layer in layers:
         prices.update(layer.pop("prices", {}))
+        agents.update(layer.pop("agents", {}))
         config = replace(config, **layer)
-    return replace(config, prices=prices)
+    return replace(config, prices=prices, agents=agents)

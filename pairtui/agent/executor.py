@@ -76,6 +76,12 @@ class Executor:
     secrets: tuple[str, ...] = ()  # configured keys, masked in tool results
     conversations: dict[int, list[Message]] = field(default_factory=dict)
 
+    def ready(self) -> None:
+        """Nothing to check before a chunk's checkpoint (ACP executors check their agent)."""
+
+    async def aclose(self) -> None:
+        """Nothing to release (ACP executors stop their agent process here)."""
+
     async def run_chunk(self, brief: ChunkBrief, first_call_number: int = 1) -> LoopResult:
         """First round of a chunk (starts a fresh conversation)."""
         self.conversations[brief.chunk.number] = []

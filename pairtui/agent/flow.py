@@ -30,7 +30,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pairtui.agent import commit_story, imported_checks, plan_keeper, replay_cursor, session_history
 from pairtui.agent import session_edits as edits
@@ -66,6 +66,9 @@ from pairtui.git.land import LandResult
 from pairtui.git.repo import ensure_ready, find_repo
 from pairtui.models.base import Provider
 from pairtui.models.replay import Ask
+
+if TYPE_CHECKING:
+    from pairtui.agent.executors.acp_executor import AcpExecutor
 
 T = TypeVar("T")
 
@@ -115,9 +118,18 @@ class Pairing(ChunkReview):
                                 config.max_turns, self._record, secrets=config.secrets)
         commands_possible = ask_permission is not None or config.allow_run_command_headless
         specs = tuple(t for t in tools.specs if commands_possible or t.name != "run_command")
-        self._executor = Executor(executor, specs, tools.call, self._emit, self._meter,
-                                  config.max_turns, self._record, on_call=self._note_call,
-                                  secrets=config.secrets)
+        self._executor: Executor | AcpExecutor
+        if executor.name == "acp":  # an ACP agent (claude-code-acp, codex-acp, gemini --acp)
+            from pairtui.agent.executors.acp_executor import AcpExecutor
+
+            self._executor = AcpExecutor(executor, info.root, self._emit, self._meter,
+                                         config.agent_turn_timeout, ask_permission,
+                                         ask_permission is None and config.allow_run_command_headless,
+                                         on_call=self._note_call)
+        else:
+            self._executor = Executor(executor, specs, tools.call, self._emit, self._meter,
+                                      config.max_turns, self._record, on_call=self._note_call,
+                                      secrets=config.secrets)
         self._rounds = VerifyRounds(self)
 
     @classmethod
@@ -180,6 +192,10 @@ class Pairing(ChunkReview):
 
     def save_review_marks(self, chunk: int, marks: dict[str, str]) -> None:
         session_history.save_marks(self._store.session_dir(self._session.id), chunk, marks)
+
+    async def aclose(self) -> None:
+        """Release what the executor holds (an ACP agent's process group); idempotent."""
+        await self._executor.aclose()
 
     def notify(self, text: str, level: str = "info") -> None:
         """Tell whoever listens (UI, headless printer) something outside the step events."""
@@ -252,6 +268,7 @@ class Pairing(ChunkReview):
         imported_checks.require_runnable(self._session, self._chunk(chunk))
         brief = self._brief(chunk)
         status = self._status(chunk)
+        self._executor.ready()  # e.g. an ACP agent not installed: one line, no checkpoint
         self._ready("executor", Ask("chunk", chunk))
         self._emit(StepStarted(chunk, "executing"))
         if status == S.EXECUTING:

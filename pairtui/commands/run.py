@@ -121,6 +121,14 @@ async def _run(info: RepoInfo, config, printer: HeadlessPrinter, goal: str, plan
     _refuse_if_a_chunk_is_in_flight(info, config, session_id)
     check_models(config, need_planner=plan_text is None)
     pairing = Pairing.open(info.root, config, printer, goal=goal, session_id=session_id)
+    try:
+        return await _carry_on(pairing, printer, plan_text, land)
+    finally:
+        await pairing.aclose()  # an ACP agent's process group goes with the run
+
+
+async def _carry_on(pairing: Pairing, printer: HeadlessPrinter, plan_text: str | None,
+                    land: bool) -> int:
     if pairing.session.phase != Phase.PLANNING:  # a session's own plan.md: carry on with it
         printer.line(f"pairtui: carrying on with session {pairing.session.id}")
         _confirm_imported_checks(pairing, trust)

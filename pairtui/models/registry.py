@@ -1,7 +1,8 @@
 """Build a Provider from a "PROVIDER:MODEL" spec and the config.
 
 Specs: "anthropic:MODEL", "openai:MODEL" (Responses API), "openai-chat:MODEL" (Chat
-Completions: OpenAI or any compatible server by base URL), "replay:PATH".
+Completions: OpenAI or any compatible server by base URL), "replay:PATH", "acp:NAME" (an ACP
+agent program; see models/acp_agents.py).
 Keys and base URLs come from the config, else the SDKs' own variables (ANTHROPIC_API_KEY,
 ANTHROPIC_AUTH_TOKEN, ANTHROPIC_BASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL). A missing key is
 reported before any HTTP. openai-chat against a non-OpenAI base URL needs no key (local servers).
@@ -19,7 +20,7 @@ from pairtui.errors import UsageError
 from pairtui.models.base import Provider, ProviderAuthError
 from pairtui.models.retry import RetryPolicy
 
-PROVIDERS = ("anthropic", "openai", "openai-chat", "replay")
+PROVIDERS = ("anthropic", "openai", "openai-chat", "replay", "acp")
 LOCAL_SERVER_KEY = "not-needed"  # compatible servers that ignore the key still want a header
 
 
@@ -53,6 +54,10 @@ def make_provider(spec: str, config: Config, policy: RetryPolicy | None = None) 
         from pairtui.models.replay import ReplayProvider
 
         return ReplayProvider.from_path(Path(model))
+    if provider == "acp":
+        from pairtui.models.acp_agents import AcpAgentHandle, resolve_agent
+
+        return AcpAgentHandle(resolve_agent(model, config))
     if provider == "anthropic":
         return _anthropic(model, config, policy)
     return _openai(provider, model, config, policy)

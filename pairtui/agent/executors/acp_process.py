@@ -1,0 +1,101 @@
+"""An ACP agent's process: spawned in its own process group, killed as a group, never orphaned.
+
+The agent runs with the repository as its working directory and only the environment its spec
+gives it (models/acp_agents.py). It gets a process group of its own, so closing it kills
+everything it started too (codex-acp's npm wrapper leaves its native child running on SIGTERM:
+a signal to the leader alone would orphan it). Every live group is also killed when pairtui's
+interpreter exits, however the session ends. Stderr is drained continuously (a full pipe would
+block the agent) and its tail kept for error messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import collections
+import contextlib
+import os
+import signal
+from pathlib import Path
+
+from pairtui.models.acp_agents import AgentSpec
+
+STDIO_LIMIT = 50 * 1024 * 1024  # one JSON-RPC line may carry a whole file
+TERM_GRACE = 0.3  # seconds between SIGTERM and SIGKILL of the group
+STDERR_LINES = 40
+
+_LIVE_GROUPS: set[int] = set()
+
+
+def _kill_group(pgid: int, sig: int = signal.SIGKILL) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+@atexit.register
+def _kill_live_groups() -> None:
+    """Whatever ends pairtui's interpreter normally, no agent outlives it."""
+    for pgid in list(_LIVE_GROUPS):
+        _kill_group(pgid)
+    _LIVE_GROUPS.clear()
+
+
+class AgentProcess:
+    """One running agent program, its stdio pipes and its process group."""
+
+    def __init__(self, spec: AgentSpec, process: asyncio.subprocess.Process) -> None:
+        self.spec = spec
+        self.process = process
+        self.pgid = process.pid  # start_new_session: the leader's pid is the group id
+        self._stderr: collections.deque[str] = collections.deque(maxlen=STDERR_LINES)
+        self._drain = asyncio.ensure_future(self._drain_stderr())
+        _LIVE_GROUPS.add(self.pgid)
+
+    @classmethod
+    async def spawn(cls, spec: AgentSpec, cwd: Path) -> AgentProcess:
+        """Start the agent; OSError (not executable, vanished) becomes the caller's to report."""
+        process = await asyncio.create_subprocess_exec(
+            *spec.argv, cwd=str(cwd), env=spec.env, stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            start_new_session=True, limit=STDIO_LIMIT,
+        )
+        return cls(spec, process)
+
+    @property
+    def alive(self) -> bool:
+        return self.process.returncode is None
+
+    def stderr_tail(self, lines: int = 3) -> str:
+        """The last lines the agent wrote to stderr, joined for a one-line message."""
+        kept = [line for line in self._stderr if line.strip()]
+        return " | ".join(kept[-lines:])
+
+    async def _drain_stderr(self) -> None:
+        stream = self.process.stderr
+        if stream is None:
+            return
+        with contextlib.suppress(Exception):
+            while line := await stream.readline():
+                self._stderr.append(line.decode("utf-8", "replace").rstrip()[:400])
+
+    async def close(self) -> None:
+        """Close stdin, TERM then KILL the whole group; returns once the leader is reaped."""
+        if self.process.stdin is not None:
+            with contextlib.suppress(Exception):
+                self.process.stdin.close()
+        if self.alive:
+            _kill_group(self.pgid, signal.SIGTERM)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.process.wait(), TERM_GRACE)
+        _kill_group(self.pgid)  # the leader may be gone while its children are not
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.process.wait(), 2.0)
+        _LIVE_GROUPS.discard(self.pgid)
+        self._drain.cancel()
+        with contextlib.suppress(BaseException):
+            await self._drain
+
+    def kill_now(self) -> None:
+        """Synchronous last resort (no event loop to wait on): SIGKILL the group."""
+        _kill_group(self.pgid)
+        _LIVE_GROUPS.discard(self.pgid)
