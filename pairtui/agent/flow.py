@@ -114,6 +114,10 @@ class Pairing(ChunkReview):
             read_roots=self._work.read_roots(), command_timeout=config.verify_timeout,
             command_env=config.verify_env,
         )
+        if planner.name == "acp":  # an ACP agent plans read-only through the same Planner
+            from pairtui.agent.executors.acp_planner import AcpPlannerModel
+
+            planner = AcpPlannerModel(planner, info.root, self._emit, config.agent_turn_timeout)
         self._planner = Planner(planner, research.specs, research.call, self._emit, self._meter,
                                 config.max_turns, self._record, secrets=config.secrets)
         commands_possible = ask_permission is not None or config.allow_run_command_headless
@@ -196,6 +200,9 @@ class Pairing(ChunkReview):
     async def aclose(self) -> None:
         """Release what the executor holds (an ACP agent's process group); idempotent."""
         await self._executor.aclose()
+        close_planner = getattr(self._planner.provider, "aclose", None)
+        if close_planner is not None:
+            await close_planner()
 
     def notify(self, text: str, level: str = "info") -> None:
         """Tell whoever listens (UI, headless printer) something outside the step events."""

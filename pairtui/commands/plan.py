@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     printer = HeadlessPrinter(secrets=config.secrets)
     pairing = Pairing.open(info.root, config, printer, goal=args.goal)
     try:
-        plan = asyncio.run(pairing.make_plan())
+        plan = asyncio.run(_make_plan(pairing))
     finally:
         printer.close()
         if usage := printer.usage_line():
@@ -43,3 +43,10 @@ def run(args: argparse.Namespace) -> int:
                  "or run it with `pairtui run --plan PATH`")
     sys.stdout.write(f"{pairing.plan_path()}\n")
     return 0
+
+
+async def _make_plan(pairing: Pairing):
+    try:
+        return await pairing.make_plan()
+    finally:
+        await pairing.aclose()  # an ACP planner's process group goes with the command

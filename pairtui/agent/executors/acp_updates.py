@@ -52,6 +52,7 @@ class UpdateMapper:
         self.order: list[str] = []
         self.text: list[str] = []  # the agent's message of this turn (the planner's reply)
         self.reported_cost: float | None = None  # cumulative USD, as the agent reports it
+        self.plan_sink: Callable[[str], None] | None = None  # elsewhere than the reply (planner)
         self._plan = ""
 
     def start_turn(self) -> None:
@@ -141,7 +142,10 @@ class UpdateMapper:
         text = "\n".join(f"- [{marks.get(e.status, ' ')}] {e.content}" for e in entries)
         if text and text != self._plan:
             self._plan = text
-            self._emit(ModelText(f"\n\nThe agent's plan:\n{text}\n\n"))
+            if self.plan_sink is not None:
+                self.plan_sink(f"the agent's plan:\n{text}")
+            else:
+                self._emit(ModelText(f"\n\nThe agent's plan:\n{text}\n\n"))
 
 
 def _block_text(block: Any) -> str:
