@@ -135,3 +135,37 @@ def test_a_bad_agent_declaration_is_a_config_error_naming_it(git_repo, table):
     with pytest.raises(ConfigError) as info:
         load_config(git_repo)
     assert str(path) in info.value.message and "agents: mine" in info.value.message
+
+
+def test_a_killed_pairtui_leaves_no_agent_or_agent_child_behind(git_repo, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.support_acp import alive
+
+    pidfile = tmp_path / "pids"
+    _declare_fake(tmp_path, [[{"spawn_child": str(pidfile)}, {"hang": True}]])
+    plan = tmp_path / "plan.md"
+    plan.write_text(PLAN)
+    run = subprocess.Popen([sys.executable, "-c", "import sys; from pairtui.cli import main; "
+                            "sys.exit(main())", "-C", str(git_repo), "run", "--plan", str(plan),
+                            "--executor", "acp:fake", "--yes"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
+    try:
+        for _ in range(300):
+            if pidfile.exists() and pidfile.read_text().strip():
+                break
+            time.sleep(0.05)
+        agent, child = map(int, pidfile.read_text().split())
+        assert alive(agent) and alive(child)
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(10) == -signal.SIGTERM
+        for _ in range(40):
+            if not alive(agent) and not alive(child):
+                break
+            time.sleep(0.05)
+        assert not alive(agent) and not alive(child)
+    finally:
+        run.kill()

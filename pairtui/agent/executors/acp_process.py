@@ -4,7 +4,9 @@ The agent runs with the repository as its working directory and only the environ
 gives it (models/acp_agents.py). It gets a process group of its own, so closing it kills
 everything it started too (codex-acp's npm wrapper leaves its native child running on SIGTERM:
 a signal to the leader alone would orphan it). Every live group is also killed when pairtui's
-interpreter exits, however the session ends. Stderr is drained continuously (a full pipe would
+interpreter exits, and on SIGTERM or SIGHUP (a kill of pairtui, a closed terminal) before the
+signal does what it did before (pairtui still dies of it). Only SIGKILL of pairtui is beyond
+reach: agents then see their stdin close. Stderr is drained continuously (a full pipe would
 block the agent) and its tail kept for error messages.
 """
 
@@ -16,7 +18,10 @@ import collections
 import contextlib
 import os
 import signal
+import threading
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from pairtui.models.acp_agents import AgentSpec
 
@@ -40,6 +45,31 @@ def _kill_live_groups() -> None:
     _LIVE_GROUPS.clear()
 
 
+_PREVIOUS: dict[int, Any] = {}
+
+
+def _reap_then_pass_on(signum: int, frame: FrameType | None) -> None:
+    _kill_live_groups()
+    previous = _PREVIOUS.get(signum, signal.SIG_DFL)
+    if callable(previous):
+        previous(signum, frame)
+    elif previous != signal.SIG_IGN:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+
+def _install_reaper() -> None:
+    """Kill agents on SIGTERM/SIGHUP too (atexit does not run on a default signal death)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        current = signal.getsignal(signum)
+        if signum in _PREVIOUS or current is _reap_then_pass_on:
+            continue
+        _PREVIOUS[signum] = current
+        signal.signal(signum, _reap_then_pass_on)
+
+
 class AgentProcess:
     """One running agent program, its stdio pipes and its process group."""
 
@@ -54,6 +84,7 @@ class AgentProcess:
     @classmethod
     async def spawn(cls, spec: AgentSpec, cwd: Path) -> AgentProcess:
         """Start the agent; OSError (not executable, vanished) becomes the caller's to report."""
+        _install_reaper()
         process = await asyncio.create_subprocess_exec(
             *spec.argv, cwd=str(cwd), env=spec.env, stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
