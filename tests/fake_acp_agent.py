@@ -14,6 +14,9 @@ Run as `python fake_acp_agent.py SCRIPT LOG`. SCRIPT is a JSON list of turns; ea
   {"hang": true}                        never answer (until cancelled)
   {"sleep": SECONDS}
   {"stop": REASON} {"tokens": [IN, OUT]}   how the turn ends (default end_turn)
+  {"burst": N, "text": T}               N message chunks at full speed (benchmarks)
+  {"tools": N}                          N tool calls, each started then completed
+  {"stamp": true}                       a message chunk holding the wall time it was sent
 Relative paths are made absolute against the agent's cwd (real agents send absolute paths).
 Everything the client answered is appended to LOG as JSON lines, for the test to read.
 """
@@ -25,6 +28,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from typing import Any
 
 import acp
@@ -155,6 +159,15 @@ class FakeAgent:
                 f.write(f"{os.getpid()} {child.pid}")
         elif "crash" in step:
             os._exit(step["crash"])
+        elif "burst" in step:
+            for _ in range(step["burst"]):
+                await send(sid, update_agent_message_text(step.get("text", "tok ")))
+        elif "tools" in step:
+            for n in range(step["tools"]):
+                await send(sid, start_tool_call(f"b{n}", f"Read f{n}.py", kind="read", status="pending"))
+                await send(sid, update_tool_call(f"b{n}", status="completed"))
+        elif "stamp" in step:
+            await send(sid, update_agent_message_text(f"T{time.time():.6f}"))
         elif "sleep" in step:
             await asyncio.sleep(step["sleep"])
 

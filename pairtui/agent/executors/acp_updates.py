@@ -56,7 +56,10 @@ class UpdateMapper:
         self._plan = ""
 
     def start_turn(self) -> None:
+        """Forget the last turn's text and calls (ids are only meaningful within a turn here)."""
         self.text = []
+        self.calls = {}
+        self.order = []
 
     def apply(self, update: Any) -> None:
         kind = getattr(update, "session_update", None)
@@ -102,8 +105,10 @@ class UpdateMapper:
 
     def _tool(self, update: Any, started: bool) -> None:
         call = self.calls.get(update.tool_call_id)
-        if call is None:
+        if call is None or started:  # a tool_call (re)starts the call, even with a reused id
             call = self.calls[update.tool_call_id] = TrackedCall(update.tool_call_id)
+            if update.tool_call_id in self.order:
+                self.order.remove(update.tool_call_id)
             self.order.append(update.tool_call_id)
             started = True
         if update.title:
