@@ -18,7 +18,8 @@ Run as `python fake_acp_agent.py SCRIPT LOG`. SCRIPT is a JSON list of turns; ea
   {"tools": N}                          N tool calls, each started then completed
   {"stamp": true}                       a message chunk holding the wall time it was sent
 Relative paths are made absolute against the agent's cwd (real agents send absolute paths).
-Everything the client answered is appended to LOG as JSON lines, for the test to read.
+Everything the client answered is appended to LOG as JSON lines, for the test to read; the
+script position is kept in LOG.turn, so an agent restarted after a crash plays the next turn.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from typing import Any
 
 import acp
@@ -63,12 +65,20 @@ class FakeAgent:
     def __init__(self, script: list[list[dict[str, Any]]], log_path: str) -> None:
         self.script = script
         self.log_path = log_path
-        self.turn = 0
+        self.turn = -1
         self.conn: Any = None
         self.cancelled = asyncio.Event()
 
     def on_connect(self, conn: Any) -> None:
         self.conn = conn
+
+    def _next_turn(self) -> int:
+        """The script position, kept beside the log so a restarted agent goes on from it."""
+        counter = self.log_path + ".turn"
+        done = int(open(counter).read()) if os.path.exists(counter) else 0
+        with open(counter, "w") as f:
+            f.write(str(done + 1))
+        return done
 
     def log(self, **record: Any) -> None:
         with open(self.log_path, "a", encoding="utf-8") as f:
@@ -85,7 +95,7 @@ class FakeAgent:
         self.log(event="new_session", cwd=cwd)
         modes = SessionModeState(current_mode_id="default", available_modes=[
             SessionMode(id="default", name="Default"), SessionMode(id="plan", name="Plan")])
-        return NewSessionResponse(session_id=f"s{self.turn}", modes=modes)
+        return NewSessionResponse(session_id=uuid.uuid4().hex, modes=modes)
 
     async def set_session_mode(self, session_id: str, mode_id: str, **kwargs: Any) -> None:
         self.log(event="set_mode", mode=mode_id)
@@ -97,8 +107,8 @@ class FakeAgent:
     async def prompt(self, session_id: str, prompt: list[Any], **kwargs: Any) -> PromptResponse:
         text = "".join(getattr(b, "text", "") for b in prompt)
         self.log(event="prompt", text=text)
+        self.turn = self._next_turn()
         steps = self.script[self.turn] if self.turn < len(self.script) else [{"say": "nothing left"}]
-        self.turn += 1
         self.cancelled.clear()
         stop, usage = "end_turn", None
         for step in steps:

@@ -21,8 +21,8 @@ from tests.support_acp import GREET, PLAN, alive, events_of, fake_config
 
 def _pairing(repo: Path, config, events: list, ask=None) -> Pairing:
     session = new_session("Greet people by name", "replay:none", "acp:fake")
-    pairing = Pairing(repo, config, session, LazyProvider("acp:fake", config),
-                      LazyProvider("acp:fake", config), events.append, ask_permission=ask)
+    pairing = Pairing(repo, config, session, LazyProvider(config.planner, config),
+                      LazyProvider(config.executor, config), events.append, ask_permission=ask)
     pairing.set_plan_text(PLAN)
     pairing.approve_plan()
     return pairing
@@ -244,3 +244,51 @@ async def test_a_fix_round_continues_the_same_acp_session(git_repo, tmp_path):
     assert len(events_of(log, "new_session")) == 1 and len(prompts) == 2
     assert "The chunk's check failed" in prompts[1]["text"] and "Now do chunk" not in prompts[1]["text"]
     assert os.path.exists(git_repo / "src" / "app.py")
+
+
+async def test_a_crashed_chunk_resumes_on_a_new_agent_and_the_partial_edits_are_kept(git_repo, tmp_path):
+    crash = [{"write": "src/app.py", "content": "half done\n"}, {"crash": 1}]
+    config, log = fake_config(tmp_path, [crash, [{"write": "src/app.py", "content": GREET}]])
+    pairing = _pairing(git_repo, config, [])
+    with pytest.raises(ProviderError):
+        await pairing.execute(1)
+    assert (git_repo / "src" / "app.py").read_text() == "half done\n"
+    try:
+        await pairing.execute(1)  # what `enter` or `pairtui run` again does
+    finally:
+        await pairing.aclose()
+    assert (git_repo / "src" / "app.py").read_text() == GREET
+    assert pairing.session.chunk_state(1).status == ChunkStatus.EXECUTED
+    assert len(events_of(log, "initialize")) == 2
+    assert "Now do chunk 1" in events_of(log, "prompt")[1]["text"]
+    kept = git(git_repo, "for-each-ref", "--format=%(refname)", "refs/pairtui")
+    assert any("half done" in git(git_repo, "show", f"{ref}:src/app.py") for ref in kept.split())
+
+
+async def test_files_changed_in_review_are_named_in_the_next_prompt(git_repo, tmp_path):
+    config, log = fake_config(tmp_path, [[{"write": "src/app.py", "content": GREET}],
+                                         [{"say": "ok"}]])
+    pairing = _pairing(git_repo, config, [])
+    try:
+        await pairing.execute(1)
+        (git_repo / "src" / "app.py").write_text("def hello():\n    return 'hi'\n")
+        patch_before = pairing.chunk_patch(1)
+        assert not patch_before.files
+        await pairing._executor.fix(pairing._brief(1), "check", "failed", 1, 1, 2)
+    finally:
+        await pairing.aclose()
+    second = events_of(log, "prompt")[1]["text"]
+    assert "changed these files in review" in second and "src/app.py" in second
+
+
+async def test_a_missing_agent_stops_execute_before_the_first_checkpoint(git_repo, tmp_path):
+    from pairtui.config import AgentConfig, Config
+
+    config = Config(executor="acp:gone", planner="acp:gone",
+                    agents={"gone": AgentConfig(("no-such-agent-binary-x",))})
+    pairing = _pairing(git_repo, config, [])
+    with pytest.raises(ProviderError) as info:
+        await pairing.execute(1)
+    assert "'no-such-agent-binary-x' was not found on PATH" in info.value.message
+    assert git(git_repo, "for-each-ref", "refs/pairtui") == ""
+    assert pairing.session.chunk_state(1).status == ChunkStatus.PENDING

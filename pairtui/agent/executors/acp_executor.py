@@ -63,7 +63,9 @@ class AcpExecutor:
     ask_permission: AskPermission | None = None
     allow_commands: bool = False
     on_call: Callable[[CallRecord], None] | None = None
+    record: Callable[[dict], None] | None = None  # the session transcript
     sessions: dict[int, str] = field(default_factory=dict)  # chunk -> ACP session id
+    _last_tree: dict[int, Fingerprint] = field(default_factory=dict)  # after each chunk's turn
     _conn: AcpConnection | None = None
     _cost_seen: float = 0.0
 
@@ -73,6 +75,7 @@ class AcpExecutor:
 
     async def run_chunk(self, brief: ChunkBrief, first_call_number: int = 1) -> LoopResult:
         self.sessions.pop(brief.chunk.number, None)
+        self._last_tree.pop(brief.chunk.number, None)
         return await self._round(brief, None, first_call_number)
 
     async def fix(self, brief: ChunkBrief, command: str, output: str, round_no: int, rounds: int,
@@ -110,9 +113,20 @@ class AcpExecutor:
         else:
             text = note or brief.opening()
         before = await asyncio.to_thread(fingerprint, self.repo_root)
+        touched = _changed(self._last_tree.get(brief.chunk.number), before)
+        if touched:  # rejected or edited in review since: the agent's memory of them is stale
+            text = (f"Since your last turn the person changed these files in review (rejected or "
+                    f"edited hunks): {', '.join(touched[:20])}. Read them again before editing "
+                    "them; do not redo what was rejected unless asked.\n\n" + text)
         response = await conn.prompt(session, text, self.timeout)
         after = await asyncio.to_thread(fingerprint, self.repo_root)
+        self._last_tree[brief.chunk.number] = after
         self._credit_direct_writes(client, before, after)
+        if self.record is not None:
+            self.record({"kind": "assistant", "model": conn.spec.label,
+                         "text": "".join(client.mapper.text), "stop": response.stop_reason,
+                         "tool_calls": [{"id": c.call_id, "name": c.kind, "title": c.title,
+                                         "status": c.status} for c in client.mapper.calls.values()]})
         self._usage(response, conn.spec.label, client.mapper.reported_cost)
         if response.stop_reason == "refusal":
             raise LoopStoppedError(f"stopped: {conn.spec.label} refused the chunk")
@@ -124,8 +138,7 @@ class AcpExecutor:
     def _credit_direct_writes(self, client: PairtuiClient, before: Fingerprint,
                               after: Fingerprint) -> None:
         """Files changed on disk by the agent itself (not through fs/write_text_file)."""
-        changed = sorted(p for p in before.keys() | after.keys()
-                         if before.get(p) != after.get(p) and p not in client.written)
+        changed = [p for p in _changed(before, after) if p not in client.written]
         if not changed:
             return
         root = str(client.repo_root)
@@ -188,6 +201,12 @@ class AcpExecutor:
                                    allow_commands=self.allow_commands, on_call=self.on_call)
             self._conn = AcpConnection(spec, self.repo_root, client)
         return self._conn
+
+
+def _changed(before: Fingerprint | None, after: Fingerprint) -> list[str]:
+    if before is None:
+        return []
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
 def _relative(path: str, root: str) -> str:
