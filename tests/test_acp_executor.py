@@ -292,3 +292,32 @@ async def test_a_missing_agent_stops_execute_before_the_first_checkpoint(git_rep
     assert "'no-such-agent-binary-x' was not found on PATH" in info.value.message
     assert git(git_repo, "for-each-ref", "refs/pairtui") == ""
     assert pairing.session.chunk_state(1).status == ChunkStatus.PENDING
+
+
+async def test_secrets_in_files_are_masked_before_the_agent_reads_them_and_never_overwritten(
+        git_repo, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-very-secret-value-123456")
+    (git_repo / "settings.py").write_text("KEY = 'sk-ant-very-secret-value-123456'\n")
+    turn = [{"read": "settings.py"},
+            {"write": "settings.py", "content": "KEY = '[redacted]'\nDEBUG = True\n"}]
+    config, log = fake_config(tmp_path, [turn])
+    events: list = []
+    await _execute(_pairing(git_repo, config, events))
+    read = events_of(log, "read")[0]
+    assert read["ok"] and "sk-ant-very-secret" not in read["content"]
+    assert events_of(log, "write")[0]["ok"] is False
+    assert (git_repo / "settings.py").read_text() == "KEY = 'sk-ant-very-secret-value-123456'\n"
+
+
+async def test_an_agent_that_died_between_rounds_is_restarted_with_the_chunk_brief(git_repo, tmp_path):
+    config, log = fake_config(tmp_path, [[{"say": "first"}], [{"say": "second"}]])
+    pairing = _pairing(git_repo, config, [])
+    try:
+        await pairing.execute(1)
+        await pairing._executor._conn._process.close()  # the agent went away between rounds
+        await pairing._executor.fix(pairing._brief(1), "check", "it failed", 1, 1, 1)
+    finally:
+        await pairing.aclose()
+    prompts = events_of(log, "prompt")
+    assert len(events_of(log, "initialize")) == 2
+    assert "Now do chunk 1" in prompts[1]["text"] and "it failed" in prompts[1]["text"]

@@ -129,7 +129,8 @@ class Pairing(ChunkReview):
             self._executor = AcpExecutor(executor, info.root, self._emit, self._meter,
                                          config.agent_turn_timeout, ask_permission,
                                          ask_permission is None and config.allow_run_command_headless,
-                                         on_call=self._note_call, record=self._record)
+                                         on_call=self._note_call, record=self._record,
+                                         secrets=config.secrets)
         else:
             self._executor = Executor(executor, specs, tools.call, self._emit, self._meter,
                                       config.max_turns, self._record, on_call=self._note_call,

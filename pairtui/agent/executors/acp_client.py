@@ -6,7 +6,8 @@ symlinks out and git-ignored paths are refused with an error the agent reads, an
 written. Each write is recorded as a call (CallRecord) at once, named after the agent's tool
 call it belongs to, with marks of the lines it added and removed, so a hunk names its call.
 Writes are refused while no turn is running (after a cancel) and always in read-only mode
-(the planner).
+(the planner). What the agent reads is redacted like the built-in tools' results (pairtui's
+keys, credential-shaped text), and a write that would put the mask over a secret is refused.
 
 Permissions (`session/request_permission`): edits inside the repository are allowed once
 (the round's checkpoint makes them reversible); reads and searches inside it too; anything
@@ -17,7 +18,8 @@ never chosen on the person's behalf; with no "allow once" on offer the request i
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ from pairtui.agent.events import FlowEvent, Notice
 from pairtui.agent.executors.acp_updates import UpdateMapper
 from pairtui.agent.textfile import read_text_file
 from pairtui.agent.tools import Toolbox
+from pairtui.core.redact import env_secrets, redact
 from pairtui.errors import PairtuiError
 from pairtui.models.base import ToolCall
 
@@ -65,6 +68,7 @@ class PairtuiClient:
         ask_permission: AskPermission | None = None,
         allow_commands: bool = False,
         on_call: Callable[[CallRecord], None] | None = None,
+        secrets: Iterable[str | None] = (),
     ) -> None:
         self.repo_root = Path(repo_root).resolve()
         self.label = label
@@ -78,6 +82,8 @@ class PairtuiClient:
         self._allow_commands = allow_commands
         self.on_call = on_call
         self._tools = Toolbox(self.repo_root)
+        self._secrets = (*secrets, *env_secrets(os.environ))
+        self.mapper.secrets = self._secrets
 
     # -- session/update --------------------------------------------------------------------
 
@@ -98,7 +104,7 @@ class PairtuiClient:
             lines = text.splitlines(keepends=True)
             start = max(1, line or 1) - 1
             text = "".join(lines[start:start + limit] if limit is not None else lines[start:])
-        return ReadTextFileResponse(content=text)
+        return ReadTextFileResponse(content=redact(text, self._secrets))
 
     async def write_text_file(self, session_id: str, path: str, content: str,
                               **kwargs: Any) -> WriteTextFileResponse:
@@ -159,7 +165,11 @@ class PairtuiClient:
                                     if tool_call.tool_call_id in self.mapper.calls else "") or kind or "a tool"
         allowed = self.active and await self._decide(kind, paths, title)
         option = _pick(options, allow=allowed)
-        if not allowed:
+        chosen = next((o.kind for o in options if o.option_id == option), None)
+        if allowed and chosen != "allow_once":
+            self._emit(Notice(f"{self.label}: refused {title} (only an \"always\" answer was on "
+                              "offer, which pairtui never gives for you)", "warning"))
+        elif not allowed:
             self._emit(Notice(f"{self.label}: refused {title}", "warning"))
         if option is None:
             return RequestPermissionResponse(outcome=DeniedOutcome(outcome="cancelled"))

@@ -64,6 +64,7 @@ class AcpExecutor:
     allow_commands: bool = False
     on_call: Callable[[CallRecord], None] | None = None
     record: Callable[[dict], None] | None = None  # the session transcript
+    secrets: tuple[str, ...] = ()  # configured keys, masked in what the agent reads
     sessions: dict[int, str] = field(default_factory=dict)  # chunk -> ACP session id
     _last_tree: dict[int, Fingerprint] = field(default_factory=dict)  # after each chunk's turn
     _conn: AcpConnection | None = None
@@ -103,6 +104,8 @@ class AcpExecutor:
         calls: list[CallRecord] = []
         client.on_call = lambda call: self._note(calls, call)
         session = self.sessions.get(brief.chunk.number)
+        if session is not None and not conn.started:  # the agent went away since: start over
+            session = None
         if session is None:
             session = await conn.new_session()
             self.sessions[brief.chunk.number] = session
@@ -198,7 +201,8 @@ class AcpExecutor:
             spec = self._handle().spec
             client = PairtuiClient(self.repo_root, spec.label, self.emit,
                                    ask_permission=self.ask_permission,
-                                   allow_commands=self.allow_commands, on_call=self.on_call)
+                                   allow_commands=self.allow_commands, on_call=self.on_call,
+                                   secrets=self.secrets)
             self._conn = AcpConnection(spec, self.repo_root, client)
         return self._conn
 

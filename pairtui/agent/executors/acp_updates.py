@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pairtui.agent.events import FlowEvent, ModelText, ToolFinished, ToolStarted
+from pairtui.core.redact import redact
 
 RESULT_LIMIT = 4000
 _DONE = ("completed", "failed")
@@ -53,6 +54,7 @@ class UpdateMapper:
         self.text: list[str] = []  # the agent's message of this turn (the planner's reply)
         self.reported_cost: float | None = None  # cumulative USD, as the agent reports it
         self.plan_sink: Callable[[str], None] | None = None  # elsewhere than the reply (planner)
+        self.secrets: tuple[str | None, ...] = ()  # masked in tool output before it is shown
         self._plan = ""
 
     def start_turn(self) -> None:
@@ -140,7 +142,7 @@ class UpdateMapper:
         parts = ["\n".join(call.text).strip()] if call.text else []
         parts += [_diff_summary(path, old, new) for path, (old, new) in call.diffs.items()]
         text = "\n".join(p for p in parts if p) or call.status or "done"
-        return text[:RESULT_LIMIT]
+        return redact(text[:RESULT_LIMIT], self.secrets)
 
     def _plan_entries(self, entries: list[Any]) -> None:
         marks = {"completed": "x", "in_progress": "~"}
