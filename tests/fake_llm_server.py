@@ -40,6 +40,7 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -89,7 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = raw.decode("utf-8", "replace")
         owner = self.server.owner
         owner._record(Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-        reply = owner._next_reply()
+        reply = owner.responder(body) if owner.responder is not None else owner._next_reply()
         if reply is None:
             self._reply_json(400, {"type": "error", "error": {
                 "type": "invalid_request_error", "message": "fake server: no scripted reply left"}})
@@ -111,9 +112,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _events(self, reply: Reply, model: str) -> list[bytes]:
-        if self.path.endswith("/messages"):
+        path = self.path.split("?")[0]  # Claude Code asks for /v1/messages?beta=true
+        if path.endswith("/messages"):
             events, error = anthropic_events(reply, model), anthropic_error_event(reply.error_type)
-        elif self.path.endswith("/responses"):
+        elif path.endswith("/responses"):
             events, error = responses_events(reply, model), responses_error_event()
         else:
             events, error = chat_events(reply, model), chat_error_event()
@@ -181,6 +183,9 @@ class FakeLLMServer:
         self.requests: list[Recorded] = []
         self.disconnects: list[float] = []  # time.monotonic() of each client hang-up mid-stream
         self._disconnect = threading.Event()
+        # Instead of the queue: a function of the request body giving the reply (for real
+        # agents, whose requests vary in number and order).
+        self.responder: Callable[[Any], Reply | None] | None = None
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),

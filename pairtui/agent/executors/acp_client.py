@@ -84,6 +84,7 @@ class PairtuiClient:
         self._tools = Toolbox(self.repo_root)
         self._secrets = (*secrets, *env_secrets(os.environ))
         self.mapper.secrets = self._secrets
+        self.mapper.root_prefix = f"{self.repo_root}/"
 
     # -- session/update --------------------------------------------------------------------
 

@@ -55,6 +55,7 @@ class UpdateMapper:
         self.reported_cost: float | None = None  # cumulative USD, as the agent reports it
         self.plan_sink: Callable[[str], None] | None = None  # elsewhere than the reply (planner)
         self.secrets: tuple[str | None, ...] = ()  # masked in tool output before it is shown
+        self.root_prefix = ""  # "<repo>/", cut from titles
         self._plan = ""
 
     def start_turn(self) -> None:
@@ -113,8 +114,8 @@ class UpdateMapper:
                 self.order.remove(update.tool_call_id)
             self.order.append(update.tool_call_id)
             started = True
-        if update.title:
-            call.title = update.title
+        if update.title:  # agents name files by absolute path: show them repo-relative
+            call.title = update.title.replace(self.root_prefix, "") if self.root_prefix else update.title
         if update.kind:
             call.kind = update.kind
         if update.status:

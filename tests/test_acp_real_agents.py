@@ -1,0 +1,99 @@
+"""Real ACP agents from npm against the loopback fake model server: `pairtui run --executor
+acp:claude` lands the chunk Claude Code wrote through pairtui, with the hunk naming its call.
+
+The agent is installed once into a cache directory (pinned version) and reused; where Node or
+npm is missing, or the npm registry cannot be reached, the test skips saying so. Facts it
+relies on: Claude Code with ANTHROPIC_BASE_URL set needs no login; it asks for
+/v1/messages?beta=true; it must Read a file before it may Edit it; with the client's file
+system capability its file tools are mcp__acp__Read / mcp__acp__Edit, served by pairtui.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import git
+from tests.fake_llm_server import FakeLLMServer, Reply, Text, Tool
+from tests.support_acp import GREET, PLAN
+from tests.support_engine import run_cli
+
+CLAUDE_ACP = "@zed-industries/claude-code-acp@0.16.2"
+CACHE = Path(tempfile.gettempdir()) / "pairtui-acp-agents"
+
+pytestmark = pytest.mark.slow
+
+
+def installed(package: str, program: str) -> Path:
+    """The cached install's bin directory (installing it first if needed), or skip."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("Node.js and npm are needed for the real-agent tests")
+    prefix = CACHE / package.replace("/", "+")
+    bin_dir = prefix / "node_modules" / ".bin"
+    if not (bin_dir / program).exists():
+        prefix.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(prefix),
+                               package], capture_output=True, text=True, timeout=600)
+        if done.returncode != 0 or not (bin_dir / program).exists():
+            pytest.skip(f"could not install {package} with npm: "
+                        f"{(done.stderr.strip().splitlines() or ['no output'])[-1]}")
+    return bin_dir
+
+
+def _tool_uses(messages: list[dict[str, Any]]) -> list[str]:
+    return [block.get("name", "") for m in messages if m.get("role") == "assistant"
+            and isinstance(m.get("content"), list) for block in m["content"]
+            if isinstance(block, dict) and block.get("type") == "tool_use"]
+
+
+def claude_model(repo: Path):
+    """The fake model's side of the chunk: Read src/app.py, Edit it, then say so. Requests
+    Claude Code makes on the side (titles, counts, hooks) get a short text."""
+    path = str((repo / "src" / "app.py").resolve())
+
+    def respond(body: Any) -> Reply:
+        tools = {t.get("name") for t in body.get("tools", [])} if isinstance(body, dict) else set()
+        messages = body.get("messages", []) if isinstance(body, dict) else []
+        if "mcp__acp__Edit" not in tools or "Now do chunk 1" not in json.dumps(messages):
+            return Reply([Text("ok")])
+        used = _tool_uses(messages)
+        if not used:
+            return Reply([Text("Reading the file first."), Tool("mcp__acp__Read", {"file_path": path})])
+        if "mcp__acp__Edit" not in used:
+            return Reply([Tool("mcp__acp__Edit", {
+                "file_path": path, "old_string": "    return 'hi'\n",
+                "new_string": "    return 'hi'\n\n\ndef greet(name):\n    return f'hello {name}'\n"})])
+        return Reply([Text("Added greet(name).")])
+
+    return respond
+
+
+def test_claude_code_executes_a_chunk_that_lands_with_its_edit_traced(git_repo, tmp_path, capsys,
+                                                                      monkeypatch):
+    bin_dir = installed(CLAUDE_ACP, "claude-code-acp")
+    (git_repo / "README.md").write_text("# demo\n\nmy notes, not for the commit\n")
+    plan = tmp_path / "plan.md"
+    plan.write_text(PLAN)
+    with FakeLLMServer() as server:
+        server.responder = claude_model(git_repo)
+        monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+        code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan),
+                               "--executor", "acp:claude", "--yes")
+        assert code == 0, err
+        assert any("beta=true" in r.path for r in server.requests)
+    assert git(git_repo, "log", "-1", "--format=%s").strip() == "Add a greet function"
+    assert git(git_repo, "show", "HEAD:src/app.py") == GREET
+    assert " M README.md" in git(git_repo, "status", "--porcelain")
+    sessions = list((git_repo / ".git" / "pairtui" / "sessions").iterdir())
+    calls = json.loads((sessions[0] / "state.json").read_text())["extra"]["calls"]["1"]
+    edits = [c for c in calls if "src/app.py" in c[2] and not c[3]]
+    assert [c[1] for c in edits] == ["acp:claude Edit `src/app.py`"]
+    assert "  - Edit `src/app.py`" in err
