@@ -1,7 +1,8 @@
 """A loopback fake LLM server for tests: real SDK clients talk real HTTP to it.
 
-It speaks three wire formats, chosen by the request path:
+It speaks these wire formats, chosen by the request path:
   /v1/messages          Anthropic Messages SSE (message_start ... message_stop)
+  .../models/M:streamGenerateContent?alt=sse   Gemini SSE (:generateContent answers JSON)
   /v1/responses         OpenAI Responses SSE (response.created ... response.completed)
   /v1/chat/completions  Chat Completions chunks ending in `data: [DONE]`
 
@@ -57,6 +58,8 @@ from tests.fake_llm_wire import (
     chat_error_event,
     chat_events,
     default_error_body,
+    gemini_body,
+    gemini_events,
     responses_error_event,
     responses_events,
 )
@@ -99,7 +102,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply_json(reply.status, reply.body if reply.body is not None
                              else default_error_body(self.path, reply.status), reply.headers)
             return
-        self._stream(reply, body.get("model", "fake-model") if isinstance(body, dict) else "fake")
+        model = body.get("model", "fake-model") if isinstance(body, dict) else "fake"
+        if ":generateContent" in self.path or ":countTokens" in self.path:  # Gemini, not streamed
+            model = self.path.split("/models/")[-1].split(":")[0]
+            self._reply_json(200, {"totalTokens": 10} if ":countTokens" in self.path
+                             else gemini_body(reply, model))
+            return
+        self._stream(reply, model)
 
     def _reply_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         data = (body if isinstance(body, str) else json.dumps(body)).encode()
@@ -113,6 +122,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _events(self, reply: Reply, model: str) -> list[bytes]:
         path = self.path.split("?")[0]  # Claude Code asks for /v1/messages?beta=true
+        if ":streamGenerateContent" in path:
+            return gemini_events(reply, path.split("/models/")[-1].split(":")[0])
         if path.endswith("/messages"):
             events, error = anthropic_events(reply, model), anthropic_error_event(reply.error_type)
         elif path.endswith("/responses"):

@@ -224,3 +224,45 @@ def default_error_body(path: str, status: int) -> Any:
     if path.endswith("/messages"):
         return {"type": "error", "error": {"type": kind, "message": f"fake {status}"}}
     return {"error": {"message": f"fake {status}", "type": kind, "code": None}}
+
+
+def _gemini_parts(reply: Reply) -> list[list[dict[str, Any]]]:
+    """Each wire chunk's parts: text and thoughts in their pieces, a function call whole."""
+    chunks: list[list[dict[str, Any]]] = []
+    for part in reply.parts:
+        if isinstance(part, Text):
+            chunks += [[{"text": t}] for t in _split(part.text, part.pieces)]
+        elif isinstance(part, Thinking):
+            chunks += [[{"text": t, "thought": True}] for t in _split(part.text, part.pieces)]
+        else:
+            chunks.append([{"functionCall": {"name": part.name, "args": part.args}}])
+    return chunks or [[{"text": ""}]]
+
+
+def _gemini_usage(reply: Reply) -> dict[str, int]:
+    u = reply.usage
+    return {"promptTokenCount": u.input_tokens, "candidatesTokenCount": u.output_tokens,
+            "totalTokenCount": u.input_tokens + u.output_tokens}
+
+
+def gemini_events(reply: Reply, model: str) -> list[bytes]:
+    """Gemini `streamGenerateContent?alt=sse`: one candidate chunk per data line, the last one
+    with finishReason and usage."""
+    chunks = _gemini_parts(reply)
+    out = []
+    for n, parts in enumerate(chunks):
+        candidate: dict[str, Any] = {"content": {"role": "model", "parts": parts}, "index": 0}
+        data: dict[str, Any] = {"candidates": [candidate], "modelVersion": model}
+        if n == len(chunks) - 1:
+            candidate["finishReason"] = "MAX_TOKENS" if reply.stop == "max_tokens" else "STOP"
+            data["usageMetadata"] = _gemini_usage(reply)
+        out.append(_sse(None, data))
+    return out
+
+
+def gemini_body(reply: Reply, model: str) -> dict[str, Any]:
+    """Gemini `generateContent` (not streamed): the whole reply in one candidate."""
+    parts = [p for chunk in _gemini_parts(reply) for p in chunk]
+    return {"candidates": [{"content": {"role": "model", "parts": parts}, "index": 0,
+                            "finishReason": "STOP"}],
+            "usageMetadata": _gemini_usage(reply), "modelVersion": model}

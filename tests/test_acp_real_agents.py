@@ -25,6 +25,7 @@ from tests.support_acp import GREET, PLAN
 from tests.support_engine import run_cli
 
 CLAUDE_ACP = "@zed-industries/claude-code-acp@0.16.2"
+GEMINI_CLI = "@google/gemini-cli@0.61.0"
 CACHE = Path(tempfile.gettempdir()) / "pairtui-acp-agents"
 
 pytestmark = pytest.mark.slow
@@ -74,6 +75,34 @@ def claude_model(repo: Path):
     return respond
 
 
+def _function_calls(contents: list[dict[str, Any]]) -> list[str]:
+    return [part["functionCall"].get("name", "") for c in contents if c.get("role") == "model"
+            for part in c.get("parts", []) if isinstance(part, dict) and "functionCall" in part]
+
+
+def gemini_model(repo: Path):
+    """The same chunk in Gemini's words: read_file, replace, then a summary."""
+    path = str((repo / "src" / "app.py").resolve())
+
+    def respond(body: Any) -> Reply:
+        tools = {f.get("name") for t in body.get("tools", []) for f in t.get("functionDeclarations", [])
+                 } if isinstance(body, dict) else set()
+        contents = body.get("contents", []) if isinstance(body, dict) else []
+        if "replace" not in tools or "Now do chunk 1" not in json.dumps(contents):
+            return Reply([Text("ok")])
+        used = _function_calls(contents)
+        if not used:
+            return Reply([Text("Reading the file first."), Tool("read_file", {"file_path": path})])
+        if "replace" not in used:
+            return Reply([Tool("replace", {
+                "file_path": path, "instruction": "Add greet(name) after hello().",
+                "old_string": "    return 'hi'\n",
+                "new_string": "    return 'hi'\n\n\ndef greet(name):\n    return f'hello {name}'\n"})])
+        return Reply([Text("Added greet(name).")])
+
+    return respond
+
+
 def test_claude_code_executes_a_chunk_that_lands_with_its_edit_traced(git_repo, tmp_path, capsys,
                                                                       monkeypatch):
     bin_dir = installed(CLAUDE_ACP, "claude-code-acp")
@@ -97,3 +126,31 @@ def test_claude_code_executes_a_chunk_that_lands_with_its_edit_traced(git_repo, 
     edits = [c for c in calls if "src/app.py" in c[2] and not c[3]]
     assert [c[1] for c in edits] == ["acp:claude Edit `src/app.py`"]
     assert "  - Edit `src/app.py`" in err
+
+
+def test_gemini_cli_executes_a_chunk_that_lands_with_its_edit_traced(git_repo, tmp_path, capsys,
+                                                                     monkeypatch):
+    import os
+
+    bin_dir = installed(GEMINI_CLI, "gemini")
+    (git_repo / "README.md").write_text("# demo\n\nmy notes, not for the commit\n")
+    plan = tmp_path / "plan.md"
+    plan.write_text(PLAN)
+    with FakeLLMServer() as server:
+        server.responder = gemini_model(git_repo)
+        monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+        monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", server.url)
+        monkeypatch.setenv("GEMINI_API_KEY", "test-key")
+        monkeypatch.setenv("GEMINI_MODEL", "gemini-2.5-flash")  # else it asks a router model first
+        code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan),
+                               "--executor", "acp:gemini", "--yes")
+        assert code == 0, err
+        assert any(":streamGenerateContent" in r.path for r in server.requests)
+    assert git(git_repo, "log", "-1", "--format=%s").strip() == "Add a greet function"
+    assert git(git_repo, "show", "HEAD:src/app.py") == GREET
+    assert " M README.md" in git(git_repo, "status", "--porcelain")
+    sessions = list((git_repo / ".git" / "pairtui" / "sessions").iterdir())
+    calls = json.loads((sessions[0] / "state.json").read_text())["extra"]["calls"]["1"]
+    edits = [c for c in calls if "src/app.py" in c[2] and not c[3]]
+    assert [c[1] for c in edits] == ["acp:gemini src/app.py: return 'hi' => return 'hi'..."]
+    assert "  - src/app.py" in err

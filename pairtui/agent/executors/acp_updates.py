@@ -115,7 +115,8 @@ class UpdateMapper:
             self.order.append(update.tool_call_id)
             started = True
         if update.title:  # agents name files by absolute path: show them repo-relative
-            call.title = update.title.replace(self.root_prefix, "") if self.root_prefix else update.title
+            title = update.title.replace(self.root_prefix, "") if self.root_prefix else update.title
+            call.title = " ".join(title.split())
         if update.kind:
             call.kind = update.kind
         if update.status:
@@ -141,7 +142,8 @@ class UpdateMapper:
 
     def _result(self, call: TrackedCall) -> str:
         parts = ["\n".join(call.text).strip()] if call.text else []
-        parts += [_diff_summary(path, old, new) for path, (old, new) in call.diffs.items()]
+        parts += [_diff_summary(path.removeprefix(self.root_prefix) if self.root_prefix else path,
+                                old, new) for path, (old, new) in call.diffs.items()]
         text = "\n".join(p for p in parts if p) or call.status or "done"
         return redact(text[:RESULT_LIMIT], self.secrets)
 
