@@ -2,10 +2,14 @@
 acp:claude` lands the chunk Claude Code wrote through pairtui, with the hunk naming its call.
 
 The agent is installed once into a cache directory (pinned version) and reused; where Node or
-npm is missing, or the npm registry cannot be reached, the test skips saying so. Facts it
-relies on: Claude Code with ANTHROPIC_BASE_URL set needs no login; it asks for
+npm is missing, or the npm registry cannot be reached, the test skips saying so. Facts they
+rely on: Claude Code with ANTHROPIC_BASE_URL set needs no login; it asks for
 /v1/messages?beta=true; it must Read a file before it may Edit it; with the client's file
 system capability its file tools are mcp__acp__Read / mcp__acp__Edit, served by pairtui.
+Gemini CLI needs its model pinned (GEMINI_MODEL) and GOOGLE_GEMINI_BASE_URL. Codex ignores
+OPENAI_BASE_URL: its CODEX_HOME config names the server as a model provider, with a model name
+it knows and, without bwrap, sandbox_mode = "danger-full-access"; it wants `authenticate` with
+its "openai-api-key" method, and it writes straight to disk (here through exec_command).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from tests.support_engine import run_cli
 
 CLAUDE_ACP = "@zed-industries/claude-code-acp@0.16.2"
 GEMINI_CLI = "@google/gemini-cli@0.61.0"
+CODEX_ACP = "@zed-industries/codex-acp@0.16.0"
 CACHE = Path(tempfile.gettempdir()) / "pairtui-acp-agents"
 
 pytestmark = pytest.mark.slow
@@ -154,3 +159,52 @@ def test_gemini_cli_executes_a_chunk_that_lands_with_its_edit_traced(git_repo, t
     edits = [c for c in calls if "src/app.py" in c[2] and not c[3]]
     assert [c[1] for c in edits] == ["acp:gemini src/app.py: return 'hi' => return 'hi'..."]
     assert "  - src/app.py" in err
+
+
+def codex_model():
+    """Codex's side: one exec_command that writes the file itself, then a summary."""
+    script = ("cat > src/app.py <<'EOF'\n" + GREET + "EOF")
+
+    def respond(body: Any) -> Reply:
+        tools = {t.get("name") for t in body.get("tools", [])} if isinstance(body, dict) else set()
+        items = body.get("input", []) if isinstance(body, dict) else []
+        if "exec_command" not in tools or "Now do chunk 1" not in json.dumps(items):
+            return Reply([Text("ok")])
+        if not any(isinstance(i, dict) and i.get("type") == "function_call" for i in items):
+            return Reply([Tool("exec_command", {"cmd": script})])
+        return Reply([Text("Added greet(name).")])
+
+    return respond
+
+
+def test_codex_writes_to_disk_and_its_hunks_are_credited_and_its_group_is_gone(
+        git_repo, tmp_path, capsys, monkeypatch):
+    import os
+
+    bin_dir = installed(CODEX_ACP, "codex-acp")
+    (git_repo / "README.md").write_text("# demo\n\nmy notes, not for the commit\n")
+    plan = tmp_path / "plan.md"
+    plan.write_text(PLAN)
+    codex_home = tmp_path / "codex-home"
+    codex_home.mkdir()
+    with FakeLLMServer() as server:
+        server.responder = codex_model()
+        (codex_home / "config.toml").write_text(
+            'model = "gpt-5.3-codex"\nsandbox_mode = "danger-full-access"\n'
+            'approval_policy = "never"\nmodel_provider = "fake"\n[model_providers.fake]\n'
+            f'name = "fake"\nbase_url = "{server.openai_url}"\nenv_key = "OPENAI_API_KEY"\n'
+            'wire_api = "responses"\n')
+        monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+        monkeypatch.setenv("CODEX_HOME", str(codex_home))
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan),
+                               "--executor", "acp:codex", "--yes")
+        assert code == 0, err
+    assert git(git_repo, "log", "-1", "--format=%s").strip() == "Add a greet function"
+    assert git(git_repo, "show", "HEAD:src/app.py") == GREET
+    assert " M README.md" in git(git_repo, "status", "--porcelain")
+    sessions = list((git_repo / ".git" / "pairtui" / "sessions").iterdir())
+    calls = json.loads((sessions[0] / "state.json").read_text())["extra"]["calls"]["1"]
+    assert [c[2] for c in calls] == [["src/app.py"]] and calls[0][1].startswith("acp:codex ")
+    leftovers = subprocess.run(["pgrep", "-f", str(bin_dir.parent)], capture_output=True, text=True)
+    assert leftovers.stdout.strip() == ""

@@ -17,6 +17,7 @@ import atexit
 import collections
 import contextlib
 import os
+import re
 import signal
 import threading
 from pathlib import Path
@@ -30,6 +31,7 @@ TERM_GRACE = 0.3  # seconds between SIGTERM and SIGKILL of the group
 STDERR_LINES = 40
 
 _LIVE_GROUPS: set[int] = set()
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colours in agents' logs
 
 
 def _kill_group(pgid: int, sig: int = signal.SIGKILL) -> None:
@@ -107,7 +109,8 @@ class AgentProcess:
             return
         with contextlib.suppress(Exception):
             while line := await stream.readline():
-                self._stderr.append(line.decode("utf-8", "replace").rstrip()[:400])
+                text = _ANSI.sub("", line.decode("utf-8", "replace")).rstrip()
+                self._stderr.append(text[:400])
 
     async def close(self) -> None:
         """Close stdin, TERM then KILL the whole group; returns once the leader is reaped."""

@@ -3,7 +3,8 @@
 Started on first use and kept for the pairtui session (a chunk is one ACP session; fix rounds
 and hunk comments continue it). The failure modes a person meets are one-line ProviderErrors
 (exit 3, the chunk stays resumable and its edits stay in the tree): the agent would not start,
-refused `initialize` (e.g. it needs a login), exited mid-turn (its stderr's last lines say
+refused `initialize`, needs a login pairtui cannot give (it only uses an auth method whose
+key variables the agent was given), exited mid-turn (its stderr's last lines say
 why), or did not end its turn within the timeout (then it is killed as a group). A cancelled
 turn sends `session/cancel` and returns at once, without waiting for the agent to agree.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from pathlib import Path
+from typing import Any
 
 from acp import PROTOCOL_VERSION, RequestError, connect_to_agent, text_block
 from acp.schema import (
@@ -29,6 +31,7 @@ from pairtui.errors import ProviderError
 from pairtui.models.acp_agents import AgentSpec
 
 START_TIMEOUT = 60.0  # seconds for spawn + initialize + session/new
+AUTH_REQUIRED = -32000
 CANCEL_SEND_TIMEOUT = 0.1
 
 
@@ -41,6 +44,7 @@ class AcpConnection:
         self.client = client
         self._process: AgentProcess | None = None
         self._conn = None
+        self._init: Any = None  # the agent's InitializeResponse (its auth methods)
         self.modes: list[str] = []  # session modes the agent offers (e.g. "plan")
 
     @property
@@ -53,8 +57,12 @@ class AcpConnection:
             await self.close()
             await self._start()
         try:
-            response = await asyncio.wait_for(
-                self._conn.new_session(cwd=str(self.repo_root), mcp_servers=[]), START_TIMEOUT)
+            try:
+                response = await self._new_session()
+            except RequestError as err:
+                if err.code != AUTH_REQUIRED or not await self._authenticate():
+                    raise
+                response = await self._new_session()
         except (TimeoutError, RequestError, ConnectionError) as err:
             raise self._failure("session/new failed", err) from None
         if response.modes is not None:
@@ -117,7 +125,7 @@ class AcpConnection:
         capabilities = ClientCapabilities(
             fs=FileSystemCapabilities(read_text_file=True, write_text_file=True), terminal=False)
         try:
-            await asyncio.wait_for(self._conn.initialize(
+            self._init = await asyncio.wait_for(self._conn.initialize(
                 protocol_version=PROTOCOL_VERSION, client_capabilities=capabilities,
                 client_info=Implementation(name="pairtui", title="pairtui", version=__version__),
             ), START_TIMEOUT)
@@ -126,6 +134,23 @@ class AcpConnection:
             failure = self._failure("initialize failed", err)
             await self.close()
             raise failure from None
+
+    async def _new_session(self) -> Any:
+        return await asyncio.wait_for(
+            self._conn.new_session(cwd=str(self.repo_root), mcp_servers=[]), START_TIMEOUT)
+
+    async def _authenticate(self) -> bool:
+        """Log in with a key the agent was given: the first auth method whose variables are all
+        in its environment (e.g. codex-acp's "openai-api-key"). Never a browser login."""
+        methods = getattr(self._init, "auth_methods", None) or []
+        for method in methods:
+            names = [v.name for v in getattr(method, "vars", None) or () if not v.optional]
+            if names and all(self.spec.env.get(n) for n in names):
+                await asyncio.wait_for(self._conn.authenticate(method_id=method.id), START_TIMEOUT)
+                return True
+        offered = ", ".join(m.name for m in methods) or "none offered"
+        raise ProviderError(f"{self.spec.label}: the agent needs a login ({offered}); set its key "
+                            "variable, or log in with the agent's own command first")
 
     async def _reap(self) -> None:
         """Give a dying agent a moment to exit, so its exit code and last words are known."""
