@@ -17,6 +17,7 @@ Run as `python fake_acp_agent.py SCRIPT LOG`. SCRIPT is a JSON list of turns; ea
   {"burst": N, "text": T}               N message chunks at full speed (benchmarks)
   {"tools": N}                          N tool calls, each started then completed
   {"stamp": true}                       a message chunk holding the wall time it was sent
+With FAKE_NEEDS_KEY set it needs `authenticate` (method "key", variable FAKE_KEY) first.
 Relative paths are made absolute against the agent's cwd (real agents send absolute paths).
 Everything the client answered is appended to LOG as JSON lines, for the test to read; the
 script position is kept in LOG.turn, so an agent restarted after a crash plays the next turn.
@@ -50,7 +51,9 @@ from acp import (
     update_tool_call,
 )
 from acp.schema import (
+    AuthEnvVar,
     Cost,
+    EnvVarAuthMethod,
     PermissionOption,
     SessionMode,
     SessionModeState,
@@ -68,6 +71,7 @@ class FakeAgent:
         self.turn = -1
         self.conn: Any = None
         self.cancelled = asyncio.Event()
+        self.authed = False
 
     def on_connect(self, conn: Any) -> None:
         self.conn = conn
@@ -89,9 +93,18 @@ class FakeAgent:
         fs = client_capabilities.fs if client_capabilities else None
         self.log(event="initialize", read=bool(fs and fs.read_text_file),
                  write=bool(fs and fs.write_text_file), env=sorted(os.environ))
-        return InitializeResponse(protocol_version=protocol_version)
+        methods = ([EnvVarAuthMethod(id="key", name="Use FAKE_KEY", type="env_var",
+                                     vars=[AuthEnvVar(name="FAKE_KEY")])]
+                   if os.environ.get("FAKE_NEEDS_KEY") else [])
+        return InitializeResponse(protocol_version=protocol_version, auth_methods=methods)
+
+    async def authenticate(self, method_id: str, **kwargs: Any) -> None:
+        self.log(event="authenticate", method=method_id)
+        self.authed = True
 
     async def new_session(self, cwd: str, mcp_servers: Any = None, **kwargs: Any) -> NewSessionResponse:
+        if os.environ.get("FAKE_NEEDS_KEY") and not self.authed:
+            raise RequestError.auth_required()
         self.log(event="new_session", cwd=cwd)
         modes = SessionModeState(current_mode_id="default", available_modes=[
             SessionMode(id="default", name="Default"), SessionMode(id="plan", name="Plan")])

@@ -321,3 +321,19 @@ async def test_an_agent_that_died_between_rounds_is_restarted_with_the_chunk_bri
     prompts = events_of(log, "prompt")
     assert len(events_of(log, "initialize")) == 2
     assert "Now do chunk 1" in prompts[1]["text"] and "it failed" in prompts[1]["text"]
+
+
+@pytest.mark.parametrize("has_key", [True, False])
+async def test_an_agent_needing_a_login_gets_one_only_with_a_key_it_was_given(git_repo, tmp_path, has_key):
+    env = {"FAKE_NEEDS_KEY": "1", **({"FAKE_KEY": "k-123"} if has_key else {})}
+    config, log = fake_config(tmp_path, [[{"say": "in"}]], agent_env=env)
+    pairing = _pairing(git_repo, config, [])
+    if has_key:
+        await _execute(pairing)
+        assert events_of(log, "authenticate") == [{"event": "authenticate", "method": "key"}]
+        assert events_of(log, "prompt")
+    else:
+        with pytest.raises(ProviderError) as info:
+            await _execute(pairing)
+        assert "needs a login (Use FAKE_KEY)" in info.value.message
+        assert not events_of(log, "authenticate")
