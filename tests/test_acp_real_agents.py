@@ -205,6 +205,6 @@ def test_codex_writes_to_disk_and_its_hunks_are_credited_and_its_group_is_gone(
     assert " M README.md" in git(git_repo, "status", "--porcelain")
     sessions = list((git_repo / ".git" / "pairtui" / "sessions").iterdir())
     calls = json.loads((sessions[0] / "state.json").read_text())["extra"]["calls"]["1"]
-    assert [c[2] for c in calls] == [["src/app.py"]] and calls[0][1].startswith("acp:codex ")
+    assert [(c[1], c[2]) for c in calls] == [("acp:codex turn", ["src/app.py"])]  # no diff named it
     leftovers = subprocess.run(["pgrep", "-f", str(bin_dir.parent)], capture_output=True, text=True)
     assert leftovers.stdout.strip() == ""
