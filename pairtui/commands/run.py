@@ -122,13 +122,13 @@ async def _run(info: RepoInfo, config, printer: HeadlessPrinter, goal: str, plan
     check_models(config, need_planner=plan_text is None)
     pairing = Pairing.open(info.root, config, printer, goal=goal, session_id=session_id)
     try:
-        return await _carry_on(pairing, printer, plan_text, land)
+        return await _carry_on(pairing, printer, plan_text, land, trust)
     finally:
         await pairing.aclose()  # an ACP agent's process group goes with the run
 
 
 async def _carry_on(pairing: Pairing, printer: HeadlessPrinter, plan_text: str | None,
-                    land: bool) -> int:
+                    land: bool, trust: bool) -> int:
     if pairing.session.phase != Phase.PLANNING:  # a session's own plan.md: carry on with it
         printer.line(f"pairtui: carrying on with session {pairing.session.id}")
         _confirm_imported_checks(pairing, trust)
