@@ -337,3 +337,13 @@ async def test_an_agent_needing_a_login_gets_one_only_with_a_key_it_was_given(gi
             await _execute(pairing)
         assert "needs a login (Use FAKE_KEY)" in info.value.message
         assert not events_of(log, "authenticate")
+
+
+async def test_a_hunk_written_by_the_agent_tells_its_story_like_a_built_in_call(git_repo, tmp_path):
+    config, _ = fake_config(tmp_path, [EDIT_TURN])
+    pairing = _pairing(git_repo, config, [])
+    await _execute(pairing)
+    file = pairing.chunk_patch(1).files[0]
+    story = pairing.trace_hunk(1, file.path, file.hunks[0])
+    assert "call #1 acp:fake Edit src/app.py (first run, turn 1, " in story
+    assert 'the model said: "Added greet."' in story

@@ -77,17 +77,19 @@ class AcpExecutor:
     async def run_chunk(self, brief: ChunkBrief, first_call_number: int = 1) -> LoopResult:
         self.sessions.pop(brief.chunk.number, None)
         self._last_tree.pop(brief.chunk.number, None)
-        return await self._round(brief, None, first_call_number)
+        return await self._round(brief, None, first_call_number, {"round": "execute"})
 
     async def fix(self, brief: ChunkBrief, command: str, output: str, round_no: int, rounds: int,
                   first_call_number: int) -> LoopResult:
         note = prompts.fix_round(command, bound_tail(output, OUTPUT_TAIL_LIMIT), round_no, rounds)
-        return await self._round(brief, note, first_call_number)
+        return await self._round(brief, note, first_call_number, {
+            "round": "fix", "fix_round": round_no, "fix_rounds": rounds, "command": command})
 
     async def revise_hunk(self, brief: ChunkBrief, path: str, hunk_text: str, comment: str,
                           first_call_number: int) -> LoopResult:
         note = prompts.hunk_comment(path, bound_head(hunk_text, OUTPUT_TAIL_LIMIT), comment)
-        return await self._round(brief, note, first_call_number)
+        return await self._round(brief, note, first_call_number, {
+            "round": "comment", "path": path, "comment": comment, "hunk": hunk_text[:2000]})
 
     async def aclose(self) -> None:
         """Kill the agent's process group (the session can go on with a new one later)."""
@@ -97,7 +99,14 @@ class AcpExecutor:
 
     # -- one round -------------------------------------------------------------------------
 
-    async def _round(self, brief: ChunkBrief, note: str | None, first_call_number: int) -> LoopResult:
+    async def _round(self, brief: ChunkBrief, note: str | None, first_call_number: int,
+                     about: dict) -> LoopResult:
+        """One prompt; the transcript gets the same "round", "assistant" and "tool_result"
+        records the built-in executor writes, so `pairtui why` and `t` tell an agent's hunks
+        the same way (written even when the turn fails: its writes are in the tree)."""
+        if self.record is not None:
+            self.record({"kind": "round", "chunk": brief.chunk.number,
+                         "first_call": first_call_number, **about})
         conn = self._connection()
         client = conn.client
         client.counter.next = first_call_number
@@ -116,6 +125,14 @@ class AcpExecutor:
         else:
             text = note or brief.opening()
         before = await asyncio.to_thread(fingerprint, self.repo_root)
+        try:
+            return await self._turn(conn, session, text, before, brief, calls)
+        finally:
+            self._transcribe(conn, calls)
+
+    async def _turn(self, conn: AcpConnection, session: str, text: str, before: Fingerprint,
+                    brief: ChunkBrief, calls: list[CallRecord]) -> LoopResult:
+        client = conn.client
         touched = _changed(self._last_tree.get(brief.chunk.number), before)
         if touched:  # rejected or edited in review since: the agent's memory of them is stale
             text = (f"Since your last turn the person changed these files in review (rejected or "
@@ -125,11 +142,6 @@ class AcpExecutor:
         after = await asyncio.to_thread(fingerprint, self.repo_root)
         self._last_tree[brief.chunk.number] = after
         self._credit_direct_writes(client, before, after)
-        if self.record is not None:
-            self.record({"kind": "assistant", "model": conn.spec.label,
-                         "text": "".join(client.mapper.text), "stop": response.stop_reason,
-                         "tool_calls": [{"id": c.call_id, "name": c.kind, "title": c.title,
-                                         "status": c.status} for c in client.mapper.calls.values()]})
         self._usage(response, conn.spec.label, client.mapper.reported_cost)
         if response.stop_reason == "refusal":
             raise LoopStoppedError(f"stopped: {conn.spec.label} refused the chunk")
@@ -167,6 +179,21 @@ class AcpExecutor:
                                 False, tuple(dict.fromkeys(added)), tuple(dict.fromkeys(removed)))
             client.counter.next += 1
             client.on_call(record)
+
+    def _transcribe(self, conn: AcpConnection, calls: list[CallRecord]) -> None:
+        """The turn as one assistant record (the agent's words, its calls) and a tool_result
+        per recorded call."""
+        if self.record is None:
+            return
+        self.record({"kind": "assistant", "model": conn.spec.label,
+                     "text": "".join(conn.client.mapper.text),
+                     "tool_calls": [{"id": f"acp-{c.number}", "name": c.tool, "arguments": {}}
+                                    for c in calls]})
+        for call in calls:
+            self.record({"kind": "tool_result", "id": f"acp-{call.number}", "call": call.number,
+                         "name": call.tool, "is_error": call.is_error,
+                         "content": "refused" if call.is_error else "written",
+                         "changed": list(call.paths)})
 
     def _note(self, calls: list[CallRecord], call: CallRecord) -> None:
         calls.append(call)
