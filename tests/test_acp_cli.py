@@ -61,6 +61,10 @@ def test_run_lands_the_agents_chunk_and_keeps_the_persons_dirty_work(git_repo, t
     assert [c[1] for c in calls] == ["acp:fake Edit src/app.py"] and calls[0][2] == ["src/app.py"]
     assert "Edit src/app.py" in err
     assert events_of(log, "prompt")
+    code, out, err = run_cli(capsys, "-C", str(git_repo), "why", "src/app.py:5")
+    assert code == 0, err
+    assert "call      #1 acp:fake Edit src/app.py (first run" in out, out
+    assert "executor acp:fake" in out
 
 
 def test_a_missing_agent_is_one_line_naming_the_npm_package_before_any_checkpoint(git_repo, tmp_path,

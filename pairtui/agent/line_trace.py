@@ -176,7 +176,8 @@ def _commit_origin(line: BlameLine, message: tuple[str, str, int] | None, sessio
         return {**origin, "stale": True}  # the store's calls belong to a later attempt of this chunk
     calls = state.get("extra", {}).get("calls", {}).get(str(chunk), [])
     touching = [c for c in calls if line.path in (c[2] or []) and not c[3]]
-    marked = [c for c in touching if c[1] in ("write_file", "edit_file")]
+    marked = [c for c in touching if c[1] in ("write_file", "edit_file")
+              or (str(c[1]).startswith("acp:") and len(c) > 4 and c[4])]  # an ACP agent's write
     by_mark = {mark: int(c[0]) for c in marked if len(c) > 4 for mark in c[4]}  # the last writer wins
     cut = any(len(c[4]) >= MARKS_PER_CALL for c in marked if len(c) > 4)
     only = int(marked[0][0]) if len(marked) == 1 and len(touching) == 1 else None
