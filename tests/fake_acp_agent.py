@@ -17,6 +17,7 @@ Run as `python fake_acp_agent.py SCRIPT LOG`. SCRIPT is a JSON list of turns; ea
   {"burst": N, "text": T}               N message chunks at full speed (benchmarks)
   {"tools": N}                          N tool calls, each started then completed
   {"stamp": true}                       a message chunk holding the wall time it was sent
+With FAKE_STDOUT_JUNK set it first prints a line that is not JSON-RPC on stdout.
 With FAKE_NEEDS_KEY set it needs `authenticate` (method "key", variable FAKE_KEY) first.
 Relative paths are made absolute against the agent's cwd (real agents send absolute paths).
 Everything the client answered is appended to LOG as JSON lines, for the test to read; the
@@ -215,6 +216,8 @@ def _abs(path: str) -> str:
 def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as f:
         script = json.load(f)
+    if os.environ.get("FAKE_STDOUT_JUNK"):  # a chatty agent: a non-JSON line on the wire
+        print("starting up, please wait...", flush=True)
     asyncio.run(acp.run_agent(FakeAgent(script, sys.argv[2])))
 
 

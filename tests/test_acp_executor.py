@@ -347,3 +347,42 @@ async def test_a_hunk_written_by_the_agent_tells_its_story_like_a_built_in_call(
     story = pairing.trace_hunk(1, file.path, file.hunks[0])
     assert "call #1 acp:fake Edit src/app.py (first run, turn 1, " in story
     assert 'the model said: "Added greet."' in story
+
+
+JUNK_RUN = """
+import asyncio, subprocess, sys
+from pathlib import Path
+from tests.support_acp import fake_agent
+from pairtui.agent.executors.acp_executor import AcpExecutor
+from pairtui.agent.executor import ChunkBrief
+from pairtui.agent.tool_loop import UsageMeter
+from pairtui.config import Config
+from pairtui.core.plan import parse_plan
+from pairtui.models.registry import make_provider
+
+PLAN = "# Goal: g\\n\\n## Chunk 1: A\\nFiles: a.py\\n\\nDo.\\n"
+tmp, repo = Path(sys.argv[1]), Path(sys.argv[2])
+agent, _ = fake_agent(tmp, [[{"say": "hi"}]], {"FAKE_STDOUT_JUNK": "1"})
+config = Config(agents={"fake": agent})
+
+
+async def main():
+    ex = AcpExecutor(make_provider("acp:fake", config), repo, lambda e: None, UsageMeter())
+    await ex.run_chunk(ChunkBrief(PLAN, parse_plan(PLAN).chunks[0]))
+    await ex.aclose()
+    print("done")
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_line_of_junk_from_the_agent_is_skipped_without_a_traceback_on_screen(git_repo, tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", JUNK_RUN, str(tmp_path), str(git_repo)],
+                          capture_output=True, text=True, cwd=root, timeout=60)
+    assert done.stdout.strip() == "done", done.stderr
+    assert "Traceback" not in done.stderr and "JSON-RPC" not in done.stderr

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
+import acp
 from acp import PROTOCOL_VERSION, RequestError, connect_to_agent, text_block
 from acp.schema import (
     ClientCapabilities,
@@ -33,6 +36,24 @@ from pairtui.models.acp_agents import AgentSpec
 START_TIMEOUT = 60.0  # seconds for spawn + initialize + session/new
 AUTH_REQUIRED = -32000
 CANCEL_SEND_TIMEOUT = 0.1
+
+
+_SDK_DIR = os.path.dirname(acp.__file__)
+
+
+class _QuietSdk(logging.Filter):
+    """The SDK logs an agent's bad line or a failed handler with a traceback on the root logger;
+    on a TUI (or among headless progress lines) that garbles the screen. What matters reaches
+    the person as a one-line error instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.pathname.startswith(_SDK_DIR)
+
+
+def _quiet_sdk_logs() -> None:
+    root = logging.getLogger()
+    if not any(isinstance(f, _QuietSdk) for f in root.filters):
+        root.addFilter(_QuietSdk())
 
 
 class AcpConnection:
@@ -115,6 +136,7 @@ class AcpConnection:
     # -- internals -------------------------------------------------------------------------
 
     async def _start(self) -> None:
+        _quiet_sdk_logs()
         try:
             self._process = await AgentProcess.spawn(self.spec, self.repo_root)
         except OSError as err:
