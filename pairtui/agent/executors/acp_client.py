@@ -18,6 +18,7 @@ never chosen on the person's behalf; with no "allow once" on offer the request i
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
@@ -97,8 +98,7 @@ class PairtuiClient:
     async def read_text_file(self, session_id: str, path: str, line: int | None = None,
                              limit: int | None = None, **kwargs: Any) -> ReadTextFileResponse:
         try:
-            absolute, rel = self._confined(path)
-            text = read_text_file(absolute, rel).text
+            text = await asyncio.to_thread(self._read, path)
         except (PairtuiError, OSError) as err:
             raise _refused(path, getattr(err, "message", None) or str(err)) from None
         if line is not None or limit is not None:
@@ -114,8 +114,7 @@ class PairtuiClient:
         if not self.active:
             raise _refused(path, "the turn was cancelled; pairtui accepts no more writes for it")
         try:
-            absolute, rel = self._confined(path)
-            old = read_text_file(absolute, rel).text if absolute.is_file() else ""
+            rel, old = await asyncio.to_thread(self._before_write, path)
         except (PairtuiError, OSError) as err:
             self._record(path, (), is_error=True)
             raise _refused(path, getattr(err, "message", None) or str(err)) from None
@@ -131,6 +130,15 @@ class PairtuiClient:
                      added=tuple(m for m in line_marks(content) if m not in old_marks),
                      removed=tuple(m for m in line_marks(old) if m not in new_marks))
         return WriteTextFileResponse()
+
+    def _read(self, path: str) -> str:
+        absolute, rel = self._confined(path)
+        return read_text_file(absolute, rel).text
+
+    def _before_write(self, path: str) -> tuple[str, str]:
+        """The repo-relative path and the text there now ("" for a new file)."""
+        absolute, rel = self._confined(path)
+        return rel, read_text_file(absolute, rel).text if absolute.is_file() else ""
 
     def _confined(self, path: str) -> tuple[Path, str]:
         """The path inside the repo, not in .git, not through a symlink out, not ignored."""
@@ -177,7 +185,7 @@ class PairtuiClient:
         return RequestPermissionResponse(outcome=AllowedOutcome(outcome="selected", option_id=option))
 
     async def _decide(self, kind: str | None, paths: list[str], title: str) -> bool:
-        inside = all(self._inside(p) for p in paths)
+        inside = await asyncio.to_thread(lambda: all(self._inside(p) for p in paths))
         if kind in READS:
             return inside
         if kind in EDITS and paths and inside:
