@@ -208,3 +208,30 @@ def test_codex_writes_to_disk_and_its_hunks_are_credited_and_its_group_is_gone(
     assert [(c[1], c[2]) for c in calls] == [("acp:codex turn", ["src/app.py"])]  # no diff named it
     leftovers = subprocess.run(["pgrep", "-f", str(bin_dir.parent)], capture_output=True, text=True)
     assert leftovers.stdout.strip() == ""
+
+
+def test_claude_code_plans_in_its_plan_mode_and_the_reply_is_the_plan(git_repo, tmp_path, capsys,
+                                                                     monkeypatch):
+    import os
+
+    bin_dir = installed(CLAUDE_ACP, "claude-code-acp")
+    seen: list[Any] = []
+
+    def respond(body: Any) -> Reply:
+        seen.append(body)
+        messages = body.get("messages", []) if isinstance(body, dict) else []
+        if "Goal: Greet people by name" in json.dumps(messages):
+            return Reply([Text("Here is the plan.\n\n" + PLAN)])
+        return Reply([Text("ok")])
+
+    with FakeLLMServer() as server:
+        server.responder = respond
+        monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+        code, out, err = run_cli(capsys, "-C", str(git_repo), "plan", "--goal",
+                                 "Greet people by name", "--planner", "acp:claude")
+    assert code == 0, err
+    assert "## Chunk 1: Add a greet function" in Path(out.strip()).read_text()
+    assert git(git_repo, "status", "--porcelain") == ""
+    assert any("Plan mode is active" in json.dumps(b) for b in seen)  # set_mode("plan") took
