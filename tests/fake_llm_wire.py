@@ -34,6 +34,15 @@ class Tool:
 
 
 @dataclass(frozen=True)
+class Custom:
+    """A Responses API custom (freeform) tool call, e.g. Codex's apply_patch; Responses only."""
+
+    name: str
+    input: str
+    id: str | None = None
+
+
+@dataclass(frozen=True)
 class Usage:
     input_tokens: int = 10
     output_tokens: int = 5
@@ -45,7 +54,7 @@ class Usage:
 class Reply:
     """One scripted response: a stream of parts, or an HTTP error (status != 200)."""
 
-    parts: list[Text | Thinking | Tool] = field(default_factory=list)
+    parts: list[Text | Thinking | Tool | Custom] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     stop: str | None = None  # Anthropic stop_reason (default tool_use / end_turn); "max_tokens"
     #                          also becomes Responses' incomplete and Chat's finish "length"
@@ -147,6 +156,17 @@ def responses_events(reply: Reply, model: str) -> list[bytes]:
                        summary_index=0, delta=t) for t in _split(part.text, part.pieces)]
             item = {"type": "reasoning", "id": item_id, "encrypted_content": part.signature,
                     "summary": [{"type": "summary_text", "text": part.text}]}
+        elif isinstance(part, Custom):
+            item_id = f"ctc_{i}"
+            head = {"type": "custom_tool_call", "id": item_id, "call_id": part.id or f"call_{i:02d}",
+                    "name": part.name}
+            out.append(ev("response.output_item.added", output_index=i,
+                          item={**head, "input": "", "status": "in_progress"}))
+            out.append(ev("response.custom_tool_call_input.delta", item_id=item_id,
+                          output_index=i, delta=part.input))
+            out.append(ev("response.custom_tool_call_input.done", item_id=item_id,
+                          output_index=i, input=part.input))
+            item = {**head, "input": part.input, "status": "completed"}
         else:
             item_id, args = f"fc_{i}", part.wire_args()
             head = {"type": "function_call", "id": item_id, "call_id": _tool_id(part, i),

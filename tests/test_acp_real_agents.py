@@ -235,3 +235,45 @@ def test_claude_code_plans_in_its_plan_mode_and_the_reply_is_the_plan(git_repo, 
     assert "## Chunk 1: Add a greet function" in Path(out.strip()).read_text()
     assert git(git_repo, "status", "--porcelain") == ""
     assert any("Plan mode is active" in json.dumps(b) for b in seen)  # set_mode("plan") took
+
+
+def test_codex_apply_patch_hunks_are_credited_to_the_call_whose_diff_named_the_file(
+        git_repo, tmp_path, capsys, monkeypatch):
+    import os
+
+    from tests.fake_llm_wire import Custom
+
+    bin_dir = installed(CODEX_ACP, "codex-acp")
+    patch = ("*** Begin Patch\n*** Update File: src/app.py\n@@\n     return 'hi'\n"
+             "+\n+\n+def greet(name):\n+    return f'hello {name}'\n*** End Patch\n")
+
+    def respond(body: Any) -> Reply:
+        items = body.get("input", []) if isinstance(body, dict) else []
+        if "Now do chunk 1" not in json.dumps(items):
+            return Reply([Text("ok")])
+        if not any(isinstance(i, dict) and i.get("type") == "custom_tool_call" for i in items):
+            return Reply([Custom("apply_patch", patch)])
+        return Reply([Text("Added greet(name).")])
+
+    plan = tmp_path / "plan.md"
+    plan.write_text(PLAN)
+    codex_home = tmp_path / "codex-home"
+    codex_home.mkdir()
+    with FakeLLMServer() as server:
+        server.responder = respond
+        (codex_home / "config.toml").write_text(
+            'model = "gpt-5.3-codex"\nsandbox_mode = "danger-full-access"\n'
+            'approval_policy = "never"\nmodel_provider = "fake"\n[model_providers.fake]\n'
+            f'name = "fake"\nbase_url = "{server.openai_url}"\nenv_key = "OPENAI_API_KEY"\n'
+            'wire_api = "responses"\n')
+        monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+        monkeypatch.setenv("CODEX_HOME", str(codex_home))
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan),
+                               "--executor", "acp:codex", "--yes")
+        assert code == 0, err
+    assert git(git_repo, "show", "HEAD:src/app.py") == GREET
+    sessions = list((git_repo / ".git" / "pairtui" / "sessions").iterdir())
+    calls = json.loads((sessions[0] / "state.json").read_text())["extra"]["calls"]["1"]
+    assert [(c[1], c[2]) for c in calls] == [("acp:codex Edit src/app.py", ["src/app.py"])]
+    assert calls[0][4], "the call's diff gave the marks of the lines it wrote"
