@@ -191,7 +191,10 @@ class FakeAgent:
                 await send(sid, start_tool_call(f"b{n}", f"Read f{n}.py", kind="read", status="pending"))
                 await send(sid, update_tool_call(f"b{n}", status="completed"))
         elif "stamp" in step:
-            await send(sid, update_agent_message_text(f"T{time.time():.6f}"))
+            sent = time.time()
+            await send(sid, update_agent_message_text(f"T{sent:.6f}"))
+            with open(self.log_path + ".stamp", "w") as f:
+                f.write(f"{sent:.6f}")
         elif "sleep" in step:
             await asyncio.sleep(step["sleep"])
 
