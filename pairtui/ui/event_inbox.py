@@ -8,6 +8,7 @@ together every ~30 ms, with consecutive model text merged into one event.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ class EventInbox:
         self._queue: deque[FlowEvent] = deque()
         self._lock = threading.Lock()
         self._scheduled = False
+        self._last_drain = 0.0
 
     def put(self, event: FlowEvent) -> None:
         self._queue.append(event)
@@ -36,11 +38,14 @@ class EventInbox:
             if self._scheduled:
                 return
             self._scheduled = True
+        # Leading edge: after a quiet spell the first event goes at once (a first token is on
+        # screen as soon as it arrives); while events keep coming they are batched.
+        delay = 0.001 if time.monotonic() - self._last_drain > DRAIN_SECONDS else DRAIN_SECONDS
         if threading.get_ident() == self._app._thread_id:
-            self._app.set_timer(DRAIN_SECONDS, self.drain)
+            self._app.set_timer(delay, self.drain)
         else:
             try:
-                self._app.call_from_thread(self._app.set_timer, DRAIN_SECONDS, self.drain)
+                self._app.call_from_thread(self._app.set_timer, delay, self.drain)
             except RuntimeError:  # app already closed: nothing left to show
                 pass
 
@@ -50,6 +55,7 @@ class EventInbox:
 
         with self._lock:
             self._scheduled = False
+        self._last_drain = time.monotonic()
         batch: list[FlowEvent] = []
         run: ModelText | None = None  # the ModelText ending `batch`, if any
         parts: list[str] = []  # its text and what merges into it, joined once

@@ -8,6 +8,7 @@ the cost of a flush follows the open block, not the whole answer.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from textual.app import ComposeResult
@@ -93,6 +94,7 @@ class ModelPane(VerticalScroll):
         self._ops: list[_Op] = []
         self._flush_armed = False
         self._flushing = False
+        self._last_flush = 0.0
         self._segment: MarkdownText | None = None
         self._thinking: Static | None = None
         self._thinking_text = ""
@@ -152,6 +154,7 @@ class ModelPane(VerticalScroll):
         if self._flushing:
             return
         self._flushing = True
+        self._last_flush = time.monotonic()
         try:
             while self._ops:
                 ops, self._ops = self._ops, []
@@ -166,7 +169,8 @@ class ModelPane(VerticalScroll):
     def _arm(self) -> None:
         if not self._flush_armed and not self._flushing:
             self._flush_armed = True
-            self.set_timer(FLUSH_SECONDS, self.flush)
+            quiet = time.monotonic() - self._last_flush > FLUSH_SECONDS  # leading edge: see inbox
+            self.set_timer(0.001 if quiet else FLUSH_SECONDS, self.flush)
 
     async def _apply(self, op: _Op) -> None:
         if op.kind == "text":
