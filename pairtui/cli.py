@@ -169,7 +169,8 @@ def _global_flags(*, repo: bool, models: bool, top: bool) -> argparse.ArgumentPa
         p.add_argument("--planner", default=default, metavar="PROVIDER:MODEL",
                        help="planner model, e.g. anthropic:claude-opus-4-1 or replay:PATH")
         p.add_argument("--executor", default=default, metavar="PROVIDER:MODEL",
-                       help="executor model, e.g. openai:gpt-5-mini or openai-chat:llama3")
+                       help="executor model, e.g. openai:gpt-5-mini, openai-chat:llama3, or an "
+                            "ACP agent: acp:claude, acp:codex, acp:gemini")
     return p
 
 
