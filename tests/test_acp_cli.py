@@ -38,7 +38,7 @@ def _declare_fake(tmp_path: Path, script: list) -> Path:
 def test_run_lands_the_agents_chunk_and_keeps_the_persons_dirty_work(git_repo, tmp_path, capsys):
     turn = [{"tool": "t1", "title": "Edit src/app.py", "kind": "edit", "path": "src/app.py"},
             {"write": "src/app.py", "content": GREET}, {"done": "t1", "status": "completed"},
-            {"say": "Added greet."}]
+            {"say": "Added greet."}, {"usage_cost": 0.0125}, {"tokens": [120, 30]}]
     log = _declare_fake(tmp_path, [turn])
     (git_repo / "README.md").write_text("# demo\n\nmy notes, not for the commit\n")
     (git_repo / "scratch.txt").write_text("mine\n")
@@ -61,6 +61,9 @@ def test_run_lands_the_agents_chunk_and_keeps_the_persons_dirty_work(git_repo, t
     assert [c[1] for c in calls] == ["acp:fake Edit src/app.py"] and calls[0][2] == ["src/app.py"]
     assert "Edit src/app.py" in err
     assert events_of(log, "prompt")
+    trailers = git(git_repo, "log", "-1", "--format=%(trailers)")
+    assert "Pairtui-Executor: acp:fake" in trailers
+    assert "Pairtui-Cost: $0.0125 reported by the agent (120 tokens in, 30 out)" in trailers
     code, out, err = run_cli(capsys, "-C", str(git_repo), "why", "src/app.py:5")
     assert code == 0, err
     assert "call      #1 acp:fake Edit src/app.py (first run" in out, out

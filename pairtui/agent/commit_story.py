@@ -59,6 +59,9 @@ def cost_value(session: Session, chunk: int, config: Config) -> str:
     if not tokens_in and not tokens_out:
         return ""
     tokens = f"{tokens_in:,} tokens in, {tokens_out:,} out"
+    if session.executor.startswith("acp:"):  # an agent's cost is only what it reports
+        return (f"${dollars:.4f} reported by the agent ({tokens})" if dollars
+                else f"{tokens} (cost unknown: {session.executor} reports none)")
     if price_of(session.executor, dict(config.prices)) is None:
         return f"{tokens} (no price known for {model_value(session.executor)})"
     return f"${dollars:.4f} ({tokens})"
