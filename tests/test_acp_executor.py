@@ -386,3 +386,19 @@ def test_a_line_of_junk_from_the_agent_is_skipped_without_a_traceback_on_screen(
                           capture_output=True, text=True, cwd=root, timeout=60)
     assert done.stdout.strip() == "done", done.stderr
     assert "Traceback" not in done.stderr and "JSON-RPC" not in done.stderr
+
+
+async def test_reported_cost_adds_up_over_chunks_each_in_its_own_acp_session(git_repo, tmp_path):
+    config, log = fake_config(tmp_path, [[{"usage_cost": 0.01}], [{"usage_cost": 0.01}],
+                                         [{"usage_cost": 0.03}]])
+    events: list = []
+    pairing = _pairing(git_repo, config, events)
+    executor = pairing._executor
+    try:
+        await executor.run_chunk(pairing._brief(1))  # session 1: $0.01
+        await executor.run_chunk(pairing._brief(1))  # a new session: its own $0.01
+        await executor.fix(pairing._brief(1), "check", "failed", 1, 1, 1)  # session 2 now at $0.03
+    finally:
+        await pairing.aclose()
+    assert len(events_of(log, "new_session")) == 2
+    assert [e for e in events if isinstance(e, UsageUpdated)][-1].cost_usd == 0.04

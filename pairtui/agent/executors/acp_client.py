@@ -91,7 +91,7 @@ class PairtuiClient:
 
     async def session_update(self, session_id: str, update: Any, **kwargs: Any) -> None:
         if self.active:
-            self.mapper.apply(update)
+            self.mapper.apply(update, session_id)
 
     # -- fs --------------------------------------------------------------------------------
 

@@ -68,7 +68,6 @@ class AcpExecutor:
     sessions: dict[int, str] = field(default_factory=dict)  # chunk -> ACP session id
     _last_tree: dict[int, Fingerprint] = field(default_factory=dict)  # after each chunk's turn
     _conn: AcpConnection | None = None
-    _cost_seen: float = 0.0
 
     def ready(self) -> None:
         """Resolve the agent now (ProviderError if it is not installed), before a checkpoint."""
@@ -138,11 +137,14 @@ class AcpExecutor:
             text = (f"Since your last turn the person changed these files in review (rejected or "
                     f"edited hunks): {', '.join(touched[:20])}. Read them again before editing "
                     "them; do not redo what was rejected unless asked.\n\n" + text)
+        cost_before = client.mapper.costs.get(session)
         response = await conn.prompt(session, text, self.timeout)
         after = await asyncio.to_thread(fingerprint, self.repo_root)
         self._last_tree[brief.chunk.number] = after
         self._credit_direct_writes(client, before, after)
-        self._usage(response, conn.spec.label, client.mapper.reported_cost)
+        cost_now = client.mapper.costs.get(session)
+        spent = None if cost_now is None else max(0.0, cost_now - (cost_before or 0.0))
+        self._usage(response, conn.spec.label, spent, cost_now)
         if response.stop_reason == "refusal":
             raise LoopStoppedError(f"stopped: {conn.spec.label} refused the chunk")
         if response.stop_reason in ("max_tokens", "max_turn_requests"):
@@ -200,19 +202,20 @@ class AcpExecutor:
         if self.on_call is not None:
             self.on_call(call)
 
-    def _usage(self, response: Any, label: str, reported: float | None) -> None:
+    def _usage(self, response: Any, label: str, spent: float | None, total: float | None) -> None:
+        """Tokens as reported for the turn; dollars as the agent's session total grew."""
         usage = getattr(response, "usage", None)
         if usage is not None:
             self.meter.tokens_in += usage.input_tokens + (usage.cached_read_tokens or 0) + (
                 usage.cached_write_tokens or 0)
             self.meter.tokens_out += usage.output_tokens
-        if reported is not None and reported >= self._cost_seen:
-            self.meter.cost_usd += reported - self._cost_seen
-            self._cost_seen = reported
-        if usage is not None or reported is not None:
+        if spent is not None:
+            self.meter.cost_usd += spent
+        if usage is not None or spent is not None:
             self.emit(UsageUpdated(self.meter.tokens_in, self.meter.tokens_out,
                                    round(self.meter.cost_usd, 6)))
-        cost = (f"cost reported by the agent: ${reported:.4f}" if reported is not None
+        cost = (f"cost reported by the agent: ${spent:.4f} this turn, ${total:.4f} this session"
+                if spent is not None and total is not None
                 else "cost unknown (the agent does not report it)")
         self.emit(Notice(f"{label}: turn ended ({response.stop_reason}); {cost}"))
 

@@ -52,7 +52,7 @@ class UpdateMapper:
         self.calls: dict[str, TrackedCall] = {}
         self.order: list[str] = []
         self.text: list[str] = []  # the agent's message of this turn (the planner's reply)
-        self.reported_cost: float | None = None  # cumulative USD, as the agent reports it
+        self.costs: dict[str, float] = {}  # ACP session -> its cumulative USD, as reported
         self.plan_sink: Callable[[str], None] | None = None  # elsewhere than the reply (planner)
         self.secrets: tuple[str | None, ...] = ()  # masked in tool output before it is shown
         self.root_prefix = ""  # "<repo>/", cut from titles
@@ -64,7 +64,7 @@ class UpdateMapper:
         self.calls = {}
         self.order = []
 
-    def apply(self, update: Any) -> None:
+    def apply(self, update: Any, session_id: str = "") -> None:
         kind = getattr(update, "session_update", None)
         if kind == "agent_message_chunk":
             text = _block_text(update.content)
@@ -82,7 +82,7 @@ class UpdateMapper:
         elif kind == "usage_update":
             cost = getattr(update, "cost", None)
             if cost is not None and str(cost.currency).upper() == "USD":
-                self.reported_cost = float(cost.amount)
+                self.costs[session_id] = float(cost.amount)
 
     def call_for_write(self, path: str) -> TrackedCall | None:
         """The tool call a file write belongs to: the latest unfinished call naming the path,
