@@ -12,7 +12,9 @@ chunk to pairtui's FlowEvent sink holding it (what the model pane's inbox receiv
 model pane having rendered it in the real app (the inbox's and the pane's batching included).
 Targets: pairtui >= 0.8x the bare SDK's events/s; first token <= 50 ms.
 Measured on the 2-core dev machine shared with other work: 0.82-0.92x events/s (about 36k vs
-40k notifications per CPU second), round wall time within 0.86-1.28x, first token 0.4-5 ms.
+40k notifications per CPU second), round wall time within 0.84-1.28x, first token 0.4-5 ms
+to the sink and 13-37 ms on screen (82 ms before the inbox and pane flushed a first token at
+once).
 
 Run: .venv/bin/python benchmarks/acp_bench.py
 Prints: name  value  reference  ratio
