@@ -5,7 +5,7 @@ filtered patch (a whole git process). Also shown: pairtui's apply of the already
 and the design issue 13 asked to weigh, "select in Python, let git write": render the filtered
 patch, then `git apply --check` and `git apply`. Each run starts from a fresh copy of the tree.
 
-    /work/venv/bin/python benchmarks/apply_bench.py
+    .venv/bin/python benchmarks/apply_bench.py
 """
 
 from __future__ import annotations

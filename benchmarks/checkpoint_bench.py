@@ -5,7 +5,7 @@ both measured here in the same run, interleaved: medians, and best runs (which o
 processes on a busy machine disturb least). The last rows show how a snapshot's cost grows
 with the number of changed files.
 
-    /work/venv/bin/python benchmarks/checkpoint_bench.py [--files 20000] [--rounds 9]
+    .venv/bin/python benchmarks/checkpoint_bench.py [--files 20000] [--rounds 9]
 """
 
 from __future__ import annotations

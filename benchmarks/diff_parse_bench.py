@@ -4,7 +4,7 @@ Target (issue 5): pairtui's read_patch + align_rows of every hunk <= 1.0x the ti
 `git diff` run that makes the patch (same flags pairtui uses). unidiff's parse of the same bytes
 is printed too: it is why pairtui has its own parser.
 
-    /work/venv/bin/python benchmarks/diff_parse_bench.py
+    .venv/bin/python benchmarks/diff_parse_bench.py
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Reference, measured in the same run: Textual's read-only TextArea showing the sa
 visible row has been painted by the compositor. Scroll/jump are the widget's cost per frame:
 the scroll itself plus painting every row of the new screen (what the compositor asks for).
 
-Run: /work/venv/bin/python benchmarks/diff_view_bench.py
+Run: .venv/bin/python benchmarks/diff_view_bench.py
 """
 
 from __future__ import annotations

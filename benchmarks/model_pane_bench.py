@@ -10,7 +10,7 @@ A second case streams one 2,000-line ```python block (a block stays open while i
 is, so this is the worst case for "render only the open block"). Prints `name  value
 reference  ratio`.
 
-    /work/venv/bin/python benchmarks/model_pane_bench.py
+    .venv/bin/python benchmarks/model_pane_bench.py
 """
 
 from __future__ import annotations

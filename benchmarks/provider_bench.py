@@ -7,7 +7,7 @@ SDK client; runs alternate and the best of each is kept. Time is this process's 
 server is another process), so other work on the machine does not skew the ratio.
 Target: interface >= 0.8x the bare SDK's events/s.
 
-Run: /work/venv/bin/python benchmarks/provider_bench.py
+Run: .venv/bin/python benchmarks/provider_bench.py
 Prints: name  value  reference  ratio   (events/s through the interface, bare SDK, ratio)
 """
 

@@ -6,7 +6,7 @@ the panes a frame later; the second line reports when every pane is mounted, for
 The demo repo is prepared once, before timing: the figure is the app's start-up, not the copy
 of the demo files. Prints `name  value  reference  ratio` (median of RUNS, milliseconds).
 
-    /work/venv/bin/python benchmarks/startup_bench.py
+    .venv/bin/python benchmarks/startup_bench.py
 """
 
 from __future__ import annotations
