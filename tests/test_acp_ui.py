@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from pairtui.core.session import Phase
-from pairtui.ui.screens.confirm import ConfirmScreen
+from pairtui.ui.screens.permission import PermissionScreen
 from pairtui.ui.widgets.model_pane import ModelPane
 from tests.support_acp import GREET, PLAN, events_of, fake_config
 from tests.support_ui import settle
@@ -50,8 +50,8 @@ async def test_an_acp_agent_plans_executes_asks_and_is_cancelled_in_the_tui(git_
             await settle(pilot, app)
             assert app.session.phase == Phase.EXECUTING
             await pilot.press("enter")  # the agent executes
-            await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-            assert "acp:fake: Run pytest -q" in app.screen._body
+            await _until(pilot, lambda: isinstance(app.screen, PermissionScreen))
+            assert "acp:fake: Run pytest -q" in app.screen._what
             await pilot.press("y")
             await _until(pilot, lambda: events_of(log, "permission"))
             assert events_of(log, "permission")[0]["chosen"] == "once"

@@ -99,6 +99,7 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         self.cancel_latency: float | None = None  # seconds from esc to the step stopping
         self._inbox = EventInbox(self, self._on_events)
         self.workspace_ready = asyncio.Event()
+        self.always_allowed: set[str] = set()  # requests the person allowed for the session
 
     # -- toasts -------------------------------------------------------------------------------
 

@@ -186,9 +186,13 @@ class DialogActions(_Base):
             return ""
 
     async def ask_permission(self, what: str) -> bool:
-        """The executor wants to run a command: the person decides."""
-        from pairtui.ui.screens.confirm import ConfirmScreen
+        """The executor wants to run a command: the person decides, once or for the rest of
+        this session (the exact same request is then allowed without asking)."""
+        from pairtui.ui.screens.permission import PermissionScreen
 
-        return bool(await self.push_screen_wait(ConfirmScreen(
-            "Allow this command?", f"The model wants to run:\n\n  {what}\n",
-            yes="Run it", no="Refuse")))
+        if what in self.always_allowed:
+            return True
+        answer = await self.push_screen_wait(PermissionScreen(what))
+        if answer == "always":
+            self.always_allowed.add(what)
+        return answer in ("once", "always")
