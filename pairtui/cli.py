@@ -70,6 +70,15 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     src.add_argument("--goal", help="what you want done, in plain English")
     src.add_argument("--plan", metavar="FILE",
                      help="a plan file (markdown), e.g. the path `pairtui plan` printed")
+    src.add_argument("--resume", metavar="ID",
+                     help="carry an interrupted worktree run on where it stopped (`pairtui runs`)")
+    src.add_argument("--run-id", help=argparse.SUPPRESS)  # a background run's own process
+    p.add_argument("--worktree", action="store_true",
+                   help="work in a new linked worktree on a new branch from HEAD (lands there)")
+    p.add_argument("--branch", metavar="NAME",
+                   help="the --worktree run's branch (default: pairtui/<goal slug>-<id>)")
+    p.add_argument("--background", action="store_true",
+                   help="with --worktree or --resume: return at once, the run goes on detached")
     p.add_argument("--yes", action="store_true", help="land every verified chunk as a commit")
     p.add_argument("--json", action="store_true", help="print machine-readable events on stdout")
     p.add_argument("--trust-plan-checks", action="store_true",
@@ -125,6 +134,16 @@ def _why_args(p: argparse.ArgumentParser) -> None:
                    help="follow lines copied from other files")
 
 
+def _runs_args(p: argparse.ArgumentParser) -> None:
+    act = p.add_mutually_exclusive_group()
+    act.add_argument("--follow", metavar="ID", help="stream a run's output until it ends")
+    act.add_argument("--cancel", metavar="ID", help="stop a run (its worktree is kept)")
+    act.add_argument("--clean", action="store_true",
+                     help="remove finished runs' worktrees and branches whose work has landed")
+    p.add_argument("--yes", action="store_true", help="with --clean: also runs not landed")
+    p.add_argument("--json", action="store_true", help="print the runs as JSON")
+
+
 def _log_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the sessions as JSON")
 
@@ -150,6 +169,7 @@ COMMANDS: tuple[Command, ...] = (
             _trust_args),
     Command("why", "the story of a line: commit, chunk, tool call, check", _why_args),
     Command("log", "sessions, newest first: goal, chunks, commits, checks, cost", _log_args),
+    Command("runs", "worktree runs: list, --follow, --cancel, --clean", _runs_args),
 )
 SUBCOMMANDS = tuple(c.name for c in COMMANDS)
 _VALUE_FLAGS = ("-C", "--repo", "--planner", "--executor")  # global flags that take a value

@@ -20,6 +20,7 @@ Keys (top level of either file):
   verify_timeout = 300                       seconds before a check is stopped
   allow_run_command_headless = false         let run_command run without asking (headless)
   max_turns = 40                             executor turns per chunk
+  max_runs = 4                               `run --worktree` runs at once (default: cores)
   trailers = true                            Pairtui-* trailers on landed chunks' commits
   plans_dir = "docs/plans"                   keep each approved plan as a file in the repo
   plans_commit = "with-first-chunk"          ...landed with the first chunk, or "own-commit"
@@ -92,6 +93,7 @@ class Config:
     verify_timeout: float = 300.0
     allow_run_command_headless: bool = False
     max_turns: int = 40  # executor turn limit per chunk
+    max_runs: int = field(default_factory=lambda: os.cpu_count() or 1)  # worktree runs at once
     verify_env: str = "auto"
     trailers: bool = True  # Pairtui-* trailers on landed commits (what `pairtui why` reads)
     plans_dir: str | None = None  # repo folder where approved plans are kept as files
@@ -242,6 +244,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "verify_timeout": _seconds,
     "allow_run_command_headless": _flag,
     "max_turns": _count(1),
+    "max_runs": _count(1),
     "verify_env": _verify_env,
     "trailers": _flag,
     "plans_dir": _optional_text,

@@ -27,6 +27,8 @@ from pairtui.core.session import ChunkStatus, Phase
 from pairtui.errors import PairtuiError, UsageError
 from pairtui.git.repo import RepoInfo, ensure_ready, find_repo
 
+_WORKTREE_FLAGS = ("worktree", "resume", "run_id", "background", "branch")
+
 
 def read_plan_file(path: Path) -> str:
     """The text of a plan file, or a one-line UsageError."""
@@ -41,6 +43,8 @@ def read_plan_file(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if any(getattr(args, flag, None) for flag in _WORKTREE_FLAGS):
+        return _worktree_run(args)
     info = find_repo(Path(args.repo))
     ensure_ready(info)
     plan_text = read_plan_file(Path(args.plan)) if args.plan else None
@@ -65,6 +69,17 @@ def run(args: argparse.Namespace) -> int:
         printer.close()
         if usage := printer.usage_line():
             printer.line(usage)
+
+
+def _worktree_run(args: argparse.Namespace) -> int:
+    """--worktree / --resume / a background run's own process: see commands/run_worktree.py."""
+    given = {flag: getattr(args, flag, None) for flag in _WORKTREE_FLAGS}
+    if (given["background"] or given["branch"]) and not (given["worktree"] or given["resume"]
+                                                         or given["run_id"]):
+        raise UsageError(f"--{'background' if given['background'] else 'branch'} needs --worktree")
+    from pairtui.commands import run_worktree
+
+    return run_worktree.dispatch(args)
 
 
 def refuse_unconfirmed_checks(pending: list, trust: bool) -> None:

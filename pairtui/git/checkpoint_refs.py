@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from pairtui.errors import UsageError
 from pairtui.git.trailers import PREFIX, compose, split_trailers
@@ -37,8 +38,18 @@ def check_name(kind: str, name: str) -> str:
     return name
 
 
-def ref_name(session: str, n: int, step: str) -> str:
-    return f"{REF_ROOT}{session}/{n}-{step}"
+def ref_root(git_dir: Path) -> str:
+    """Where this worktree's checkpoints live. Linked worktrees share the repo's refs, and
+    each has its own sessions (s1, s2, ... in its own git dir), so a linked worktree's
+    checkpoints go under `refs/pairtui/wt-<name>/`: a run in its own worktree never takes
+    or lists the main worktree's session refs, nor they its."""
+    if (git_dir / "commondir").is_file():  # a linked worktree's git dir: .git/worktrees/<name>
+        return f"{REF_ROOT}wt-{git_dir.name}/"
+    return REF_ROOT
+
+
+def ref_name(session: str, n: int, step: str, root: str = REF_ROOT) -> str:
+    return f"{root}{session}/{n}-{step}"
 
 
 def short_id(session: str, n: int, step: str) -> str:
@@ -52,11 +63,12 @@ class RefParts:
     step: str
 
 
-def parse_ref(ref: str) -> RefParts | None:
-    """refs/pairtui/<session>/<n>-<step> -> parts; None for anything else under refs/pairtui/."""
-    if not ref.startswith(REF_ROOT):
+def parse_ref(ref: str, root: str = REF_ROOT) -> RefParts | None:
+    """<root><session>/<n>-<step> -> parts; None for anything else (another worktree's refs
+    under refs/pairtui/wt-<name>/ among them, having one more level)."""
+    if not ref.startswith(root):
         return None
-    rest = ref[len(REF_ROOT):].split("/")
+    rest = ref[len(root):].split("/")
     if len(rest) != 2:
         return None
     match = _LEAF.fullmatch(rest[1])

@@ -30,7 +30,6 @@ from pathlib import Path
 
 from pairtui.errors import GitError, UsageError
 from pairtui.git.checkpoint_refs import (
-    REF_ROOT,
     Metadata,
     RefParts,
     check_name,
@@ -38,6 +37,7 @@ from pairtui.git.checkpoint_refs import (
     parse_message,
     parse_ref,
     ref_name,
+    ref_root,
     short_id,
 )
 from pairtui.git.crashpoints import crash_point
@@ -112,6 +112,11 @@ class Checkpoints:
     def git_dir(self) -> Path:
         return self._locate()[0]
 
+    @property
+    def ref_root(self) -> str:
+        """refs/pairtui/, or refs/pairtui/wt-<name>/ in a linked worktree (see ref_root)."""
+        return ref_root(self.git_dir)
+
     # -- snapshot --------------------------------------------------------------------------
 
     def snapshot(self, step: str, chunk: int | None = None, message: str = "") -> Checkpoint:
@@ -131,7 +136,7 @@ class Checkpoints:
         # Reads that do not depend on the new tree overlap `git add -A`, the long step.
         head_job = self._git.start("rev-parse", "HEAD^{commit}", "HEAD^{tree}", "--")
         refs_job = None if self._last_n is not None else self._git.start(
-            "for-each-ref", "--format=%(refname)", f"{REF_ROOT}{self.session}/")
+            "for-each-ref", "--format=%(refname)", f"{self.ref_root}{self.session}/")
         index.copy_from(user_index)
         crash_point("snapshot:index-copied")
         scan_started_ns = time.time_ns()
@@ -152,7 +157,7 @@ class Checkpoints:
                                     head_tree or EMPTY_TREE[len(tree)], tree)
         towards_job = None if diff_to is None else start_tree_changes(self._git, tree, diff_to)
         if refs_job is not None:
-            self._last_n = _max_number(refs_job.output("listing checkpoints"))
+            self._last_n = _max_number(refs_job.output("listing checkpoints"), self.ref_root)
         for _attempt in range(3):
             n = self._next_n()
             meta = Metadata(self.session, n, step, chunk, message, time.time())
@@ -162,7 +167,7 @@ class Checkpoints:
                 env=env, input=format_message(meta), what="snapshot (git commit-tree)",
             ).decode().strip()
             crash_point("snapshot:commit-written")
-            ref = ref_name(self.session, n, step)
+            ref = ref_name(self.session, n, step, self.ref_root)
             # "" as the old value: create only, never overwrite another process's checkpoint.
             if self._git.try_run("update-ref", ref, commit, "").ok:
                 crash_point("snapshot:ref-updated")
@@ -176,8 +181,8 @@ class Checkpoints:
 
     def _next_n(self) -> int:
         if self._last_n is None:
-            out = self._git.run("for-each-ref", "--format=%(refname)", f"{REF_ROOT}{self.session}/")
-            self._last_n = _max_number(out)
+            out = self._git.run("for-each-ref", "--format=%(refname)", f"{self.ref_root}{self.session}/")
+            self._last_n = _max_number(out, self.ref_root)
         self._last_n += 1
         return self._last_n
 
@@ -238,7 +243,7 @@ class Checkpoints:
 
     def _read_refs(self, all_sessions: bool) -> list[Checkpoint]:
         """Checkpoints from the refs alone (files_changed not counted yet: 0)."""
-        prefix = REF_ROOT if all_sessions else f"{REF_ROOT}{self.session}/"
+        prefix = self.ref_root if all_sessions else f"{self.ref_root}{self.session}/"
         out = self._git.run("for-each-ref", f"--format={_FORMAT}", prefix)
         found: list[Checkpoint] = []
         for record in out.decode("utf-8", "surrogateescape").split("\0\n"):
@@ -246,7 +251,7 @@ class Checkpoints:
             if len(fields) < 5 or fields[1] != "commit":
                 continue
             ref, _kind, commit, tree, contents = fields[:5]
-            parts = parse_ref(ref)
+            parts = parse_ref(ref, self.ref_root)
             if parts is None:
                 continue
             found.append(_checkpoint(ref, commit, tree, parse_message(contents, parts), parts))
@@ -339,9 +344,9 @@ def _checkpoint(
     )
 
 
-def _max_number(for_each_ref_output: bytes) -> int:
+def _max_number(for_each_ref_output: bytes, root: str) -> int:
     names = os.fsdecode(for_each_ref_output).splitlines()
-    return max((p.n for name in names if (p := parse_ref(name))), default=0)
+    return max((p.n for name in names if (p := parse_ref(name, root))), default=0)
 
 
 def _pending_path(git_dir: Path) -> Path:
