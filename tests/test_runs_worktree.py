@@ -275,3 +275,25 @@ def test_cancel_stops_the_run_keeps_its_worktree_and_follow_ends(git_repo, tmp_p
     assert followed.returncode != 0
     again = _cli(git_repo, "runs", "--cancel", run_id)
     assert again.returncode == 2 and "is cancelled" in again.stderr
+
+
+def test_a_queued_run_waits_for_a_slot_and_cancelling_it_means_it_never_starts(
+        git_repo, tmp_path, pids):
+    (git_repo / ".pairtui.toml").write_text("max_runs = 1\n")
+    git(git_repo, "add", ".pairtui.toml")
+    git(git_repo, "commit", "-qm", "one run at a time")
+    plan, executor, gate = _blocking_plan(tmp_path)
+    first = _background(git_repo, plan, executor, pids)
+    _until(lambda: (gate / "started").exists())
+    files = ["q.txt"]
+    second = _background(git_repo, _plan(tmp_path, "queued", files),
+                         _executor(tmp_path, "queued", files), pids)
+    time.sleep(1.0)  # it would have finished by now, had it not waited
+    rows = {r["id"]: r for r in _runs(git_repo)}
+    assert (rows[first]["state"], rows[second]["state"]) == ("running", "queued")
+    assert _cli(git_repo, "runs", "--cancel", second).returncode == 0
+    (gate / "go").touch()
+    assert _wait(git_repo, first, ("done",))["chunks_landed"] == 2
+    row = _wait(git_repo, second, ("cancelled",), timeout=5)
+    assert row["chunks_landed"] == 0
+    assert git(git_repo, "log", "--format=%s", f"main..{row['branch']}") == ""

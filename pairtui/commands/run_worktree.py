@@ -173,6 +173,8 @@ def _finish(store: RunStore, run_id: str, code: int, why: str) -> None:
             record = dataclasses.replace(record, state="cancelled")
         elif code == 0:
             record = dataclasses.replace(record, state="done")
+        elif code == 130:  # Ctrl-C in a foreground run: carry it on with --resume
+            record = dataclasses.replace(record, state="interrupted", note="interrupted")
         else:
             record = dataclasses.replace(record, state="failed", note=why or record.note)
         store.save(dataclasses.replace(record, exit_code=code, finished=now()))

@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pairtui.agent.runs.records import RunRecord, RunStore, now, pid_alive
+from pairtui.agent.runs.records import LIVE, RunRecord, RunStore, now, pid_alive, process_start
+from pairtui.errors import UsageError
 
 
 def take_slot(store: RunStore, run_id: str, max_runs: int) -> bool:
@@ -22,16 +23,19 @@ def take_slot(store: RunStore, run_id: str, max_runs: int) -> bool:
     with store.locked():
         me = store.load(run_id)
         if me is None:
-            raise LookupError(f"run {run_id} has no record")
+            raise UsageError(f"run {run_id} has no record")
+        if me.state not in LIVE:  # cancelled while it waited
+            raise UsageError(f"run {run_id} is {me.state}; not starting it")
         others = [r for r in store.all() if r.id != run_id]
         running = sum(1 for r in others if r.effective_state == "running")
         ahead = sum(1 for r in others if r.effective_state == "queued"
                     and (r.created, r.id) < (me.created, me.id))
+        mine = {"pid": os.getpid(), "pid_start": process_start(os.getpid())}
         if running + ahead >= max_runs:
-            if me.pid != os.getpid():
-                store.save(_with(me, pid=os.getpid()))
+            if me.pid != mine["pid"] or me.pid_start != mine["pid_start"]:
+                store.save(_with(me, **mine))
             return False
-        store.save(_with(me, state="running", pid=os.getpid()))
+        store.save(_with(me, state="running", **mine))
         return True
 
 
@@ -56,18 +60,28 @@ def detach(argv: list[str], log: Path, cwd: Path) -> int:
 
 
 def cancel(store: RunStore, record: RunRecord, grace: float = 10.0) -> RunRecord:
-    """SIGTERM to the run's process group, SIGKILL after `grace` seconds; the worktree stays."""
+    """SIGTERM to the run's process group, SIGKILL after `grace` seconds; the worktree stays.
+    A run not started yet is marked cancelled under the lock, so it never takes a slot."""
     note = f"cancelled; its worktree is kept at {record.worktree}"
-    store.update(record.id, note=note)
-    if record.pid is not None and pid_alive(record.pid):
-        _signal_group(record.pid, signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        while pid_alive(record.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if pid_alive(record.pid):
-            _signal_group(record.pid, signal.SIGKILL)
+    with store.locked():
+        current = store.load(record.id) or record
+        if current.pid is None or not _alive(current):
+            current = _with(current, state="cancelled", note=note, finished=now())
+            store.save(current)
+            return current
+        store.save(_with(current, note=note))  # the run's own ending reads it: cancelled
+    _signal_group(current.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while _alive(current) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _alive(current):
+        _signal_group(current.pid, signal.SIGKILL)
     done = store.update(record.id, state="cancelled", note=note, finished=now())
-    return done or record
+    return done or current
+
+
+def _alive(record: RunRecord) -> bool:
+    return record.pid is not None and pid_alive(record.pid, record.pid_start)
 
 
 def _signal_group(pid: int, sig: int) -> None:

@@ -33,6 +33,7 @@ class RunRecord:
     created: float
     state: str = "queued"
     pid: int | None = None
+    pid_start: int | None = None  # the process's start time (/proc), so a reused pid is not it
     exit_code: int | None = None
     finished: float | None = None
     note: str = ""
@@ -42,24 +43,43 @@ class RunRecord:
     @property
     def effective_state(self) -> str:
         """The state, except that a live state whose process is gone is "interrupted"."""
-        if self.state in LIVE and self.pid is not None and not pid_alive(self.pid):
+        if self.state in LIVE and self.pid is not None and not pid_alive(self.pid, self.pid_start):
             return "interrupted"
         return self.state
 
 
-def pid_alive(pid: int) -> bool:
-    """Is `pid` a live process (a zombie, killed but not yet reaped, counts as gone)?"""
+def pid_alive(pid: int, started: int | None = None) -> bool:
+    """Is `pid` a live process, the one that started at `started` if known? A zombie (killed,
+    not yet reaped) counts as gone, and so does another process that got the pid after a
+    reboot."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    fields = _proc_stat(pid)
+    if fields is None:
+        return True  # no /proc: trust kill(0)
+    if fields[0] in ("Z", "X"):
+        return False
+    return started is None or int(fields[19]) == started
+
+
+def process_start(pid: int) -> int | None:
+    """The process's start time in clock ticks since boot (Linux), else None."""
+    fields = _proc_stat(pid)
+    return int(fields[19]) if fields is not None else None
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat's fields after the command name (state first), or None."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return True  # no /proc: trust kill(0)
-    return stat.rsplit(")", 1)[-1].split()[0] not in ("Z", "X")
+        return None
+    fields = stat.rsplit(")", 1)[-1].split()
+    return fields if len(fields) > 19 else None
 
 
 class RunStore:
