@@ -297,3 +297,20 @@ def test_a_queued_run_waits_for_a_slot_and_cancelling_it_means_it_never_starts(
     row = _wait(git_repo, second, ("cancelled",), timeout=5)
     assert row["chunks_landed"] == 0
     assert git(git_repo, "log", "--format=%s", f"main..{row['branch']}") == ""
+
+
+def test_review_of_a_runs_branch_says_which_chunk_each_commit_is(git_repo, tmp_path, capsys):
+    files = ["a.txt", "b.txt"]
+    plan, executor = _plan(tmp_path, "story", files), _executor(tmp_path, "story", files)
+    assert run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan), "--worktree",
+                   "--branch", "story", "--executor", f"replay:{executor}")[0] == 0
+    (git_repo / "plain.txt").write_text("mine\n")
+    git(git_repo, "add", "plain.txt")
+    git(git_repo, "commit", "-qm", "A plain commit")
+    code, out, err = run_cli(capsys, "-C", str(git_repo), "review", "main..story", "--dry-run")
+    assert code == 0, err
+    first, second = (git(git_repo, "rev-parse", f"story~{n}").strip()[:10] for n in (1, 0))
+    assert f"{first} chunk 1/2 Add a.txt (check: test -f a.txt passed)" in out
+    assert out.index(first) < out.index(second) and f"{second} chunk 2/2 Add b.txt" in out
+    code, out, _ = run_cli(capsys, "-C", str(git_repo), "review", "story..main", "--dry-run")
+    assert code == 0 and "chunk" not in out and "commits (oldest first)" not in out

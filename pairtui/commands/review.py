@@ -47,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         if source == "applied":
             sys.stdout.write(f"mode: {keep_drop_note(args.source)}\n")
+        if source in ("revs", "applied"):
+            sys.stdout.write(_chunk_story(repo.root, args.source))
         sys.stdout.write(list_hunks(patch, repo.root) or "no hunks: the diff is empty\n")
         return 0
     ensure_ready(repo)  # from here on the tree may change: never in the middle of a merge/rebase
@@ -92,6 +94,14 @@ def review_app(repo: RepoInfo, patch: Patch, source: str) -> ReviewApp:
 
     return ReviewApp(repo.root, patch, source,  # type: ignore[arg-type]
                      checkpoint=lambda: _checkpoint(repo, "before pairtui review"))
+
+
+def _chunk_story(root: Path, revs: str) -> str:
+    """Which pairtui chunk each commit of the range is (its trailers); "" for a plain range."""
+    from pairtui.git.range_chunks import range_commits, story
+
+    told = story(range_commits(root, revs))
+    return f"commits (oldest first):\n{told}\n" if told else ""
 
 
 def keep_drop_note(revs: str) -> str:
