@@ -275,6 +275,10 @@ def test_cancel_stops_the_run_keeps_its_worktree_and_follow_ends(git_repo, tmp_p
     assert followed.returncode != 0
     again = _cli(git_repo, "runs", "--cancel", run_id)
     assert again.returncode == 2 and "is cancelled" in again.stderr
+    (gate / "go").touch()  # a cancelled run carries on where it stopped, in its worktree
+    out = _cli(git_repo, "run", "--resume", run_id)
+    assert out.returncode == 0, out.stderr
+    assert _wait(git_repo, run_id, ("done",), timeout=5)["chunks_landed"] == 2
 
 
 def test_a_queued_run_waits_for_a_slot_and_cancelling_it_means_it_never_starts(
@@ -292,7 +296,17 @@ def test_a_queued_run_waits_for_a_slot_and_cancelling_it_means_it_never_starts(
     rows = {r["id"]: r for r in _runs(git_repo)}
     assert (rows[first]["state"], rows[second]["state"]) == ("running", "queued")
     assert _cli(git_repo, "runs", "--cancel", second).returncode == 0
-    (gate / "go").touch()
+    follow = subprocess.Popen([sys.executable, "-m", "pairtui", "-C", str(git_repo), "runs",
+                               "--follow", first], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        time.sleep(0.5)
+        assert follow.poll() is None, "follow ended while the run was still running"
+        (gate / "go").touch()
+        followed, _ = follow.communicate(timeout=30)
+    finally:
+        follow.kill()
+    assert follow.returncode == 0
+    assert "chunk 2 landed" in followed and f"run {first} done" in followed
     assert _wait(git_repo, first, ("done",))["chunks_landed"] == 2
     row = _wait(git_repo, second, ("cancelled",), timeout=5)
     assert row["chunks_landed"] == 0
