@@ -328,3 +328,24 @@ def test_review_of_a_runs_branch_says_which_chunk_each_commit_is(git_repo, tmp_p
     assert out.index(first) < out.index(second) and f"{second} chunk 2/2 Add b.txt" in out
     code, out, _ = run_cli(capsys, "-C", str(git_repo), "review", "story..main", "--dry-run")
     assert code == 0 and "chunk" not in out and "commits (oldest first)" not in out
+
+
+def test_same_session_name_in_two_worktrees_keeps_two_sets_of_checkpoints(git_repo, tmp_path):
+    from pairtui.git.checkpoints import Checkpoints
+
+    linked = tmp_path / "linked"
+    git(git_repo, "worktree", "add", "-q", "-b", "side", str(linked))
+    (git_repo / "main.txt").write_text("main\n")
+    (linked / "side.txt").write_text("side\n")
+    mine, theirs = Checkpoints(git_repo, "s1"), Checkpoints(linked, "s1")
+    cp_main, cp_side = mine.snapshot("start"), theirs.snapshot("start")
+    assert cp_main.ref == "refs/pairtui/s1/1-start"
+    assert cp_side.ref == "refs/pairtui/wt-linked/s1/1-start"  # not main's s1/2-start
+    assert [c.commit for c in mine.list(all_sessions=True)] == [cp_main.commit]
+    assert [c.commit for c in theirs.list(all_sessions=True)] == [cp_side.commit]
+    assert mine.get("s1/1-start").commit == cp_main.commit
+    assert theirs.get("1").commit == cp_side.commit
+    (linked / "side.txt").write_text("changed\n")
+    theirs.restore(cp_side)
+    assert (linked / "side.txt").read_text() == "side\n"
+    assert (git_repo / "main.txt").read_text() == "main\n"
