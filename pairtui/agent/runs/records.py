@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from pairtui.core.store import write_atomic
+from pairtui.errors import PairtuiError
 
 LIVE = ("queued", "running")
 FINAL = ("done", "failed", "cancelled", "interrupted")
@@ -164,7 +165,7 @@ def progress(record: RunRecord, store_factory) -> Progress:
     try:
         ids = store.list_sessions()
         session = store.load(ids[0]) if ids else None  # newest first
-    except Exception:  # a session being written or set aside: show no progress, not a crash
+    except (OSError, ValueError, PairtuiError):  # damaged or set aside: no progress, no crash
         return Progress()
     if session is None:
         return Progress()
