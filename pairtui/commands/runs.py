@@ -62,12 +62,13 @@ def listing(store: RunStore, as_json: bool) -> int:
         sys.stdout.write("no runs; start one with `pairtui run --goal TEXT --worktree "
                          "--background`\n")
         return 0
+    wide = max(len("BRANCH"), *(len(r["branch"]) for r in rows)) + 2
     sys.stdout.write(f"{'ID':<8}{'STATE':<13}{'CHUNKS':<8}{'COST':<9}{'AGE':<6}"
-                     f"{'BRANCH':<36}GOAL\n")
+                     f"{'BRANCH':<{wide}}GOAL\n")
     for r in rows:
         chunks = f"{r['chunks_landed']}/{r['chunks_total']}"
         sys.stdout.write(f"{r['id']:<8}{r['state']:<13}{chunks:<8}${r['cost_usd']:<8.2f}"
-                         f"{age(now() - r['created']):<6}{r['branch']:<36}{r['goal']}\n")
+                         f"{age(now() - r['created']):<6}{r['branch']:<{wide}}{r['goal']}\n")
         if r["note"] and r["state"] not in LIVE:
             sys.stdout.write(f"{'':<8}{r['note']}\n")
     return 0
