@@ -349,3 +349,30 @@ def test_same_session_name_in_two_worktrees_keeps_two_sets_of_checkpoints(git_re
     theirs.restore(cp_side)
     assert (linked / "side.txt").read_text() == "side\n"
     assert (git_repo / "main.txt").read_text() == "main\n"
+
+
+def test_a_record_whose_pid_now_belongs_to_another_process_reads_as_interrupted(tmp_path):
+    from pairtui.agent.runs.records import RunRecord, RunStore, process_start
+
+    store = RunStore(tmp_path)
+    me = RunRecord(id="abc123", goal="g", branch="b", worktree="w", git_dir=str(tmp_path),
+                   created=time.time(), state="running", pid=os.getpid(),
+                   pid_start=process_start(os.getpid()))
+    store.save(me)
+    assert store.load("abc123").effective_state == "running"
+    store.update("abc123", pid_start=(me.pid_start or 0) + 1)  # same pid, another process
+    assert store.load("abc123").effective_state == "interrupted"
+
+
+def test_resume_and_follow_refuse_what_they_cannot_do_in_one_line(git_repo, tmp_path, capsys):
+    files = ["a.txt"]
+    plan, executor = _plan(tmp_path, "fine", files), _executor(tmp_path, "fine", files)
+    assert run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan), "--worktree",
+                   "--executor", f"replay:{executor}")[0] == 0
+    (row,) = _runs(git_repo)
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--resume", row["id"])
+    assert code == 2 and f"run {row['id']} is done" in err and err.count("\n") == 1
+    for argv in (("run", "--resume", "nope"), ("runs", "--follow", "nope"),
+                 ("runs", "--cancel", "nope")):
+        code, _, err = run_cli(capsys, "-C", str(git_repo), *argv)
+        assert code == 2 and "no run 'nope'" in err and err.count("\n") == 1
