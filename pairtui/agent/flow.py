@@ -118,10 +118,16 @@ class Pairing(ChunkReview):
             from pairtui.agent.executors.acp_planner import AcpPlannerModel
 
             planner = AcpPlannerModel(planner, info.root, self._emit, config.agent_turn_timeout)
-        self._planner = Planner(planner, research.specs, research.call, self._emit, self._meter,
-                                config.max_turns, self._record, secrets=config.secrets)
         commands_possible = ask_permission is not None or config.allow_run_command_headless
         specs = tuple(t for t in tools.specs if commands_possible or t.name != "run_command")
+        from pairtui.agent.mcp.session import mcp_tools
+
+        self._mcp, research_tools, exec_tools = mcp_tools(
+            info.root, config, self._emit, ask_permission,
+            (research.specs, research.call), (specs, tools.call))
+        secrets = (*config.secrets, *(self._mcp.secrets if self._mcp else ()))
+        self._planner = Planner(planner, research_tools[0], research_tools[1], self._emit,
+                                self._meter, config.max_turns, self._record, secrets=secrets)
         self._executor: Executor | AcpExecutor
         if executor.name == "acp":  # an ACP agent (claude-code-acp, codex-acp, gemini --acp)
             from pairtui.agent.executors.acp_executor import AcpExecutor
@@ -132,9 +138,9 @@ class Pairing(ChunkReview):
                                          on_call=self._note_call, record=self._record,
                                          secrets=config.secrets)
         else:
-            self._executor = Executor(executor, specs, tools.call, self._emit, self._meter,
-                                      config.max_turns, self._record, on_call=self._note_call,
-                                      secrets=config.secrets)
+            self._executor = Executor(executor, exec_tools[0], exec_tools[1], self._emit,
+                                      self._meter, config.max_turns, self._record,
+                                      on_call=self._note_call, secrets=secrets)
         self._rounds = VerifyRounds(self)
 
     @classmethod
@@ -201,6 +207,8 @@ class Pairing(ChunkReview):
     async def aclose(self) -> None:
         """Release what the executor holds (an ACP agent's process group); idempotent."""
         await self._executor.aclose()
+        if self._mcp is not None:  # MCP servers' processes end with the session
+            await self._mcp.aclose()
         close_planner = getattr(self._planner.provider, "aclose", None)
         if close_planner is not None:
             await close_planner()
