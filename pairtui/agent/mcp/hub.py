@@ -11,7 +11,6 @@ fetched again before the next round.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import tempfile
@@ -205,15 +204,18 @@ class McpHub:
         return await asyncio.wait_for(run.client.call_tool(tool.name, arguments), timeout)
 
     async def _stop(self, run: _Running) -> None:
+        """Let the server's task leave the client (which ends a stdio server's process); one
+        still starting, or not leaving within 10 s, is cancelled."""
         run.stop.set()
-        if run.task is None:
+        task = run.task
+        if task is None or task.done():
             return
-        try:
-            await asyncio.wait_for(asyncio.shield(run.task), 10)
-        except (TimeoutError, Exception):
-            run.task.cancel()
-            with contextlib.suppress(BaseException):
-                await run.task
+        if run.client is None:
+            task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=10)
+        if not done:
+            task.cancel()
+            await asyncio.wait({task}, timeout=5)
 
     async def aclose(self) -> None:
         """Stop every server (their processes end with them); idempotent."""
