@@ -2,7 +2,7 @@
 
 Its behaviour at start-up comes from the environment: MCP_TEST_PIDFILE (write the process id
 there, so a test can check it is gone after close), MCP_TEST_MODE=crash (exit before speaking)
-or slowstart (sleep 30 s first). Tools: echo (read-only), shout, fail (an error result),
+or slowstart (sleep 30 s first). Tools: grow (adds `added`, then tools/list_changed), echo (read-only), shout, fail (an error result),
 slow (sleeps), big (a huge text), token (returns MCP_TEST_TOKEN), picture (an image), and
 one whose name needs shortening.
 """
@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import ImageContent, TextContent, ToolAnnotations
 
 if pidfile := os.environ.get("MCP_TEST_PIDFILE"):
@@ -76,6 +76,14 @@ def picture() -> list:
 def long_named() -> str:
     """Answers to a long name."""
     return "long ok"
+
+
+@server.tool()
+async def grow(ctx: Context) -> str:
+    """Add a tool named `added` and tell the client its tool list changed."""
+    server.add_tool(lambda: "added ok", name="added", description="Appears after grow.")
+    await ctx.notify_tools_changed()
+    return "grown"
 
 
 if __name__ == "__main__":

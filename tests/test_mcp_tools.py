@@ -4,6 +4,7 @@ server that fails to start, and no process left after close."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -144,3 +145,16 @@ def test_variables_are_expanded_and_missing_ones_keep_the_server_out(monkeypatch
     assert spec.headers == {"Authorization": "Bearer abc123456"} and spec.missing_vars == ()
     stdio = server_from("x", {"command": sys.executable, "args": ["${NOPE_NOT_SET}"]}, ".mcp.json", True)
     assert stdio.missing_vars == ("NOPE_NOT_SET",)
+
+
+async def test_a_tool_list_change_is_picked_up_before_the_next_round(hub):
+    tools = _tools(hub, allow=("t__*",))
+    assert "mcp__t__added" not in [s.name for s in await tools.current()]
+    assert (await tools.call(ToolCall("1", "mcp__t__grow", {}))).content == "grown"
+    for _ in range(50):  # the notification arrives on its own, just after the result
+        names = [s.name for s in await tools.current()]
+        if "mcp__t__added" in names:
+            break
+        await asyncio.sleep(0.05)
+    assert "mcp__t__added" in names
+    assert (await tools.call(ToolCall("2", "mcp__t__added", {}))).content == "added ok"

@@ -76,21 +76,26 @@ class McpHub:
         self._start_timeout = start_timeout
         self._cwd = cwd
         self._running: dict[str, _Running] = {}
-        self._started = False
+        self._starting: asyncio.Future | None = None
         self._lock = asyncio.Lock()
         self.tools: dict[str, RemoteTool] = {}
         self.secrets = tuple(v for s in self.servers for v in s.secrets)  # masked in results
 
     async def start(self) -> None:
-        """Start every server once (in parallel); later calls only refresh changed lists."""
+        """Start every server once (in parallel); later calls only refresh changed lists.
+        The start is shielded: esc during it cancels the round, not the servers' start, and
+        the next round finds them ready."""
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(self._start_all())
+        await asyncio.shield(self._starting)
         async with self._lock:
-            if not self._started:
-                self._started = True
-                await asyncio.gather(*(self._start_one(s) for s in self.servers))
-                self._index()
-            elif any(r.stale for r in self._running.values()):
+            if any(r.stale for r in self._running.values()):
                 await asyncio.gather(*(self._refresh(r) for r in self._running.values() if r.stale))
                 self._index()
+
+    async def _start_all(self) -> None:
+        await asyncio.gather(*(self._start_one(s) for s in self.servers))
+        self._index()
 
     def status(self, name: str) -> str:
         """"running", "failed: ...", or "not started"."""
@@ -131,7 +136,12 @@ class McpHub:
                 run.client = client
                 run.tools = await self._list(client)
                 run.ready.set()
-                await run.stop.wait()
+                listener = asyncio.create_task(self._listen(run, client))
+                try:
+                    await run.stop.wait()
+                finally:
+                    listener.cancel()
+                    await asyncio.wait({listener}, timeout=5)
         except asyncio.CancelledError:
             raise
         except BaseException as err:  # the SDK raises exception groups from its task groups
@@ -139,6 +149,19 @@ class McpHub:
         finally:
             run.client = None
             run.ready.set()
+
+    @staticmethod
+    async def _listen(run: _Running, client: Any) -> None:
+        """Mark the list stale on each change (2026-07-28 servers announce changes on a
+        `subscriptions/listen` stream; older ones send the notification on_message sees)."""
+        try:
+            async with client.listen(tools_list_changed=True) as changes:
+                async for _ in changes:
+                    run.stale = True
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # no listen support, or the stream dropped: no refresh, no harm
+            return
 
     def _target(self, spec: ServerSpec) -> Any:
         if spec.url:
@@ -219,6 +242,8 @@ class McpHub:
 
     async def aclose(self) -> None:
         """Stop every server (their processes end with them); idempotent."""
+        if self._starting is not None and not self._starting.done():
+            await asyncio.wait({self._starting}, timeout=self._start_timeout + 1)
         await asyncio.gather(*(self._stop(r) for r in self._running.values()))
         for run in self._running.values():
             run.client = None
