@@ -6,6 +6,7 @@ outlives the command."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,28 @@ def test_trust_mcp_flag_starts_the_repo_servers_for_one_run(server, git_repo, tm
     assert code == 0, err
     assert "mcp__repo__echo" in _tool_names(server.requests[0].body)
     assert wait_gone(pids(pidfile)) == []
+
+
+async def test_an_acp_agent_gets_the_trusted_servers_in_session_new(git_repo, tmp_path):
+    from pairtui.agent.flow import Pairing
+    from pairtui.agent.lazy_provider import LazyProvider
+    from pairtui.core.session import new_session
+    from tests.support_acp import PLAN as ACP_PLAN
+    from tests.support_acp import events_of, fake_config
+
+    pidfile = tmp_path / "pids"
+    _repo_mcp(git_repo, pidfile)  # not trusted: not passed on
+    config, log = fake_config(tmp_path, [[{"say": "Nothing to change."}]],
+                              mcp_servers={"t": server_table(MCP_TEST_PIDFILE=str(pidfile))})
+    session = new_session("Greet people by name", "replay:none", "acp:fake")
+    pairing = Pairing(git_repo, config, session, LazyProvider(config.planner, config),
+                      LazyProvider(config.executor, config), lambda _: None)
+    pairing.set_plan_text(ACP_PLAN)
+    pairing.approve_plan()
+    try:
+        await pairing.execute(1)
+    finally:
+        await pairing.aclose()
+    sent = events_of(log, "new_session")[0]["mcp"]
+    assert [(m["name"], Path(m["command"]).name) for m in sent] == [("t", Path(sys.executable).name)]
+    assert pids(pidfile) == []  # pairtui itself started nothing: the agent owns them

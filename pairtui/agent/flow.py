@@ -136,7 +136,7 @@ class Pairing(ChunkReview):
                                          config.agent_turn_timeout, ask_permission,
                                          ask_permission is None and config.allow_run_command_headless,
                                          on_call=self._note_call, record=self._record,
-                                         secrets=config.secrets)
+                                         secrets=secrets, mcp_servers=self._mcp_for_acp())
         else:
             self._executor = Executor(executor, exec_tools[0], exec_tools[1], self._emit,
                                       self._meter, config.max_turns, self._record,
@@ -203,6 +203,12 @@ class Pairing(ChunkReview):
 
     def save_review_marks(self, chunk: int, marks: dict[str, str]) -> None:
         session_history.save_marks(self._store.session_dir(self._session.id), chunk, marks)
+
+    def _mcp_for_acp(self) -> list:
+        """The trusted MCP servers, for an ACP agent's session/new (it starts them itself)."""
+        from pairtui.agent.mcp.acp import acp_mcp_servers
+
+        return acp_mcp_servers(self._mcp.servers) if self._mcp is not None else []
 
     async def aclose(self) -> None:
         """Release what the executor holds (an ACP agent's process group); idempotent."""
