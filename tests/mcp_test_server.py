@@ -59,7 +59,7 @@ def big(size: int) -> str:
     return "x" * size
 
 
-@server.tool()
+@server.tool(annotations=ToolAnnotations(read_only_hint=True))
 def token() -> str:
     """The secret the server was given."""
     return f"token is {os.environ.get('MCP_TEST_TOKEN', '')}"

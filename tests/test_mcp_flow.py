@@ -175,3 +175,17 @@ async def test_an_acp_agent_gets_the_trusted_servers_in_session_new(git_repo, tm
     sent = events_of(log, "new_session")[0]["mcp"]
     assert [(m["name"], Path(m["command"]).name) for m in sent] == [("t", Path(sys.executable).name)]
     assert pids(pidfile) == []  # pairtui itself started nothing: the agent owns them
+
+
+async def test_a_secret_the_server_was_given_is_masked_before_the_model_sees_it(git_repo, tmp_path):
+    planner = [turn(tool("mcp__t__token")), turn(text(PLAN))]
+    table = server_table(MCP_TEST_TOKEN="tok-SECRET-991")
+    pairing, planner_model, _, events = make_pairing(
+        git_repo, tmp_path, planner, [], mcp_servers={"t": table}, mcp_allow=("t__*",))
+    try:
+        await pairing.make_plan()
+    finally:
+        await pairing.aclose()
+    finished = [e for e in of_kind(events, ToolFinished) if e.name == "mcp__t__token"]
+    assert finished and finished[0].result.startswith("token is ") and "tok-SECRET-991" not in finished[0].result
+    assert "tok-SECRET-991" not in planner_model.seen_text()
