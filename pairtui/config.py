@@ -114,7 +114,7 @@ class Config:
     untrusted_repo_keys: tuple[str, ...] = ()
     agent_turn_timeout: float = 1800.0  # seconds an ACP agent's turn may take
     agents: dict[str, AgentConfig] = field(default_factory=dict)  # [agents.NAME] for acp:NAME
-    mcp_servers: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)  # [mcp.servers.NAME]
+    mcp: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)  # [mcp.servers.NAME] by NAME
     mcp_allow: tuple[str, ...] = ()  # MCP tools a headless run calls unasked ("server__tool", "server__*")
     mcp_start_timeout: float = 20.0
     mcp_timeout: float = 120.0
@@ -432,4 +432,4 @@ def load_config(repo_root: Path | None, flags: dict | None = None) -> Config:
         agents.update(layer.pop("agents", {}))
         servers.update(layer.pop("mcp", {}))
         config = replace(config, **layer)
-    return replace(config, prices=prices, agents=agents, mcp_servers=servers)
+    return replace(config, prices=prices, agents=agents, mcp=servers)

@@ -78,7 +78,7 @@ async def test_the_planner_gets_read_only_mcp_tools_and_the_call_is_in_the_event
     pidfile = tmp_path / "pids"
     planner = [turn(text("Looking."), tool("mcp__t__echo", text="plan")), turn(text(PLAN))]
     pairing, planner_model, _, events = make_pairing(
-        git_repo, tmp_path, planner, [], mcp_servers={"t": server_table(MCP_TEST_PIDFILE=str(pidfile))},
+        git_repo, tmp_path, planner, [], mcp={"t": server_table(MCP_TEST_PIDFILE=str(pidfile))},
         mcp_allow=("t__echo",))
     assert pids(pidfile) == []  # nothing starts before a round needs tools
     try:
@@ -162,7 +162,7 @@ async def test_an_acp_agent_gets_the_trusted_servers_in_session_new(git_repo, tm
     pidfile = tmp_path / "pids"
     _repo_mcp(git_repo, pidfile)  # not trusted: not passed on
     config, log = fake_config(tmp_path, [[{"say": "Nothing to change."}]],
-                              mcp_servers={"t": server_table(MCP_TEST_PIDFILE=str(pidfile))})
+                              mcp={"t": server_table(MCP_TEST_PIDFILE=str(pidfile))})
     session = new_session("Greet people by name", "replay:none", "acp:fake")
     pairing = Pairing(git_repo, config, session, LazyProvider(config.planner, config),
                       LazyProvider(config.executor, config), lambda _: None)
@@ -181,7 +181,7 @@ async def test_a_secret_the_server_was_given_is_masked_before_the_model_sees_it(
     planner = [turn(tool("mcp__t__token")), turn(text(PLAN))]
     table = server_table(MCP_TEST_TOKEN="tok-SECRET-991")
     pairing, planner_model, _, events = make_pairing(
-        git_repo, tmp_path, planner, [], mcp_servers={"t": table}, mcp_allow=("t__*",))
+        git_repo, tmp_path, planner, [], mcp={"t": table}, mcp_allow=("t__*",))
     try:
         await pairing.make_plan()
     finally:
@@ -189,3 +189,11 @@ async def test_a_secret_the_server_was_given_is_masked_before_the_model_sees_it(
     finished = [e for e in of_kind(events, ToolFinished) if e.name == "mcp__t__token"]
     assert finished and finished[0].result.startswith("token is ") and "tok-SECRET-991" not in finished[0].result
     assert "tok-SECRET-991" not in planner_model.seen_text()
+
+
+def test_mcp_allow_in_an_untrusted_repo_config_is_ignored(git_repo):
+    from pairtui.config import load_config
+
+    (git_repo / ".pairtui.toml").write_text('mcp_allow = ["t__*"]\n')
+    config = load_config(git_repo)
+    assert config.mcp_allow == () and config.untrusted_repo_keys == ("mcp_allow",)

@@ -36,7 +36,7 @@ async def test_an_mcp_call_asks_is_shown_and_quitting_stops_the_server(git_repo,
     planner = write_transcript(tmp_path / "planner.jsonl", [
         turn(text("Asking the docs."), tool("mcp__t__echo", text="from the tui")), turn(text(PLAN))])
     config = Config(planner=f"replay:{planner}", executor=f"replay:{planner}",
-                    mcp_servers={"t": server_table(MCP_TEST_PIDFILE=str(pidfile))})
+                    mcp={"t": server_table(MCP_TEST_PIDFILE=str(pidfile))})
 
     def open_pairing(sink, goal, ask):
         return Pairing.open(git_repo, config, sink, goal=goal, ask_permission=ask)

@@ -128,7 +128,7 @@ def configured_servers(repo_root: Path | None, config: Config) -> list[ServerSpe
     """Every configured server, user config first; a repo server named like a user one is
     left out (the user's wins)."""
     servers = {name: server_from(name, table, "user config", True)
-               for name, table in config.mcp_servers.items()}
+               for name, table in config.mcp.items()}
     if repo_root is not None:
         path = Path(repo_root) / MCP_FILE
         entries = read_mcp_json(path)
