@@ -2,7 +2,8 @@
 
 Its behaviour at start-up comes from the environment: MCP_TEST_PIDFILE (write the process id
 there, so a test can check it is gone after close), MCP_TEST_MODE=crash (exit before speaking)
-or slowstart (sleep 30 s first). Tools: grow (adds `added`, then tools/list_changed), echo (read-only), shout, fail (an error result),
+or slowstart (sleep 30 s first); MCP_TEST_HTTP_PORT serves streamable HTTP on
+127.0.0.1 instead of stdio. Tools: die (exits mid-call), grow (adds `added`, then tools/list_changed), echo (read-only), shout, fail (an error result),
 slow (sleeps), big (a huge text), token (returns MCP_TEST_TOKEN), picture (an image), and
 one whose name needs shortening.
 """
@@ -79,6 +80,12 @@ def long_named() -> str:
 
 
 @server.tool()
+def die() -> str:
+    """The process exits in the middle of the call."""
+    os._exit(1)
+
+
+@server.tool()
 async def grow(ctx: Context) -> str:
     """Add a tool named `added` and tell the client its tool list changed."""
     server.add_tool(lambda: "added ok", name="added", description="Appears after grow.")
@@ -87,4 +94,7 @@ async def grow(ctx: Context) -> str:
 
 
 if __name__ == "__main__":
-    server.run()
+    if port := os.environ.get("MCP_TEST_HTTP_PORT"):  # streamable HTTP on 127.0.0.1
+        server.run("streamable-http", host="127.0.0.1", port=int(port))
+    else:
+        server.run()

@@ -5,6 +5,7 @@ server that fails to start, and no process left after close."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -158,3 +159,50 @@ async def test_a_tool_list_change_is_picked_up_before_the_next_round(hub):
         await asyncio.sleep(0.05)
     assert "mcp__t__added" in names
     assert (await tools.call(ToolCall("2", "mcp__t__added", {}))).content == "added ok"
+
+
+async def test_a_streamable_http_server_on_loopback(tmp_path, monkeypatch):
+    import socket
+    import subprocess
+    import time
+
+    from tests.support_mcp import SERVER
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, SERVER], env={**os.environ,
+                               "MCP_TEST_HTTP_PORT": str(port)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        monkeypatch.setenv("MCP_TEST_PORT", str(port))
+        spec = server_from("web", {"type": "http", "url": "http://127.0.0.1:${MCP_TEST_PORT}/mcp",
+                                   "headers": {"X-Test": "yes"}}, ".mcp.json", True)
+        hub = McpHub([spec], lambda text: pytest.fail(text), start_timeout=10)
+        tools = _tools(hub, allow=("web__echo",))
+        try:
+            assert "mcp__web__echo" in [s.name for s in await tools.current()]
+            done = await tools.call(ToolCall("1", "mcp__web__echo", {"text": "over http"}))
+        finally:
+            await hub.aclose()
+        assert (done.content, done.is_error) == ("echo: over http", False)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+async def test_a_server_that_dies_mid_call_is_an_error_and_the_loop_goes_on(hub):
+    tools = _tools(hub, allow=("t__*",), timeout=10)
+    await tools.current()
+    died = await tools.call(ToolCall("1", "mcp__t__die", {}))
+    assert died.is_error and died.content.startswith("mcp__t__die")
+    again = await tools.call(ToolCall("2", "mcp__t__echo", {"text": "x"}))
+    assert again.is_error  # the server is gone: said so, no hang
+    assert (await tools.call(ToolCall("3", "read_file", {}))).content == "built-in read_file"
