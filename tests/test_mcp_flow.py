@@ -197,3 +197,24 @@ def test_mcp_allow_in_an_untrusted_repo_config_is_ignored(git_repo):
     (git_repo / ".pairtui.toml").write_text('mcp_allow = ["t__*"]\n')
     config = load_config(git_repo)
     assert config.mcp_allow == () and config.untrusted_repo_keys == ("mcp_allow",)
+
+
+def test_a_real_third_party_server_mcp_server_git(server, git_repo, tmp_path, capsys):
+    """mcp-server-git (from the MCP project) over stdio: the model calls git_status and the
+    answer reaches its next request."""
+    path = user_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('mcp_allow = ["git__git_status"]\n\n[mcp.servers.git]\n'
+                    f'command = {json.dumps(sys.executable)}\nargs = ["-m", "mcp_server_git"]\n')
+    (git_repo / "untracked-note.txt").write_text("new\n")
+    server.push(Reply([Tool("mcp__git__git_status", {"repo_path": str(git_repo)})]),
+                Reply([Tool("write_file", {"path": "hello.txt", "content": "hello\n"})]),
+                Reply([Text("Done.")]))
+    plan = tmp_path / "plan.md"
+    plan.write_text(PLAN)
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan), "--yes",
+                           "--executor", MODELS["anthropic"])
+    assert code == 0, err
+    assert "mcp__git__git_status" in _tool_names(server.requests[0].body)
+    second = json.dumps(server.requests[1].body)
+    assert "untracked-note.txt" in second and "On branch main" in second
