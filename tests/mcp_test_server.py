@@ -47,7 +47,7 @@ def fail(reason: str) -> str:
     raise ValueError(f"it broke: {reason}")
 
 
-@server.tool()
+@server.tool(annotations=ToolAnnotations(read_only_hint=True))
 def slow(seconds: float) -> str:
     """Sleep, then answer."""
     time.sleep(seconds)

@@ -65,7 +65,7 @@ async def test_tools_are_listed_with_schemas_and_only_read_only_ones_for_the_pla
     echo = next(s for s in executor if s.name == "mcp__t__echo")
     assert echo.description == "Repeat the text."
     assert echo.parameters["properties"]["text"]["type"] == "string"
-    assert [s.name for s in planner] == ["read_file", "mcp__t__echo", "mcp__t__token"]
+    assert [s.name for s in planner] == ["read_file", "mcp__t__echo", "mcp__t__slow", "mcp__t__token"]
     long = [n for n in names if "long" in n]
     assert len(long) == 1 and len(long[0]) <= MAX_LEN and all(c.isalnum() or c in "_-" for c in long[0])
     assert len(pids(hub.servers[0].env and Path(hub.servers[0].env["MCP_TEST_PIDFILE"]))) == 1

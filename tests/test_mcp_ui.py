@@ -57,3 +57,31 @@ async def test_an_mcp_call_asks_is_shown_and_quitting_stops_the_server(git_repo,
         started = pids(pidfile)
         assert len(started) == 1
     assert wait_gone(started) == []  # quitting the app stopped it
+
+
+async def test_esc_cancels_a_slow_mcp_call(git_repo, tmp_path):
+    from pairtui.agent.flow import Pairing
+    from pairtui.ui.app import PairApp
+
+    pidfile = tmp_path / "pids"
+    planner = write_transcript(tmp_path / "planner.jsonl", [
+        turn(tool("mcp__t__slow", seconds=30)), turn(text(PLAN))])
+    config = Config(planner=f"replay:{planner}", executor=f"replay:{planner}", mcp_allow=("t__slow",),
+                    mcp={"t": server_table(MCP_TEST_PIDFILE=str(pidfile))})
+
+    def open_pairing(sink, goal, ask):
+        return Pairing.open(git_repo, config, sink, goal=goal, ask_permission=ask)
+
+    app = PairApp(open_pairing, "Say hello", planner=config.planner, executor=config.executor,
+                  verify_timeout=300.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await _until(pilot, lambda: len(pids(pidfile)) == 1 and app.busy)
+        await pilot.pause(0.5)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.cancel_latency is not None and app.cancel_latency < 0.5
+        assert not app.busy
+        started = pids(pidfile)
+    assert wait_gone(started) == []
