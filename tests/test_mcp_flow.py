@@ -218,3 +218,15 @@ def test_a_real_third_party_server_mcp_server_git(server, git_repo, tmp_path, ca
     assert "mcp__git__git_status" in _tool_names(server.requests[0].body)
     second = json.dumps(server.requests[1].body)
     assert "untracked-note.txt" in second and "On branch main" in second
+
+
+def test_pairtui_mcp_says_which_server_failed_in_its_listing(git_repo, tmp_path, capsys):
+    path = user_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = server_table(MCP_TEST_MODE="crash")
+    path.write_text(f"[mcp.servers.broken]\ncommand = {json.dumps(table['command'])}\n"
+                    f"args = {json.dumps(table['args'])}\nenv = {{MCP_TEST_MODE = \"crash\"}}\n")
+    code, out, _ = run_cli(capsys, "-C", str(git_repo), "mcp")
+    assert code == 0
+    first = out.splitlines()[0]
+    assert first.startswith("broken  [failed: ") and "(from user config)" in first

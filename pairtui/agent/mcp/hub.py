@@ -144,7 +144,7 @@ class McpHub:
                     await asyncio.wait({listener}, timeout=5)
         except asyncio.CancelledError:
             raise
-        except BaseException as err:  # the SDK raises exception groups from its task groups
+        except Exception as err:  # incl. the exception groups the SDK's task groups raise
             run.error = run.error or _describe(err)
         finally:
             run.client = None
