@@ -126,6 +126,8 @@ class Pairing(ChunkReview):
             info.root, config, self._emit, ask_permission,
             (research.specs, research.call), (specs, tools.call))
         secrets = (*config.secrets, *(self._mcp.secrets if self._mcp else ()))
+        if planner.name == "acp":  # an ACP planner uses its own tools: start no server for it
+            research_tools = (research.specs, research.call)
         self._planner = Planner(planner, research_tools[0], research_tools[1], self._emit,
                                 self._meter, config.max_turns, self._record, secrets=secrets)
         self._executor: Executor | AcpExecutor
