@@ -146,9 +146,10 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
 
     async def on_unmount(self) -> None:
         """Quitting stops what the session started (MCP servers, an ACP agent)."""
-        if self.pairing is not None:
+        close = getattr(self.pairing, "aclose", None)
+        if close is not None:
             try:
-                await asyncio.wait_for(self.pairing.aclose(), 15)
+                await asyncio.wait_for(close(), 15)
             except (TimeoutError, OSError):
                 pass
 
