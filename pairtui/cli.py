@@ -61,8 +61,14 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dir", metavar="DIR", help="where to put the demo repo (default: a new temp dir)")
 
 
+def _trust_mcp_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--trust-mcp", action="store_true",
+                   help="start the repo's .mcp.json servers for this run only (see `pairtui trust`)")
+
+
 def _plan_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--goal", required=True, help="what you want done, in plain English")
+    _trust_mcp_arg(p)
 
 
 def _run_args(p: argparse.ArgumentParser) -> None:
@@ -83,6 +89,7 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print machine-readable events on stdout")
     p.add_argument("--trust-plan-checks", action="store_true",
                    help="run the checks found in another tool's plan (--plan) without confirming each")
+    _trust_mcp_arg(p)
     _add_plan_out(p)
 
 
@@ -144,6 +151,11 @@ def _runs_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the runs as JSON")
 
 
+def _mcp_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the servers and tools as JSON")
+    p.add_argument("--no-start", action="store_true", help="list the configuration only")
+
+
 def _log_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the sessions as JSON")
 
@@ -165,8 +177,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("checkpoints", "list checkpoints", _checkpoints_args),
     Command("restore", "restore the working tree to a checkpoint (itself undoable)",
             _restore_args),
-    Command("trust", "let the repo's .pairtui.toml grant power (e.g. run commands unasked)",
-            _trust_args),
+    Command("trust", "let the repo's .pairtui.toml and .mcp.json grant power (run commands, "
+            "start MCP servers)", _trust_args),
+    Command("mcp", "configured MCP servers, where each comes from, and their tools", _mcp_args),
     Command("why", "the story of a line: commit, chunk, tool call, check", _why_args),
     Command("log", "sessions, newest first: goal, chunks, commits, checks, cost", _log_args),
     Command("runs", "worktree runs: list, --follow, --cancel, --clean", _runs_args),

@@ -35,6 +35,11 @@ Keys (top level of either file):
   command = ["my-agent", "--acp"]            argv, found on PATH
   env = {MY_AGENT_MODEL = "fast"}            extra variables it gets (besides HOME, PATH)
   pass_env = ["MY_AGENT_KEY"]                variables passed on from pairtui's environment
+  [mcp.servers.NAME]                         an MCP server (user config only; see agent/mcp/):
+  command = "uvx" / args = [...] / env = {}   stdio, or url = "https://..." / headers = {}
+  mcp_allow = ["git__git_status", "docs__*"] MCP tools a headless run may call unasked
+  mcp_start_timeout = 20 / mcp_timeout = 120 seconds to start a server / for one call
+  mcp_result_limit = 20000                   characters of an MCP result the model sees
   [prices]                                   $ per million tokens, [input, output]
   "gpt-4.1" = [2.0, 8.0]                     adds to / overrides the built-in table
                                              (pairtui/models/pricing.py)
@@ -69,8 +74,8 @@ from pairtui.errors import ConfigError
 REPO_CONFIG_NAME = ".pairtui.toml"
 KEY_FIELDS = ("anthropic_api_key", "openai_api_key")
 URL_FIELDS = ("anthropic_base_url", "openai_base_url")
-GRANT_FIELDS = ("allow_run_command_headless",)
-FLAG_ONLY = ("plan_out",)
+GRANT_FIELDS = ("allow_run_command_headless", "mcp_allow")
+FLAG_ONLY = ("plan_out", "trust_mcp")
 PLANS_COMMIT = ("with-first-chunk", "own-commit")
 ENVIRONMENT = {
     "PAIRTUI_PLANNER": "planner",
@@ -111,6 +116,12 @@ class Config:
     untrusted_repo_keys: tuple[str, ...] = ()
     agent_turn_timeout: float = 1800.0  # seconds an ACP agent's turn may take
     agents: dict[str, AgentConfig] = field(default_factory=dict)  # [agents.NAME] for acp:NAME
+    mcp: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)  # [mcp.servers.NAME] by NAME
+    mcp_allow: tuple[str, ...] = ()  # MCP tools a headless run calls unasked ("server__tool", "server__*")
+    mcp_start_timeout: float = 20.0
+    mcp_timeout: float = 120.0
+    mcp_result_limit: int = 20_000
+    trust_mcp: bool = False  # --trust-mcp: start the repo's .mcp.json servers for this run only
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -158,6 +169,25 @@ def _agents(value: Any) -> dict[str, AgentConfig]:
         agents[str(name)] = AgentConfig(tuple(command), {str(k): v for k, v in env.items()},
                                         tuple(passed))
     return agents
+
+
+def _mcp(value: Any) -> dict[str, dict[str, Any]]:
+    """`[mcp.servers.NAME]` tables, checked for shape here and read by agent/mcp/servers.py."""
+    if not isinstance(value, Mapping) or set(value) - {"servers"}:
+        raise ValueError("expected tables [mcp.servers.NAME]")
+    servers = value.get("servers", {})
+    if not isinstance(servers, Mapping) or not all(isinstance(t, Mapping) for t in servers.values()):
+        raise ValueError("expected tables [mcp.servers.NAME] with command = \"...\" or url = \"...\"")
+    for name, table in servers.items():
+        if not isinstance(table.get("command"), str) and not isinstance(table.get("url"), str):
+            raise ValueError(f"servers.{name}: expected command = \"...\" or url = \"...\"")
+    return {str(k): dict(v) for k, v in servers.items()}
+
+
+def _patterns(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError('expected a list of "server__tool" names (a * matches any part)')
+    return tuple(v.strip() for v in value)
 
 
 def _model_spec(value: Any) -> str:
@@ -257,6 +287,12 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "openai_base_url": _url,
     "agent_turn_timeout": _seconds,
     "agents": _agents,
+    "mcp": _mcp,
+    "mcp_allow": _patterns,
+    "mcp_start_timeout": _seconds,
+    "mcp_timeout": _seconds,
+    "mcp_result_limit": _count(200),
+    "trust_mcp": _flag,
 }
 
 
@@ -303,6 +339,11 @@ def _refuse_in_repo(path: Path, key: str, value: Any) -> None:
             f"{path}: agents: a repo config may not declare agent commands (a cloned repo "
             f"must not choose what runs on your machine); put them in {user_config_path()}"
         )
+    if key == "mcp":
+        raise ConfigError(
+            f"{path}: mcp: a repo declares its MCP servers in .mcp.json (started only once you "
+            f"trust it); put your own in {user_config_path()}"
+        )
     if key in URL_FIELDS and isinstance(value, str) and not _is_loopback(value):
         raise ConfigError(
             f"{path}: {key}: the repo config may only point at a server on this machine (the "
@@ -346,6 +387,9 @@ def _read_file(path: Path, repo: bool) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     settings = {}
     for key, value in data.items():
+        if key == "trust_mcp":
+            raise ConfigError(f"{path}: trust_mcp is a command-line flag only (--trust-mcp); "
+                              "use `pairtui trust` to trust a repo's .mcp.json")
         if key in FLAG_ONLY:
             raise ConfigError(f"{path}: {key} is a command-line flag only (--plan-out); "
                               "use plans_dir in a config file")
@@ -385,8 +429,10 @@ def load_config(repo_root: Path | None, flags: dict | None = None) -> Config:
     config = Config(untrusted_repo_keys=untrusted)
     prices: dict[str, tuple[float, float]] = {}
     agents: dict[str, AgentConfig] = {}
+    servers: dict[str, dict[str, Any]] = {}
     for layer in layers:
         prices.update(layer.pop("prices", {}))
         agents.update(layer.pop("agents", {}))
+        servers.update(layer.pop("mcp", {}))
         config = replace(config, **layer)
-    return replace(config, prices=prices, agents=agents)
+    return replace(config, prices=prices, agents=agents, mcp=servers)

@@ -106,7 +106,9 @@ class FakeAgent:
     async def new_session(self, cwd: str, mcp_servers: Any = None, **kwargs: Any) -> NewSessionResponse:
         if os.environ.get("FAKE_NEEDS_KEY") and not self.authed:
             raise RequestError.auth_required()
-        self.log(event="new_session", cwd=cwd)
+        self.log(event="new_session", cwd=cwd,
+                 mcp=[{"name": m.name, "command": getattr(m, "command", None),
+                       "url": getattr(m, "url", None)} for m in (mcp_servers or [])])
         modes = SessionModeState(current_mode_id="default", available_modes=[
             SessionMode(id="default", name="Default"), SessionMode(id="plan", name="Plan")])
         return NewSessionResponse(session_id=uuid.uuid4().hex, modes=modes)

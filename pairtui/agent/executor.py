@@ -19,11 +19,12 @@ from pairtui.agent.tool_loop import (
     LoopResult,
     Record,
     RunTool,
+    Tools,
     UsageMeter,
     run_tool_loop,
 )
 from pairtui.core.plan import Chunk
-from pairtui.models.base import Message, Provider, ToolSpec
+from pairtui.models.base import Message, Provider
 
 LANDED_DIFF_LIMIT = 24_000
 OUTPUT_TAIL_LIMIT = 6_000
@@ -66,7 +67,7 @@ class Executor:
     """The executor model with the full toolbox; keeps each chunk's conversation in memory."""
 
     provider: Provider
-    tools: tuple[ToolSpec, ...]
+    tools: Tools  # a tuple, or a list that can grow (MCP servers)
     run_tool: RunTool
     emit: Emit
     meter: UsageMeter

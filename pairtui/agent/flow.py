@@ -118,10 +118,18 @@ class Pairing(ChunkReview):
             from pairtui.agent.executors.acp_planner import AcpPlannerModel
 
             planner = AcpPlannerModel(planner, info.root, self._emit, config.agent_turn_timeout)
-        self._planner = Planner(planner, research.specs, research.call, self._emit, self._meter,
-                                config.max_turns, self._record, secrets=config.secrets)
         commands_possible = ask_permission is not None or config.allow_run_command_headless
         specs = tuple(t for t in tools.specs if commands_possible or t.name != "run_command")
+        from pairtui.agent.mcp.session import mcp_tools
+
+        self._mcp, research_tools, exec_tools = mcp_tools(
+            info.root, config, self._emit, ask_permission,
+            (research.specs, research.call), (specs, tools.call))
+        secrets = (*config.secrets, *(self._mcp.secrets if self._mcp else ()))
+        if planner.name == "acp":  # an ACP planner uses its own tools: start no server for it
+            research_tools = (research.specs, research.call)
+        self._planner = Planner(planner, research_tools[0], research_tools[1], self._emit,
+                                self._meter, config.max_turns, self._record, secrets=secrets)
         self._executor: Executor | AcpExecutor
         if executor.name == "acp":  # an ACP agent (claude-code-acp, codex-acp, gemini --acp)
             from pairtui.agent.executors.acp_executor import AcpExecutor
@@ -130,11 +138,11 @@ class Pairing(ChunkReview):
                                          config.agent_turn_timeout, ask_permission,
                                          ask_permission is None and config.allow_run_command_headless,
                                          on_call=self._note_call, record=self._record,
-                                         secrets=config.secrets)
+                                         secrets=secrets, mcp_servers=self._mcp_for_acp())
         else:
-            self._executor = Executor(executor, specs, tools.call, self._emit, self._meter,
-                                      config.max_turns, self._record, on_call=self._note_call,
-                                      secrets=config.secrets)
+            self._executor = Executor(executor, exec_tools[0], exec_tools[1], self._emit,
+                                      self._meter, config.max_turns, self._record,
+                                      on_call=self._note_call, secrets=secrets)
         self._rounds = VerifyRounds(self)
 
     @classmethod
@@ -198,9 +206,17 @@ class Pairing(ChunkReview):
     def save_review_marks(self, chunk: int, marks: dict[str, str]) -> None:
         session_history.save_marks(self._store.session_dir(self._session.id), chunk, marks)
 
+    def _mcp_for_acp(self) -> list:
+        """The trusted MCP servers, for an ACP agent's session/new (it starts them itself)."""
+        from pairtui.agent.mcp.acp import acp_mcp_servers
+
+        return acp_mcp_servers(self._mcp.servers) if self._mcp is not None else []
+
     async def aclose(self) -> None:
         """Release what the executor holds (an ACP agent's process group); idempotent."""
         await self._executor.aclose()
+        if self._mcp is not None:  # MCP servers' processes end with the session
+            await self._mcp.aclose()
         close_planner = getattr(self._planner.provider, "aclose", None)
         if close_planner is not None:
             await close_planner()

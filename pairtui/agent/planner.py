@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from pairtui.agent import prompts
 from pairtui.agent.events import Notice
-from pairtui.agent.tool_loop import Emit, Record, RunTool, UsageMeter, run_tool_loop
+from pairtui.agent.tool_loop import Emit, Record, RunTool, Tools, UsageMeter, run_tool_loop
 from pairtui.core.plan import Plan, parse_plan
 from pairtui.errors import PlanError
-from pairtui.models.base import Message, Provider, ToolSpec
+from pairtui.models.base import Message, Provider
 
 _FENCE = re.compile(r"^```[\w-]*\s*\n(.*?)\n```\s*$", re.S | re.M)
 _HEADING = re.compile(r"^#\s+\S", re.M)
@@ -40,7 +40,7 @@ class Planner:
     """The planner model with its read-only tools."""
 
     provider: Provider
-    tools: tuple[ToolSpec, ...]
+    tools: Tools  # a tuple, or a list that can grow (MCP servers)
     run_tool: RunTool
     emit: Emit
     meter: UsageMeter

@@ -58,6 +58,15 @@ class Outcome(Protocol):
 
 
 RunTool = Callable[[ToolCall], Awaitable[Outcome]]
+
+
+class ToolList(Protocol):
+    """A tool list that can change between turns (agent/mcp/toolset.py: MCP servers)."""
+
+    async def current(self) -> tuple[ToolSpec, ...]: ...
+
+
+Tools = tuple[ToolSpec, ...] | ToolList
 Emit = Callable[[FlowEvent], None]
 Record = Callable[[dict], None]
 
@@ -102,7 +111,7 @@ async def run_tool_loop(
     provider: Provider,
     system: str,
     messages: list[Message],
-    tools: tuple[ToolSpec, ...],
+    tools: Tools,
     run_tool: RunTool,
     emit: Emit,
     meter: UsageMeter,
@@ -122,7 +131,8 @@ async def run_tool_loop(
     number = first_call_number
     carried = ""
     for turn in range(1, max_turns + 1):
-        request = Request(system=system, messages=tuple(messages), tools=tools, cache_prefix=cache_prefix)
+        specs = tools if isinstance(tools, tuple) else await tools.current()
+        request = Request(system=system, messages=tuple(messages), tools=specs, cache_prefix=cache_prefix)
         message, thinking, stop = await _stream_turn(provider, request, emit, meter)
         messages.append(message)
         text, tool_calls = message.text, message.tool_calls

@@ -93,6 +93,8 @@ def describe_call(call: ToolCall) -> str:
         detail = repr(args.get("pattern", "")) + (f" in {args['glob']}" if args.get("glob") else "")
     elif call.name == "list_files":
         detail = str(args.get("glob") or "")
+    elif call.name.startswith("mcp__"):  # an MCP server's tool: its arguments, compactly
+        detail = " ".join(f"{k}={v!r}" for k, v in args.items())
     else:
         detail = str(args.get("path", ""))
     line = f"{call.name} {detail}".strip()

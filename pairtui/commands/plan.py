@@ -19,8 +19,8 @@ from pairtui.models.registry import make_provider
 
 
 def model_flags(args: argparse.Namespace) -> dict[str, str]:
-    """--planner/--executor given on the command line (they override every config file)."""
-    return {k: v for k in ("planner", "executor") if (v := getattr(args, k, None))}
+    """--planner/--executor (they override every config file) and --trust-mcp, if given."""
+    return {k: v for k in ("planner", "executor", "trust_mcp") if (v := getattr(args, k, None))}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -144,6 +144,15 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
                         title="A model cannot be used", severity="error", timeout=12)
         self.call_after_refresh(self._open, self._goal)  # after the first frame: it imports the engine
 
+    async def on_unmount(self) -> None:
+        """Quitting stops what the session started (MCP servers, an ACP agent)."""
+        close = getattr(self.pairing, "aclose", None)
+        if close is not None:
+            try:
+                await asyncio.wait_for(close(), 15)
+            except (TimeoutError, OSError):
+                pass
+
     # -- opening / resuming -------------------------------------------------------------------
 
     @work(thread=True, group="open", exit_on_error=False)

@@ -65,6 +65,7 @@ class AcpExecutor:
     on_call: Callable[[CallRecord], None] | None = None
     record: Callable[[dict], None] | None = None  # the session transcript
     secrets: tuple[str, ...] = ()  # configured keys, masked in what the agent reads
+    mcp_servers: list = field(default_factory=list)  # trusted MCP servers for session/new
     sessions: dict[int, str] = field(default_factory=dict)  # chunk -> ACP session id
     _last_tree: dict[int, Fingerprint] = field(default_factory=dict)  # after each chunk's turn
     _conn: AcpConnection | None = None
@@ -234,6 +235,7 @@ class AcpExecutor:
                                    allow_commands=self.allow_commands, on_call=self.on_call,
                                    secrets=self.secrets)
             self._conn = AcpConnection(spec, self.repo_root, client)
+            self._conn.mcp_servers = list(self.mcp_servers)
         return self._conn
 
 

@@ -67,6 +67,7 @@ class AcpConnection:
         self._conn = None
         self._init: Any = None  # the agent's InitializeResponse (its auth methods)
         self.modes: list[str] = []  # session modes the agent offers (e.g. "plan")
+        self.mcp_servers: list[Any] = []  # session/new mcpServers (agent/mcp/acp.py)
 
     @property
     def started(self) -> bool:
@@ -159,7 +160,7 @@ class AcpConnection:
 
     async def _new_session(self) -> Any:
         return await asyncio.wait_for(
-            self._conn.new_session(cwd=str(self.repo_root), mcp_servers=[]), START_TIMEOUT)
+            self._conn.new_session(cwd=str(self.repo_root), mcp_servers=self.mcp_servers), START_TIMEOUT)
 
     async def _authenticate(self) -> bool:
         """Log in with a key the agent was given: the first auth method whose variables are all
