@@ -30,12 +30,20 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from pairtui.agent import commit_story, imported_checks, plan_keeper, replay_cursor, session_history
+from pairtui.agent import (
+    commit_story,
+    crew,
+    imported_checks,
+    plan_keeper,
+    replay_cursor,
+    session_history,
+)
 from pairtui.agent import session_edits as edits
 from pairtui.agent.call_trace import CallRecord
 from pairtui.agent.chunk_review import ChunkReview
+from pairtui.agent.crew import AskPermission
 from pairtui.agent.events import (
     CheckpointTaken,
     ChunkLanded,
@@ -47,13 +55,11 @@ from pairtui.agent.events import (
     UsageUpdated,
     VerifyFinished,
 )
-from pairtui.agent.executor import ChunkBrief, Executor
+from pairtui.agent.executor import ChunkBrief
 from pairtui.agent.lazy_provider import LazyProvider
-from pairtui.agent.planner import Planner
 from pairtui.agent.recovery import resume
 from pairtui.agent.revert import restore_start, revert_landed
 from pairtui.agent.tool_loop import LoopStoppedError, UsageMeter
-from pairtui.agent.tools import Toolbox
 from pairtui.agent.verify_rounds import VerifyRounds
 from pairtui.agent.workspace import Workspace
 from pairtui.config import Config
@@ -67,13 +73,9 @@ from pairtui.git.repo import ensure_ready, find_repo
 from pairtui.models.base import Provider
 from pairtui.models.replay import Ask
 
-if TYPE_CHECKING:
-    from pairtui.agent.executors.acp_executor import AcpExecutor
-
 T = TypeVar("T")
 
 EventSink = Callable[[FlowEvent], None]
-AskPermission = Callable[[str], Awaitable[bool]]  # "run_command: pytest -q" -> allowed?
 
 S = ChunkStatus
 
@@ -107,42 +109,11 @@ class Pairing(ChunkReview):
         self._work = Workspace(info.root, session.id, self._emit)
         self._meter = UsageMeter(dict(config.prices), session.tokens_in, session.tokens_out, session.cost_usd)
         self._active: int | None = None
-        research = Toolbox(info.root, read_only=True, read_roots=self._work.read_roots())
-        tools = Toolbox(
-            info.root, ask_permission=ask_permission,
-            allow_commands=ask_permission is None and config.allow_run_command_headless,
-            read_roots=self._work.read_roots(), command_timeout=config.verify_timeout,
-            command_env=config.verify_env,
-        )
-        if planner.name == "acp":  # an ACP agent plans read-only through the same Planner
-            from pairtui.agent.executors.acp_planner import AcpPlannerModel
-
-            planner = AcpPlannerModel(planner, info.root, self._emit, config.agent_turn_timeout)
-        commands_possible = ask_permission is not None or config.allow_run_command_headless
-        specs = tuple(t for t in tools.specs if commands_possible or t.name != "run_command")
-        from pairtui.agent.mcp.session import mcp_tools
-
-        self._mcp, research_tools, exec_tools = mcp_tools(
-            info.root, config, self._emit, ask_permission,
-            (research.specs, research.call), (specs, tools.call))
-        secrets = (*config.secrets, *(self._mcp.secrets if self._mcp else ()))
-        if planner.name == "acp":  # an ACP planner uses its own tools: start no server for it
-            research_tools = (research.specs, research.call)
-        self._planner = Planner(planner, research_tools[0], research_tools[1], self._emit,
-                                self._meter, config.max_turns, self._record, secrets=secrets)
-        self._executor: Executor | AcpExecutor
-        if executor.name == "acp":  # an ACP agent (claude-code-acp, codex-acp, gemini --acp)
-            from pairtui.agent.executors.acp_executor import AcpExecutor
-
-            self._executor = AcpExecutor(executor, info.root, self._emit, self._meter,
-                                         config.agent_turn_timeout, ask_permission,
-                                         ask_permission is None and config.allow_run_command_headless,
-                                         on_call=self._note_call, record=self._record,
-                                         secrets=secrets, mcp_servers=self._mcp_for_acp())
-        else:
-            self._executor = Executor(executor, exec_tools[0], exec_tools[1], self._emit,
-                                      self._meter, config.max_turns, self._record,
-                                      on_call=self._note_call, secrets=secrets)
+        self._crew = crew.assemble(info.root, config, planner, executor,
+                                   read_roots=self._work.read_roots(), emit=self._emit,
+                                   meter=self._meter, record=self._record,
+                                   note_call=self._note_call, ask_permission=ask_permission)
+        self._planner, self._executor = self._crew.planner, self._crew.executor
         self._rounds = VerifyRounds(self)
 
     @classmethod
@@ -206,20 +177,9 @@ class Pairing(ChunkReview):
     def save_review_marks(self, chunk: int, marks: dict[str, str]) -> None:
         session_history.save_marks(self._store.session_dir(self._session.id), chunk, marks)
 
-    def _mcp_for_acp(self) -> list:
-        """The trusted MCP servers, for an ACP agent's session/new (it starts them itself)."""
-        from pairtui.agent.mcp.acp import acp_mcp_servers
-
-        return acp_mcp_servers(self._mcp.servers) if self._mcp is not None else []
-
     async def aclose(self) -> None:
-        """Release what the executor holds (an ACP agent's process group); idempotent."""
-        await self._executor.aclose()
-        if self._mcp is not None:  # MCP servers' processes end with the session
-            await self._mcp.aclose()
-        close_planner = getattr(self._planner.provider, "aclose", None)
-        if close_planner is not None:
-            await close_planner()
+        """Release what the models hold (an ACP agent's process group, MCP servers); idempotent."""
+        await self._crew.aclose()
 
     def notify(self, text: str, level: str = "info") -> None:
         """Tell whoever listens (UI, headless printer) something outside the step events."""
