@@ -82,8 +82,10 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         executor: str = "",
         verify_timeout: float | None = None,
         model_problem: str | None = None,
+        mcp_trust: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__()
+        self._mcp_trust = mcp_trust  # builds agent.mcp.servers.RepoServersTrust, in the worker
         self.model_problem = model_problem  # e.g. a missing key: said first, before any question
         self._checkpoints: list[Checkpoint] = []
         self._open_pairing = open_pairing
@@ -158,6 +160,8 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
     @work(thread=True, group="open", exit_on_error=False)
     def _open(self, goal: str | None) -> None:
         try:
+            if self._mcp_trust is not None and not self._ask_mcp_trust(self._mcp_trust()):
+                return  # the app quit while asking; asked before the session builds its servers
             pairing = self._open_pairing(self._inbox.put, goal, self.ask_permission)
         except PairtuiError as err:
             self.call_from_thread(self._open_failed, err, goal)
@@ -482,8 +486,14 @@ def run_tui(repo_root: Path, config: Config, goal: str | None = None,
 
         return Pairing.open(repo_root, config, sink, goal=goal, ask_permission=ask)
 
+    def mcp_trust() -> Any:
+        from pairtui.agent.mcp.servers import RepoServersTrust
+
+        return RepoServersTrust(repo_root, config)
+
     app = PairApp(open_pairing, goal, planner=config.planner, executor=config.executor,
-                  verify_timeout=config.verify_timeout, model_problem=model_problem)
+                  verify_timeout=config.verify_timeout, model_problem=model_problem,
+                  mcp_trust=mcp_trust)
     try:
         code = app.run()
     except Exception as err:  # noqa: BLE001 - the terminal is restored by Textual on the way out

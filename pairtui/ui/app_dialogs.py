@@ -3,7 +3,8 @@ command permissions. A mixin of PairApp, kept apart so each file reads in one si
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
@@ -184,6 +185,35 @@ class DialogActions(_Base):
             return plan.chunk(number).title if plan else ""
         except KeyError:
             return ""
+
+    def _ask_mcp_trust(self, trust: Any) -> bool:
+        """From the opening thread: list what the repo's `.mcp.json` would start and let the
+        person trust it (yes) or leave its servers off (no, esc). Blocks only that thread,
+        never the screen; False when the app quit meanwhile (nothing more to open)."""
+        from pairtui.ui.screens.confirm import ConfirmScreen
+
+        pending = trust.pending()
+        if not pending:
+            return True
+        answered = threading.Event()
+        answers: list[bool] = []
+
+        def got(yes: bool | None) -> None:
+            answers.append(bool(yes))
+            answered.set()
+
+        body = ("This repository's .mcp.json starts these programs as MCP servers:\n\n"
+                + "\n".join(f"  {line}" for line in pending)
+                + "\n\nTrust the file and start them? Its hash is remembered; an edit to it asks "
+                  "again. `pairtui trust --revoke` forgets it.")
+        self.call_from_thread(self.push_screen, ConfirmScreen(
+            "Start this repo's MCP servers?", body, yes="Trust and start", no="Not now"), got)
+        while not answered.wait(0.1):
+            if not self.is_running:
+                return False
+        if answers[0]:
+            trust.trust()
+        return True
 
     async def ask_permission(self, what: str) -> bool:
         """The executor wants to run a command: the person decides, once or for the rest of

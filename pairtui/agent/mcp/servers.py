@@ -146,3 +146,25 @@ def untrusted_mcp_notice(servers: list[ServerSpec]) -> str | None:
         return None
     return (f"{MCP_FILE} declares MCP servers ({', '.join(held)}), not started until you trust "
             "the file: run `pairtui trust` to review it (or --trust-mcp for one run)")
+
+
+@dataclass(frozen=True)
+class RepoServersTrust:
+    """The question the TUI asks before a session starts: may this repo's `.mcp.json` start
+    its servers? Answered yes, the file's hash is remembered (trust.py) and an edit to the file
+    asks again; answered no, nothing is recorded and the servers stay off."""
+
+    repo_root: Path
+    config: Config
+
+    def pending(self) -> list[str]:
+        """`NAME: what starts` for each server waiting for trust; [] when none (or a bad file,
+        which the session reports in its own one line)."""
+        try:
+            servers = configured_servers(self.repo_root, self.config)
+        except ConfigError:
+            return []
+        return [f"{s.name}: {s.shown}" for s in servers if not s.trusted]
+
+    def trust(self) -> None:
+        TrustStore(user_config_path().parent).trust(Path(self.repo_root) / MCP_FILE)
