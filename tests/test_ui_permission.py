@@ -53,3 +53,12 @@ async def test_refusing_is_the_default_focus():
             await pilot.pause(0.02)
         await pilot.press("enter")  # the focused button
         assert await asyncio.wait_for(worker.wait(), 5) is False
+
+
+async def test_always_for_an_mcp_tool_covers_its_other_arguments_not_other_tools():
+    app, _ = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert await _ask(pilot, app, 'mcp__docs__search {"q": "a"}', "a") is True
+        assert await _ask(pilot, app, 'mcp__docs__search {"q": "b"}', None) is True
+        assert await _ask(pilot, app, 'mcp__docs__delete {"id": 1}', "n") is False

@@ -216,13 +216,15 @@ class DialogActions(_Base):
         return True
 
     async def ask_permission(self, what: str) -> bool:
-        """The executor wants to run a command: the person decides, once or for the rest of
-        this session (the exact same request is then allowed without asking)."""
+        """The executor wants to run a command or an MCP tool: the person decides, once or for
+        the rest of this session. "Always" covers the exact same command, or an MCP tool
+        (`mcp__SERVER__TOOL {args}`) with any arguments."""
         from pairtui.ui.screens.permission import PermissionScreen
 
-        if what in self.always_allowed:
+        key = what.split(" ", 1)[0] if what.startswith("mcp__") else what
+        if key in self.always_allowed:
             return True
         answer = await self.push_screen_wait(PermissionScreen(what))
         if answer == "always":
-            self.always_allowed.add(what)
+            self.always_allowed.add(key)
         return answer in ("once", "always")

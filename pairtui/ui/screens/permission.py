@@ -1,8 +1,8 @@
 """The model asks to run something: once, always for this session, or not at all.
 
-"Always" is the person's own choice, remembered by the app for the exact request text (the
-same command) until the app quits; pairtui never picks it on anyone's behalf, and a request that
-differs by a character asks again.
+"Always" is the person's own choice, remembered by the app until it quits (for the same
+command, or for an MCP tool whatever its arguments: PairApp.ask_permission); pairtui never picks
+it on anyone's behalf, and any other request asks again.
 """
 
 from __future__ import annotations
