@@ -298,6 +298,22 @@ async def settle(pilot, app, timeout: float = 10.0) -> None:
     raise AssertionError(f"app still busy after {timeout}s: {app.busy}")
 
 
+async def still_screen(pilot, timeout: float = 10.0) -> None:
+    """Wait until two screenshots 50 ms apart are the same: layout passes that land after the
+    app is idle (scrolls, reflows) are part of the picture a snapshot should take."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    previous = None
+    while time.monotonic() < deadline:
+        shot = pilot.app.export_screenshot()
+        if shot == previous:
+            return
+        previous = shot
+        await pilot.pause(0.05)
+    raise AssertionError(f"the screen kept changing for {timeout}s")
+
+
 async def press_enter_until(pilot, app, predicate, limit: int = 30) -> int:
     """Press enter (next step) until predicate(app) holds; returns the presses used."""
     for presses in range(1, limit + 1):

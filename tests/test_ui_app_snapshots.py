@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support_ui import fake_app, settle
+from tests.support_ui import fake_app, settle, still_screen
 
 SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
 
@@ -35,7 +35,7 @@ def settled(keys: str | None, extra: tuple[str, ...] = ()):
             await pilot.pause(0.1)
         await settle(pilot, pilot.app)
         pilot.app.clear_notifications()
-        await pilot.pause(0.05)
+        await still_screen(pilot)
 
     return run_before
 

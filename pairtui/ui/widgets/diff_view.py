@@ -306,7 +306,10 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
         self._strips.clear()
 
     def on_resize(self, event: Resize) -> None:
-        width = self.scrollable_content_region.width
+        self._fit_width(self.scrollable_content_region.width)
+
+    def _fit_width(self, width: int) -> None:
+        """Re-lay the rows for a new width (split or unified is chosen by width)."""
         if width != self._width:
             was_split = self.is_split
             self._width = width
@@ -318,6 +321,10 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
+        if width != self._width and width > 0:
+            # The width being painted is the truth: a Resize can be handled against a region
+            # that a later layout (a pane shown or hidden) has since changed.
+            self._fit_width(width)
         if row >= self.layout.height or width <= 0:
             return Strip.blank(width, self.rich_style)
         strip = self._strips.get(row)

@@ -11,6 +11,7 @@ import re
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Static
 
 EMPTY_PLAN = """\
@@ -51,6 +52,7 @@ class PlanPane(VerticalScroll):
         self._text: str | None = None
         self._heading_lines: dict[int, int] = {}
         self._current: int | None = None
+        self._follow: Widget | None = None  # the current chunk's heading, kept at the top
 
     def compose(self) -> ComposeResult:
         yield Static("", id="plan-banner")
@@ -113,8 +115,19 @@ class PlanPane(VerticalScroll):
             block.set_class(is_current, "-current-chunk")
             if is_current:
                 marked = block
+        self._follow = marked
         if marked is not None:
-            self.call_after_refresh(self.scroll_to_widget, marked, top=True, animate=False)
+            self.call_after_refresh(self._follow_current)
+
+    def _follow_current(self) -> None:
+        if self._follow is not None and self._follow.is_attached:
+            self.scroll_to_widget(self._follow, top=True, animate=False, immediate=True)
+
+    def watch_virtual_size(self) -> None:
+        """The plan's layout changed (a Markdown update is laid out over several refreshes, the
+        banner above it may appear): bring the current chunk back to the top, so where it
+        shows does not depend on how fast the layout happened."""
+        self._follow_current()
 
     def on_mount(self) -> None:
         self.set_banner("")
