@@ -57,13 +57,14 @@ from pairtui.agent.events import (
 )
 from pairtui.agent.executor import ChunkBrief
 from pairtui.agent.lazy_provider import LazyProvider
+from pairtui.agent.plan_steps import PlanSteps
 from pairtui.agent.recovery import resume
 from pairtui.agent.revert import restore_start, revert_landed
 from pairtui.agent.tool_loop import LoopStoppedError, UsageMeter
 from pairtui.agent.verify_rounds import VerifyRounds
 from pairtui.agent.workspace import Workspace
 from pairtui.config import Config
-from pairtui.core.plan import Chunk, Plan, parse_plan
+from pairtui.core.plan import Chunk
 from pairtui.core.session import ChunkStatus, Phase, Session, new_session
 from pairtui.core.store import SessionStore
 from pairtui.errors import PairtuiError, StateError, UsageError
@@ -87,7 +88,7 @@ def session_store(git_dir: Path, config: Config) -> SessionStore:
     return SessionStore(git_dir, secrets=keys)
 
 
-class Pairing(ChunkReview):
+class Pairing(PlanSteps, ChunkReview):
     """Drives one session through plan -> execute -> verify -> review -> land."""
 
     def __init__(
@@ -152,10 +153,6 @@ class Pairing(ChunkReview):
     def session(self) -> Session:
         return self._session
 
-    @property
-    def plan(self) -> Plan | None:
-        return self._session.plan
-
     def plan_path(self) -> Path:
         """Where the current plan is kept (the session's plan.md under the git dir)."""
         return self._store.session_dir(self._session.id) / "plan.md"
@@ -185,64 +182,9 @@ class Pairing(ChunkReview):
         """Tell whoever listens (UI, headless printer) something outside the step events."""
         self._emit(Notice(text, level))
 
-    def set_goal(self, goal: str) -> None:
-        """Give a session that has no plan yet its goal."""
-        if self._session.plan_versions:
-            raise StateError("this session already has a plan; start a new session for a new goal")
-        self._save(edits.with_goal(self._session, goal.strip()))
-
     def cancel_check(self) -> None:
         """Stop a running check (the chunk stays VERIFYING; verify again re-runs it)."""
         self._rounds.cancel.set()
-
-    # -- planning --------------------------------------------------------------------------
-
-    async def make_plan(self) -> Plan:
-        goal = self._session.goal.strip()
-        if not goal:
-            raise UsageError("no goal yet: say what you want done")
-        self._require_planning()
-        self._ready("planner", Ask("plan"))
-        self._emit(StepStarted(None, "planning"))
-        plan = await self._model_round(self._planner.make_plan(goal, self._work.planning_context(goal)),
-                                       "planner", Ask("plan"))
-        self._save(self._session.with_plan(plan.source))
-        return plan
-
-    async def revise_plan(self, comment: str) -> Plan:
-        current = self._require_plan()
-        self._require_planning()
-        ask = Ask("revise", text=comment)
-        self._ready("planner", ask)
-        self._emit(StepStarted(None, "revising"))
-        plan = await self._model_round(self._planner.revise(current, comment, self._work.mentions(comment)),
-                                       "planner", ask)
-        self._save(self._session.with_plan(plan.source))
-        return plan
-
-    def set_plan_text(self, text: str) -> Plan:
-        """The person's own edit of the plan: parsed (PlanError on bad text), kept as a new version."""
-        self._require_planning()
-        plan = parse_plan(text)
-        session = self._session if self._session.goal else edits.with_goal(self._session, plan.goal)
-        self._save(session.with_plan(text))
-        return plan
-
-    def approve_plan(self) -> None:
-        """Approve the plan; when plans are kept in the repo, write (and maybe commit) its file."""
-        imported_checks.require_no_flagged(self._require_plan())
-        keep_at = plan_keeper.planned_path(self.repo_root, self._session, self.config)
-        self._save(self._session.approve())
-        if keep_at:
-            record, told = plan_keeper.write(self.repo_root, self._session, keep_at, self.config)
-            self._save(edits.with_extra(self._session, plan_file=record))
-            self.notify(told)
-
-    def confirm_check(self, chunk: int) -> None:
-        """The person accepts the check imported from another tool's plan for `chunk`."""
-        item = self._chunk(chunk)
-        self._save(imported_checks.with_confirmed(self._session, item))
-        self.notify(f"chunk {chunk}: check confirmed: {item.verify}")
 
     # -- one chunk -------------------------------------------------------------------------
 
@@ -440,16 +382,6 @@ class Pairing(ChunkReview):
         """Kept in memory at once, persisted with the next save (so a hunk can name its call)."""
         if self._active is not None:
             self._session = edits.with_call(self._session, self._active, call)
-
-    def _require_plan(self) -> Plan:
-        plan = self.plan
-        if plan is None:
-            raise StateError("there is no plan yet")
-        return plan
-
-    def _require_planning(self) -> None:
-        if self._session.phase != Phase.PLANNING:
-            raise StateError("the plan is already approved; roll back or start a new session to change it")
 
     # -- events, persistence ---------------------------------------------------------------
 
