@@ -85,6 +85,8 @@ def _run_args(p: argparse.ArgumentParser) -> None:
                    help="the --worktree run's branch (default: pairtui/<goal slug>-<id>)")
     p.add_argument("--background", action="store_true",
                    help="with --worktree or --resume: return at once, the run goes on detached")
+    p.add_argument("--push", metavar="REMOTE",
+                   help="with --worktree: push the run's branch to REMOTE when it is done")
     p.add_argument("--yes", action="store_true", help="land every verified chunk as a commit")
     p.add_argument("--json", action="store_true", help="print machine-readable events on stdout")
     p.add_argument("--trust-plan-checks", action="store_true",
