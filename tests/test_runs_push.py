@@ -24,10 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def remote(git_repo: Path, tmp_path: Path) -> Path:
-    """A bare repository registered as the repo's remote `origin` (a file-path URL)."""
+    """A bare repository registered as the repo's remote `origin`, by a relative path (as
+    people write it: relative to the repo, which the run's worktree is not in)."""
     bare = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", str(bare))
-    git(git_repo, "remote", "add", "origin", str(bare))
+    git(git_repo, "remote", "add", "origin", "../remote.git")
     git(git_repo, "push", "-q", "origin", "main")
     return bare
 

@@ -93,7 +93,7 @@ def start(args: argparse.Namespace) -> int:
     if plan_text is not None:
         (run_dir / INPUT_PLAN).write_text(plan_text, encoding="utf-8")
     options = {"plan": plan_text is not None, "trust_plan_checks": trust,
-               "json": bool(args.json), **_model_flags(args), **({"push": remote} if remote else {})}
+               "json": bool(args.json), **_model_flags(args), **_push_options(remote, info.root)}
     record = RunRecord(id=run_id, goal=goal, branch=branch, worktree=str(path),
                        git_dir=str(git_dir), created=now(), log=str(run_dir / "run.log"),
                        options=options, pid=None if args.background else os.getpid(), base=base)
@@ -125,7 +125,7 @@ def resume(args: argparse.Namespace) -> int:
             record, state="queued", pid=None if args.background else os.getpid(),
             exit_code=None, finished=None, note=f"resumed after it was {state}", push={},
             options={**record.options, **_model_flags(args), "resume": True,
-                     **({"push": remote} if remote else {})})
+                     **_push_options(remote, info.root)})
         store.save(record)
     if args.background:
         return _launch(store, record)
@@ -195,7 +195,8 @@ def _push(store: RunStore, run_id: str) -> int:
     if not _has_commits(record):
         outcome = {"remote": remote, "state": "skipped", "message": "no chunk landed a commit"}
     else:
-        result = push_branch(Path(record.worktree), remote, record.branch)
+        where = Path(record.options.get("push_from") or record.worktree)
+        result = push_branch(where, remote, record.branch)
         outcome = {"remote": remote, "state": "pushed" if result.ok else "failed",
                    "message": result.message}
     store.update(run_id, push=outcome)
@@ -206,6 +207,12 @@ def _push(store: RunStore, run_id: str) -> int:
         return PUSH_FAILED
     _say(f"pairtui: {line}")
     return 0
+
+
+def _push_options(remote: str | None, root: Path) -> dict[str, str]:
+    """--push's remote, and the worktree it was checked from: git reads a relative remote path
+    (`../remote.git`) from where it runs, so the push runs there too, not in the run's worktree."""
+    return {"push": remote, "push_from": str(root)} if remote else {}
 
 
 def _has_commits(record: RunRecord) -> bool:
