@@ -39,7 +39,7 @@ from pairtui.agent.runs.worktrees import (
 from pairtui.config import load_config
 from pairtui.errors import PairtuiError, UsageError
 from pairtui.git.plumbing import Git
-from pairtui.git.push import check_remote, push_branch
+from pairtui.git.push import PushResult, check_remote, push_branch
 from pairtui.git.repo import ensure_ready, find_repo
 
 INPUT_PLAN = "input-plan.md"
@@ -196,7 +196,10 @@ def _push(store: RunStore, run_id: str) -> int:
         outcome = {"remote": remote, "state": "skipped", "message": "no chunk landed a commit"}
     else:
         where = Path(record.options.get("push_from") or record.worktree)
-        result = push_branch(where, remote, record.branch)
+        try:
+            result = push_branch(where, remote, record.branch)
+        except PairtuiError as err:  # git missing, the worktree gone: still a failed push
+            result = PushResult(False, err.message)
         outcome = {"remote": remote, "state": "pushed" if result.ok else "failed",
                    "message": result.message}
     store.update(run_id, push=outcome)

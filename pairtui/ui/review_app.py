@@ -5,8 +5,9 @@ reverse-applied at once (all-or-nothing, through the diff engine) and undo re-ap
 Source "applied" (a rev range the working tree already holds) is reviewed the same way as
 "worktree": keep or drop, a rejected hunk reverse-applied at once; its title and first notice
 say so. Source "patch"/"revs": nothing touches the tree until the person finishes with `q`; then the
-accepted hunks are applied in one all-or-nothing step. Given `hunk_labels` (a range of pairtui
-chunk commits: which chunk each hunk came from), a line under the title names the current hunk's. Esc or ctrl+c leaves without applying.
+accepted hunks are applied in one all-or-nothing step. Esc or ctrl+c leaves without applying.
+Given `hunk_labels` (a range of pairtui chunk commits: the chunk each hunk came from), a line
+under the title names the current hunk's.
 File work runs in a thread worker, one step at a time; a step that fails is shown as a
 notification and its review step is taken back, so what the screen says matches the disk.
 """
