@@ -85,6 +85,8 @@ def _run_args(p: argparse.ArgumentParser) -> None:
                    help="the --worktree run's branch (default: pairtui/<goal slug>-<id>)")
     p.add_argument("--background", action="store_true",
                    help="with --worktree or --resume: return at once, the run goes on detached")
+    p.add_argument("--push", metavar="REMOTE",
+                   help="with --worktree: push the run's branch to REMOTE when it is done")
     p.add_argument("--yes", action="store_true", help="land every verified chunk as a commit")
     p.add_argument("--json", action="store_true", help="print machine-readable events on stdout")
     p.add_argument("--trust-plan-checks", action="store_true",
@@ -157,7 +159,7 @@ def _mcp_args(p: argparse.ArgumentParser) -> None:
 
 
 def _log_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print the sessions as JSON")
+    p.add_argument("--json", action="store_true", help="print the sessions and runs as JSON")
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -181,7 +183,8 @@ COMMANDS: tuple[Command, ...] = (
             "start MCP servers)", _trust_args),
     Command("mcp", "configured MCP servers, where each comes from, and their tools", _mcp_args),
     Command("why", "the story of a line: commit, chunk, tool call, check", _why_args),
-    Command("log", "sessions, newest first: goal, chunks, commits, checks, cost", _log_args),
+    Command("log", "sessions and runs, newest first: goal, chunks, commits, checks, cost",
+            _log_args),
     Command("runs", "worktree runs: list, --follow, --cancel, --clean", _runs_args),
 )
 SUBCOMMANDS = tuple(c.name for c in COMMANDS)

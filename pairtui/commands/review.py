@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(f"mode: {keep_drop_note(args.source)}\n")
         if source in ("revs", "applied"):
             sys.stdout.write(_chunk_story(repo.root, args.source))
-        sys.stdout.write(list_hunks(patch, repo.root) or "no hunks: the diff is empty\n")
+        labels = _hunk_chunks(repo.root, source, args.source, patch)
+        sys.stdout.write(list_hunks(patch, repo.root, labels) or "no hunks: the diff is empty\n")
         return 0
     ensure_ready(repo)  # from here on the tree may change: never in the middle of a merge/rebase
     if not args.yes:
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--accept applies only with --yes (or use --dry-run to list hunks)")
         from pairtui.ui.review_app import run_review_app
 
-        return int(run_review_app(review_app(repo, patch, source)) or 0)
+        return int(run_review_app(review_app(repo, patch, source, args.source)) or 0)
     if args.accept is None:
         raise UsageError("--yes needs --accept SPEC (e.g. --accept 1,3-5, all or none)")
     chosen = parse_spec(args.accept, patch.hunk_count)
@@ -86,14 +87,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def review_app(repo: RepoInfo, patch: Patch, source: str) -> ReviewApp:
+def review_app(repo: RepoInfo, patch: Patch, source: str, revs: str | None = None) -> ReviewApp:
     """The interactive review as the command runs it: its first write to the tree (in working-tree
     mode, the first rejected hunk) is preceded by a checkpoint, so `pairtui restore` brings
-    back what was reverse-applied."""
+    back what was reverse-applied. A range of pairtui chunks labels each hunk with its chunk."""
     from pairtui.ui.review_app import ReviewApp
 
     return ReviewApp(repo.root, patch, source,  # type: ignore[arg-type]
-                     checkpoint=lambda: _checkpoint(repo, "before pairtui review"))
+                     checkpoint=lambda: _checkpoint(repo, "before pairtui review"),
+                     hunk_labels=_hunk_chunks(repo.root, source, revs, patch))
+
+
+def _hunk_chunks(root: Path, source: str, revs: str | None, patch: Patch) -> list[str]:
+    """The chunk each hunk came from, for a rev range of pairtui commits; [] otherwise."""
+    if source not in ("revs", "applied") or not revs:
+        return []
+    from pairtui.git.range_chunks import hunk_chunks
+
+    return hunk_chunks(root, revs, patch)
 
 
 def _chunk_story(root: Path, revs: str) -> str:
@@ -139,27 +150,34 @@ def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
 
 
 
-def list_hunks(patch: Patch, root: Path | None = None) -> str:
+def list_hunks(patch: Patch, root: Path | None = None, labels: list[str] | None = None) -> str:
     """One line per hunk: "N  path  @@ -a,b +c,d @@  +x -y" (whole-file changes described;
-    with `root`, a binary change without data says whether its blob is there to apply)."""
+    with `root`, a binary change without data says whether its blob is there to apply; with
+    `labels`, one per hunk, each line ends with its own, e.g. the chunk it came from)."""
     out: list[str] = []
     for n, (fi, hi) in enumerate(patch.hunk_refs(), 1):
-        f = patch.files[fi]
-        path = _shown(f.path)
-        if f.old_path and f.new_path and f.old_path != f.new_path:
-            path = f"{_shown(f.old_path)} => {path}"
-        if f.is_binary or not f.hunks:
-            what = _whole_file(f)
-            if f.is_binary and root is not None and (note := stored_blob_note(root, f)):
-                what = f"{what[:-1]}, {note}]"
-            out.append(f"{n}  {path}  {what}\n")
+        if labels and n <= len(labels) and labels[n - 1]:
+            out.append(_list_line(patch, root, n, fi, hi).rstrip("\n") + f"  {labels[n - 1]}\n")
         else:
-            h = f.hunks[hi]
-            mode = f"  [mode {f.old_mode} -> {f.new_mode}]" if hi == 0 and f.mode_changed else ""
-            bare = "" if has_context(h) or f.status in (FileStatus.ADDED, FileStatus.DELETED) \
-                else "  [no context: applied as git apply --unidiff-zero]"
-            out.append(f"{n}  {path}  {h.header}  +{h.added} -{h.removed}{mode}{bare}\n")
+            out.append(_list_line(patch, root, n, fi, hi))
     return "".join(out)
+
+
+def _list_line(patch: Patch, root: Path | None, n: int, fi: int, hi: int) -> str:
+    f = patch.files[fi]
+    path = _shown(f.path)
+    if f.old_path and f.new_path and f.old_path != f.new_path:
+        path = f"{_shown(f.old_path)} => {path}"
+    if f.is_binary or not f.hunks:
+        what = _whole_file(f)
+        if f.is_binary and root is not None and (note := stored_blob_note(root, f)):
+            what = f"{what[:-1]}, {note}]"
+        return f"{n}  {path}  {what}\n"
+    h = f.hunks[hi]
+    mode = f"  [mode {f.old_mode} -> {f.new_mode}]" if hi == 0 and f.mode_changed else ""
+    bare = "" if has_context(h) or f.status in (FileStatus.ADDED, FileStatus.DELETED) \
+        else "  [no context: applied as git apply --unidiff-zero]"
+    return f"{n}  {path}  {h.header}  +{h.added} -{h.removed}{mode}{bare}\n"
 
 
 def _whole_file(f: FileDiff) -> str:

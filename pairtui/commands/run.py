@@ -27,7 +27,7 @@ from pairtui.core.session import ChunkStatus, Phase
 from pairtui.errors import PairtuiError, UsageError
 from pairtui.git.repo import RepoInfo, ensure_ready, find_repo
 
-_WORKTREE_FLAGS = ("worktree", "resume", "run_id", "background", "branch")
+_WORKTREE_FLAGS = ("worktree", "resume", "run_id", "background", "branch", "push")
 
 
 def read_plan_file(path: Path) -> str:
@@ -74,9 +74,9 @@ def run(args: argparse.Namespace) -> int:
 def _worktree_run(args: argparse.Namespace) -> int:
     """--worktree / --resume / a background run's own process: see commands/run_worktree.py."""
     given = {flag: getattr(args, flag, None) for flag in _WORKTREE_FLAGS}
-    if (given["background"] or given["branch"]) and not (given["worktree"] or given["resume"]
-                                                         or given["run_id"]):
-        raise UsageError(f"--{'background' if given['background'] else 'branch'} needs --worktree")
+    for flag in ("background", "branch", "push"):
+        if given[flag] and not (given["worktree"] or given["resume"] or given["run_id"]):
+            raise UsageError(f"--{flag} needs --worktree")
     from pairtui.commands import run_worktree
 
     return run_worktree.dispatch(args)

@@ -8,6 +8,12 @@ waits for a slot in the queue (`max_runs`), then runs as `pairtui run` would, in
 Its record (`pairtui runs`) says where it is; a killed run is read back as interrupted and
 `--resume ID` carries its session on in the same worktree.
 
+With --push REMOTE (checked before anything is made) a run that ends done with at least one
+commit on its branch pushes the branch (never forced). A failed push leaves the run done (its
+branch is there to push by hand) but is never silent: the record and `pairtui runs` say
+"push failed: <reason>" and the run's exit code is 4 (PUSH_FAILED), so a script that runs
+`pairtui run --worktree --push origin && ...` does not carry on as if the result had arrived.
+
 Heavy modules (the engine, the models) are imported only by the process that runs the chunks,
 so `--background` is back at the prompt quickly.
 """
@@ -22,7 +28,7 @@ import sys
 from pathlib import Path
 
 from pairtui.agent.runs.queue import detach, wait_for_slot
-from pairtui.agent.runs.records import RunRecord, RunStore, now, progress
+from pairtui.agent.runs.records import RunRecord, RunStore, now, progress, push_line
 from pairtui.agent.runs.worktrees import (
     add_worktree,
     check_branch,
@@ -32,9 +38,12 @@ from pairtui.agent.runs.worktrees import (
 )
 from pairtui.config import load_config
 from pairtui.errors import PairtuiError, UsageError
+from pairtui.git.plumbing import Git
+from pairtui.git.push import PushResult, check_remote, push_branch
 from pairtui.git.repo import ensure_ready, find_repo
 
 INPUT_PLAN = "input-plan.md"
+PUSH_FAILED = 4  # the run is done, its push was refused (DESIGN: repository state refused)
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -70,6 +79,11 @@ def start(args: argparse.Namespace) -> int:
     run_id = new_run_id()
     branch = args.branch or f"pairtui/{slug(goal)}-{run_id}"
     check_branch(info.root, branch)
+    remote = getattr(args, "push", None)
+    if remote:
+        check_remote(info.root, remote)
+    base = Git(info.root).line("rev-parse", "--verify", "--quiet", "HEAD^{commit}",
+                               what="reading HEAD")
     common = common_dir(info.root)
     store = RunStore(common)
     path = common / "pairtui" / "worktrees" / run_id
@@ -79,10 +93,10 @@ def start(args: argparse.Namespace) -> int:
     if plan_text is not None:
         (run_dir / INPUT_PLAN).write_text(plan_text, encoding="utf-8")
     options = {"plan": plan_text is not None, "trust_plan_checks": trust,
-               "json": bool(args.json), **_model_flags(args)}
+               "json": bool(args.json), **_model_flags(args), **_push_options(remote, info.root)}
     record = RunRecord(id=run_id, goal=goal, branch=branch, worktree=str(path),
                        git_dir=str(git_dir), created=now(), log=str(run_dir / "run.log"),
-                       options=options, pid=None if args.background else os.getpid())
+                       options=options, pid=None if args.background else os.getpid(), base=base)
     store.save(record)
     if args.background:
         return _launch(store, record)
@@ -103,11 +117,15 @@ def resume(args: argparse.Namespace) -> int:
                          "run can be resumed")
     if not Path(record.worktree).is_dir():
         raise UsageError(f"run {record.id}'s worktree {record.worktree} is gone")
+    remote = getattr(args, "push", None)
+    if remote:
+        check_remote(info.root, remote)
     with store.locked():
         record = dataclasses.replace(
             record, state="queued", pid=None if args.background else os.getpid(),
-            exit_code=None, finished=None, note=f"resumed after it was {state}",
-            options={**record.options, **_model_flags(args), "resume": True})
+            exit_code=None, finished=None, note=f"resumed after it was {state}", push={},
+            options={**record.options, **_model_flags(args), "resume": True,
+                     **_push_options(remote, info.root)})
         store.save(record)
     if args.background:
         return _launch(store, record)
@@ -123,6 +141,7 @@ def execute(store: RunStore, run_id: str, max_runs: int) -> int:
     signal.signal(signal.SIGTERM, _terminated)  # `runs --cancel`: unwind, then record it
     code: int = 1
     why = ""
+    done = False
     try:
         wait_for_slot(store, run_id, max_runs,
                       on_wait=lambda: _say(f"pairtui: run {run_id} queued (max_runs={max_runs})"))
@@ -130,6 +149,9 @@ def execute(store: RunStore, run_id: str, max_runs: int) -> int:
         if record is None:
             raise UsageError(f"run {run_id}'s record is gone")
         code = run_command.run(_run_namespace(store, record))
+        if code == 0:
+            done = True
+            code = _push(store, run_id)
         return code
     except PairtuiError as err:
         code, why = err.exit_code, err.message
@@ -141,7 +163,7 @@ def execute(store: RunStore, run_id: str, max_runs: int) -> int:
         code = 130
         raise
     finally:
-        _finish(store, run_id, code, why)
+        _finish(store, run_id, code, why, done)
 
 
 def _run_namespace(store: RunStore, record: RunRecord) -> argparse.Namespace:
@@ -163,20 +185,70 @@ def _run_namespace(store: RunStore, record: RunRecord) -> argparse.Namespace:
         planner=opts.get("planner"), executor=opts.get("executor"), debug=False)
 
 
-def _finish(store: RunStore, run_id: str, code: int, why: str) -> None:
-    """done (exit 0), failed (why, when an error said), or cancelled (`runs --cancel`)."""
+def _push(store: RunStore, run_id: str) -> int:
+    """A done run's --push: its branch to the remote when it has a commit of its own; the
+    outcome in the record and in one line. 0, or PUSH_FAILED (the run stays done)."""
+    record = store.load(run_id)
+    remote = record.options.get("push") if record else None
+    if record is None or not remote:
+        return 0
+    if not _has_commits(record):
+        outcome = {"remote": remote, "state": "skipped", "message": "no chunk landed a commit"}
+    else:
+        where = Path(record.options.get("push_from") or record.worktree)
+        try:
+            result = push_branch(where, remote, record.branch)
+        except PairtuiError as err:  # git missing, the worktree gone: still a failed push
+            result = PushResult(False, err.message)
+        outcome = {"remote": remote, "state": "pushed" if result.ok else "failed",
+                   "message": result.message}
+    store.update(run_id, push=outcome)
+    line = push_line(outcome)
+    if outcome["state"] == "failed":
+        _say(f"pairtui: push to {remote} failed: {outcome['message']}; the run is done and its "
+             f"branch is kept: `git push {remote} {record.branch}` when the remote allows it")
+        return PUSH_FAILED
+    _say(f"pairtui: {line}")
+    return 0
+
+
+def _push_options(remote: str | None, root: Path) -> dict[str, str]:
+    """--push's remote, and the worktree it was checked from: git reads a relative remote path
+    (`../remote.git`) from where it runs, so the push runs there too, not in the run's worktree."""
+    return {"push": remote, "push_from": str(root)} if remote else {}
+
+
+def _has_commits(record: RunRecord) -> bool:
+    """Does the run's branch hold a commit beyond where it started (a chunk that landed)?"""
+    from pairtui.core.store import SessionStore
+
+    if not record.base:  # a record from before `base` was kept: its session says
+        return progress(record, SessionStore).landed > 0
+    count = Git(Path(record.worktree)).try_run(
+        "rev-list", "--count", f"{record.base}..refs/heads/{record.branch}")
+    return count.ok and int(count.stdout.strip() or b"0") > 0
+
+
+def _finish(store: RunStore, run_id: str, code: int, why: str, done: bool) -> None:
+    """done (the run's chunks all went; `code` is 0 or PUSH_FAILED), failed (why, when an error
+    said), or cancelled (`runs --cancel`). A --push not made says why not."""
     with store.locked():
         record = store.load(run_id)
         if record is None:
             return
         if record.note.startswith("cancelled"):
             record = dataclasses.replace(record, state="cancelled")
-        elif code == 0:
+        elif done:
             record = dataclasses.replace(record, state="done")
         elif code == 130:  # Ctrl-C in a foreground run: carry it on with --resume
             record = dataclasses.replace(record, state="interrupted", note="interrupted")
         else:
             record = dataclasses.replace(record, state="failed", note=why or record.note)
+        remote = record.options.get("push")
+        if remote and not record.push:
+            record = dataclasses.replace(record, push={
+                "remote": remote, "state": "skipped", "message": f"the run {record.state}"})
+            _say(f"pairtui: {push_line(record.push)}")
         store.save(dataclasses.replace(record, exit_code=code, finished=now()))
 
 

@@ -1,8 +1,9 @@
 """`pairtui runs [--follow ID | --cancel ID | --clean [--yes]] [--json]`: the worktree runs.
 
 Lists every run (id, state, chunks landed/total, cost, age, branch, goal); a run whose process
-died while it said running shows as interrupted. --follow prints a run's log as it grows until
-the run ends (exit: the run's own code, 1 if it was interrupted); --cancel stops it (SIGTERM to
+died while it said running shows as interrupted, and a --push run says what became of the
+push. --follow prints a run's log as it grows until the run ends (exit: the run's own code, 1 if
+it was interrupted; a done run whose push failed: 4); --cancel stops it (SIGTERM to
 its process group; its worktree is kept); --clean removes finished runs' worktrees, branches
 and checkpoint refs, but only those whose branch has landed in HEAD unless --yes.
 """
@@ -17,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pairtui.agent.runs.queue import cancel
-from pairtui.agent.runs.records import LIVE, RunRecord, RunStore, age, now, progress
+from pairtui.agent.runs.records import LIVE, RunRecord, RunStore, age, now, progress, push_line
 from pairtui.agent.runs.worktrees import branch_landed, common_dir, remove_worktree
 from pairtui.core.store import SessionStore
 from pairtui.errors import UsageError
@@ -71,6 +72,8 @@ def listing(store: RunStore, as_json: bool) -> int:
                          f"{age(now() - r['created']):<6}{r['branch']:<{wide}}{r['goal']}\n")
         if r["note"] and r["state"] not in LIVE:
             sys.stdout.write(f"{'':<8}{r['note']}\n")
+        if pushed := push_line(r["push"]):
+            sys.stdout.write(f"{'':<8}{pushed}\n")
     return 0
 
 
@@ -86,8 +89,10 @@ def follow(store: RunStore, record: RunRecord, poll: float = 0.2) -> int:
             _copy_from(log, offset)
             sys.stdout.write(f"pairtui: run {record.id} {current.effective_state}"
                              f"{f': {current.note}' if current.note else ''}\n")
-            if current.effective_state == "done":
-                return 0
+            if pushed := push_line(current.push):
+                sys.stdout.write(f"pairtui: {pushed}\n")
+            if current.effective_state == "done":  # 0, or the failed push's code
+                return current.exit_code or 0
             return current.exit_code if current.exit_code not in (None, 0) else 1
         time.sleep(poll)
 

@@ -6,6 +6,8 @@ Source "applied" (a rev range the working tree already holds) is reviewed the sa
 "worktree": keep or drop, a rejected hunk reverse-applied at once; its title and first notice
 say so. Source "patch"/"revs": nothing touches the tree until the person finishes with `q`; then the
 accepted hunks are applied in one all-or-nothing step. Esc or ctrl+c leaves without applying.
+Given `hunk_labels` (a range of pairtui chunk commits: the chunk each hunk came from), a line
+under the title names the current hunk's.
 File work runs in a thread worker, one step at a time; a step that fails is shown as a
 notification and its review step is taken back, so what the screen says matches the disk.
 """
@@ -23,7 +25,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from pairtui.diff.model import Patch
+from pairtui.diff.model import Hunk, Patch
 from pairtui.diff.select import single_hunk_patch
 from pairtui.errors import PairtuiError
 from pairtui.ui.widgets.diff_files import DiffReview
@@ -42,6 +44,7 @@ class ReviewApp(App[int]):
     TITLE = "pairtui review"
     CSS = """
     #review-title { height: 1; background: $panel; color: $text; padding: 0 1; }
+    #review-chunk { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
         Binding("q", "finish", "Finish"),
@@ -50,8 +53,10 @@ class ReviewApp(App[int]):
     ]
 
     def __init__(self, repo_root: Path, patch: Patch, source: Source,
-                 checkpoint: Checkpoint | None = None) -> None:
+                 checkpoint: Checkpoint | None = None, hunk_labels: list[str] | None = None) -> None:
         super().__init__()
+        self._labels = hunk_labels or []
+        self._refs = patch.hunk_refs()
         self.repo_root = Path(repo_root)
         self.source = source
         self._patch = patch
@@ -75,6 +80,9 @@ class ReviewApp(App[int]):
                 else self.source)
         yield Static(f"review {what} · {count(files, 'file')} · {count(hunks, 'hunk')} · {how}",
                      id="review-title")
+        if self._labels:
+            yield Static(self._chunk_line(self._refs[0] if self._refs else None, None),
+                         id="review-chunk")
         yield DiffReview(self._patch)
         yield Footer()
 
@@ -84,7 +92,23 @@ class ReviewApp(App[int]):
                         "x takes it out (reverse-applied at once).", title="Keep/drop review",
                         timeout=8)
 
+    def _chunk_line(self, ref: tuple[int, int] | None, hunk: Hunk | None) -> str:
+        """"hunk N/M from chunk 2/3 <title>" for the hunk at `ref` (numbered as the patch was
+        read, which a split keeps)."""
+        if ref is None:
+            return ""
+        number = hunk.number if hunk is not None and hunk.number else (
+            self._refs.index(ref) + 1 if ref in self._refs else 0)
+        label = self._labels[number - 1] if 0 < number <= len(self._labels) else ""
+        return f"hunk {number}/{len(self._refs)} from {label or 'no chunk of this range'}"
+
     # -- messages from the view --------------------------------------------------------------
+    def on_diff_view_review_changed(self, message: DiffView.ReviewChanged) -> None:
+        if self._labels:
+            ref = self.view.cursor.ref
+            hunk = self.view.book.hunk(ref) if ref is not None else None
+            self.query_one("#review-chunk", Static).update(self._chunk_line(ref, hunk))
+
     def on_diff_view_hunk_rejected(self, message: DiffView.HunkRejected) -> None:
         if self.source in LIVE:
             self._apply(single_hunk_patch(message.file, message.hunk), True, message.action)

@@ -40,6 +40,8 @@ class RunRecord:
     note: str = ""
     log: str = ""
     options: dict = field(default_factory=dict)  # executor, planner, trust_plan_checks, ...
+    base: str = ""      # the commit the branch started from (HEAD when the run was made)
+    push: dict = field(default_factory=dict)  # --push: {"remote", "state", "message"}
 
     @property
     def effective_state(self) -> str:
@@ -173,6 +175,19 @@ def progress(record: RunRecord, store_factory) -> Progress:
     plan = store.session_dir(session.id) / "plan.md"
     return Progress(landed, len(session.chunks), session.cost_usd, session.id,
                     plan if plan.is_file() else None)
+
+
+def push_line(push: dict) -> str:
+    """What became of a --push, in one line ("" when no push was asked or it is still to come):
+    pushed (state "pushed"), "push failed: <git's reason>" or "nothing pushed to R: <why>"."""
+    state, message = push.get("state"), push.get("message", "")
+    if state == "pushed":
+        return message
+    if state == "failed":
+        return f"push failed: {message}"
+    if state == "skipped":
+        return f"nothing pushed to {push.get('remote')}: {message}"
+    return ""
 
 
 def age(seconds: float) -> str:
