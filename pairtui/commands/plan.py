@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pairtui.agent.flow import Pairing
 from pairtui.agent.headless import HeadlessPrinter
+from pairtui.agent.mcp.servers import refuse_untrusted_servers
 from pairtui.config import load_config
 from pairtui.git.repo import ensure_ready, find_repo
 from pairtui.models.registry import make_provider
@@ -27,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     info = find_repo(Path(args.repo))
     ensure_ready(info)
     config = load_config(info.root, model_flags(args))
+    refuse_untrusted_servers(info.root, config)
     # Build the planner now (no network): a missing key or transcript is one line before any
     # session is started or planning coroutine created (it would be left never awaited).
     make_provider(config.planner, config)

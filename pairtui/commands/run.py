@@ -19,6 +19,7 @@ from pairtui.agent import imported_checks
 from pairtui.agent.autorun import run_chunks
 from pairtui.agent.flow import Pairing, session_store
 from pairtui.agent.headless import HeadlessPrinter
+from pairtui.agent.mcp.servers import refuse_untrusted_servers
 from pairtui.commands.open import check_models
 from pairtui.commands.plan import model_flags
 from pairtui.config import load_config, untrusted_notice
@@ -53,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         refuse_unconfirmed_checks(imported_checks.unconfirmed(parse_plan(plan_text)), trust)
     goal = args.goal or parse_plan(plan_text or "").goal or Path(args.plan).stem
     config = load_config(info.root, {**model_flags(args), **plan_out_flag(args, info.root)})
+    refuse_untrusted_servers(info.root, config)
     printer = HeadlessPrinter(json_events=args.json, secrets=config.secrets)
     if notice := untrusted_notice(config):
         printer.line(notice)

@@ -27,6 +27,7 @@ import signal
 import sys
 from pathlib import Path
 
+from pairtui.agent.mcp.servers import refuse_untrusted_servers
 from pairtui.agent.runs.queue import detach, wait_for_slot
 from pairtui.agent.runs.records import RunRecord, RunStore, now, progress, push_line
 from pairtui.agent.runs.worktrees import (
@@ -71,7 +72,8 @@ def start(args: argparse.Namespace) -> int:
 
         refuse_unconfirmed_checks(imported_checks.unconfirmed(parse_plan(plan_text)), trust)
     goal = args.goal or parse_plan(plan_text or "").goal or Path(args.plan).stem
-    config = load_config(info.root, _model_flags(args))
+    config = load_config(info.root, {**_model_flags(args), **_trust_flag(args)})
+    refuse_untrusted_servers(info.root, config)
     if not args.background:  # the background run checks them in its own process
         from pairtui.commands.open import check_models
 
@@ -93,7 +95,8 @@ def start(args: argparse.Namespace) -> int:
     if plan_text is not None:
         (run_dir / INPUT_PLAN).write_text(plan_text, encoding="utf-8")
     options = {"plan": plan_text is not None, "trust_plan_checks": trust,
-               "json": bool(args.json), **_model_flags(args), **_push_options(remote, info.root)}
+               "json": bool(args.json), **_model_flags(args), **_trust_flag(args),
+               **_push_options(remote, info.root)}
     record = RunRecord(id=run_id, goal=goal, branch=branch, worktree=str(path),
                        git_dir=str(git_dir), created=now(), log=str(run_dir / "run.log"),
                        options=options, pid=None if args.background else os.getpid(), base=base)
@@ -120,11 +123,13 @@ def resume(args: argparse.Namespace) -> int:
     remote = getattr(args, "push", None)
     if remote:
         check_remote(info.root, remote)
+    trust = _trust_flag(args) or {k: True for k in ("trust_mcp",) if record.options.get(k)}
+    refuse_untrusted_servers(Path(record.worktree), load_config(Path(record.worktree), trust))
     with store.locked():
         record = dataclasses.replace(
             record, state="queued", pid=None if args.background else os.getpid(),
             exit_code=None, finished=None, note=f"resumed after it was {state}", push={},
-            options={**record.options, **_model_flags(args), "resume": True,
+            options={**record.options, **_model_flags(args), **_trust_flag(args), "resume": True,
                      **_push_options(remote, info.root)})
         store.save(record)
     if args.background:
@@ -182,7 +187,8 @@ def _run_namespace(store: RunStore, record: RunRecord) -> argparse.Namespace:
         repo=record.worktree, goal=None if plan else record.goal,
         plan=str(plan) if plan else None, yes=True, json=bool(opts.get("json")),
         trust_plan_checks=bool(opts.get("trust_plan_checks")), plan_out=None,
-        planner=opts.get("planner"), executor=opts.get("executor"), debug=False)
+        planner=opts.get("planner"), executor=opts.get("executor"),
+        trust_mcp=bool(opts.get("trust_mcp")), debug=False)
 
 
 def _push(store: RunStore, run_id: str) -> int:
@@ -290,6 +296,12 @@ def _model_flags(args: argparse.Namespace) -> dict[str, str]:
         if value.startswith("replay:"):
             flags[key] = f"replay:{Path(value[len('replay:'):]).expanduser().resolve()}"
     return flags
+
+
+def _trust_flag(args: argparse.Namespace) -> dict[str, bool]:
+    """--trust-mcp, kept in the record: the run's own process (background or resumed) starts
+    the repo's servers only if the person said so when starting it."""
+    return {"trust_mcp": True} if getattr(args, "trust_mcp", False) else {}
 
 
 def _terminated(signum: int, frame: object) -> None:

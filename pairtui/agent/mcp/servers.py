@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pairtui.config import Config, user_config_path
-from pairtui.errors import ConfigError
+from pairtui.errors import ConfigError, UsageError
 from pairtui.trust import TrustStore
 
 MCP_FILE = ".mcp.json"
@@ -146,6 +146,19 @@ def untrusted_mcp_notice(servers: list[ServerSpec]) -> str | None:
         return None
     return (f"{MCP_FILE} declares MCP servers ({', '.join(held)}), not started until you trust "
             "the file: run `pairtui trust` to review it (or --trust-mcp for one run)")
+
+
+def refuse_untrusted_servers(repo_root: Path, config: Config) -> None:
+    """Headless commands start nothing a person has not trusted, and say so before any work:
+    an untrusted `.mcp.json` with servers is a one-line UsageError (exit 2) naming them and how
+    to trust the file (`pairtui trust`, or --trust-mcp for one run). A malformed file is left to
+    the session, which reports it in its own line and goes on without those servers."""
+    try:
+        servers = configured_servers(repo_root, config)
+    except ConfigError:
+        return
+    if notice := untrusted_mcp_notice(servers):
+        raise UsageError(notice.replace("not started until", "so nothing runs headless until", 1))
 
 
 @dataclass(frozen=True)
