@@ -1,0 +1,138 @@
+"""Landing one reviewed chunk of a run on the person's current branch, as one commit.
+
+The order keeps every promise of the landing code and adds the run's own:
+1. The accepted hunks are the patch. If it is not the chunk as the run made it (a hunk
+   rejected, lines dropped, a hunk left pending or sent back), the chunk is re-checked first:
+   its Verify command runs in a scratch worktree at the chunk's parent on the run's branch,
+   with the accepted hunks applied. A failing (or unrunnable) check refuses the chunk in one
+   line; nothing lands for it.
+2. A checkpoint of the person's working state is taken (`pairtui restore` undoes the landing).
+3. git/land_patch.py puts the patch in the working tree and commits exactly it on HEAD, all or
+   nothing: the person's dirty work stays theirs, an overlap is refused (OverlapError: the
+   same offer as the pairing session's landing).
+
+The commit's subject is the chunk title; its body and Pairtui-* trailers are the run's commit's,
+with `Pairtui-Verify` saying the re-check when there was one, and `Pairtui-Landed-From` naming
+the run, its branch and the chunk commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pairtui.agent.commit_story import CHUNK_VALUE
+from pairtui.agent.runs.inbox import Inbox, InboxChunk
+from pairtui.agent.runs.records import RunRecord, progress
+from pairtui.agent.verify import run_check, tail
+from pairtui.agent.verify_rounds import NO_BYTECODE
+from pairtui.config import Config
+from pairtui.core.store import SessionStore
+from pairtui.diff.model import Patch
+from pairtui.diff.render import render_patch
+from pairtui.errors import PairtuiError, StateError
+from pairtui.git.checkpoints import Checkpoints
+from pairtui.git.land import LandResult
+from pairtui.git.land_patch import land_patch, now_ns
+from pairtui.git.plumbing import Git, first_line
+from pairtui.git.scratch import scratch_worktree
+from pairtui.git.trailers import PREFIX, split_trailers
+
+CHECKPOINT_SESSION = "inbox"  # the inbox's save points: refs/pairtui/inbox/<n>-pre-land
+_PASSED = re.compile(r"(.*?) passed(?: after \d+ fix rounds?)?")
+
+
+class CheckFailedError(PairtuiError):
+    """The chunk's check failed on the reviewed chunk; nothing was landed for it."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, output: str = "") -> None:
+        self.output = output
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class ChunkLanding:
+    result: LandResult
+    checked: str | None = None    # the command re-run in a scratch worktree, if one was
+    checkpoint: str | None = None  # the save point taken before landing
+
+
+def land_reviewed(inbox: Inbox, config: Config, run_id: str, chunk: InboxChunk, accepted: Patch,
+                  include_overlapping_user_edits: bool = False) -> ChunkLanding:
+    """Land `accepted` (the chunk's hunks the person kept) as one commit; see the module doc."""
+    if chunk.landed_as or inbox.landed(run_id).get(chunk.commit):
+        raise StateError(f"chunk {chunk.label} has landed already")
+    if not accepted.files:
+        return ChunkLanding(LandResult(None, f"chunk {chunk.label}: nothing accepted, nothing landed"))
+    record = inbox.record(run_id)
+    patch = render_patch(accepted)
+    verify = chunk.verify
+    checked = None
+    if patch != render_patch(chunk.patch):
+        command = check_command(record, chunk, config)
+        if command:
+            recheck(inbox.repo_root, chunk, patch, command, config)
+            verify, checked = f"{command} passed (re-checked in a scratch worktree after review)", command
+        else:
+            verify = "unverified (changed in review; no check to run)"
+    root = inbox.repo_root
+    started = now_ns()
+    point = Checkpoints(root, CHECKPOINT_SESSION).snapshot(
+        "pre-land", message=f"before landing chunk {chunk.label} of run {run_id}")
+    body, trailers = _story(chunk, record, verify)
+    result = land_patch(root, point, started, patch, chunk.title, body, trailers,
+                        include_overlapping_user_edits)
+    if result.commit:
+        inbox.mark_landed(run_id, chunk.commit, result.commit)
+    return ChunkLanding(result, checked, point.id)
+
+
+def check_command(record: RunRecord, chunk: InboxChunk, config: Config) -> str | None:
+    """The chunk's Verify command: from the run's plan, else read back from its trailer, else
+    the repo's default check."""
+    match = CHUNK_VALUE.fullmatch(chunk.label)
+    number = int(match.group(1)) if match else None
+    found = progress(record, lambda d: SessionStore(d))
+    if number is not None and found.session:
+        try:
+            plan = SessionStore(Path(record.git_dir)).load(found.session).plan
+            item = plan.chunk(number) if plan else None
+            if item is not None and item.verify:
+                return item.verify
+        except (OSError, ValueError, KeyError, IndexError, PairtuiError):
+            pass
+    passed = _PASSED.fullmatch(chunk.verify or "")
+    return passed.group(1) if passed else config.verify
+
+
+def recheck(root: Path, chunk: InboxChunk, patch: bytes, command: str, config: Config) -> None:
+    """Run `command` on the chunk's parent + `patch` in a scratch worktree (removed after);
+    CheckFailedError, in one line, unless it passes."""
+    with scratch_worktree(root, chunk.parent) as scratch:
+        applied = Git(scratch).try_run("apply", "--whitespace=nowarn", "-", input=patch)
+        if not applied.ok:
+            raise CheckFailedError(f"chunk {chunk.label}: the accepted hunks do not apply where the "
+                                   f"run made them ({first_line(applied.stderr)}); nothing landed")
+        result = asyncio.run(run_check(NO_BYTECODE + command, scratch, config.verify_timeout,
+                                       secrets=config.secrets, verify_env=config.verify_env))
+    if not result.passed:
+        why = "timed out" if result.timed_out else f"failed (exit {result.exit_code})"
+        raise CheckFailedError(f"chunk {chunk.label}: its check `{command}` {why} on the reviewed "
+                               "chunk; nothing landed for it", tail(result.output, 30))
+
+
+def _story(chunk: InboxChunk, record: RunRecord, verify: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """The run's commit body, and its Pairtui-* trailers with Verify and Landed-From set."""
+    text, pairs = split_trailers(chunk.message)
+    body = text.split("\n", 1)[1].strip() if "\n" in text else ""
+    trailers = [(k[len(PREFIX):], v) for k, v in pairs if k.startswith(PREFIX)
+                and k not in (f"{PREFIX}Verify", f"{PREFIX}Landed-From")]
+    at = next((i + 1 for i, (k, _) in enumerate(trailers) if k == "Chunk"), len(trailers))
+    if verify:
+        trailers.insert(at, ("Verify", verify))
+    trailers.append(("Landed-From", f"run {record.id} {record.branch} {chunk.commit[:12]}"))
+    return body, trailers
