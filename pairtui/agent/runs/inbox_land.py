@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pairtui.agent.commit_story import CHUNK_VALUE
-from pairtui.agent.runs.inbox import Inbox, InboxChunk
+from pairtui.agent.runs.inbox import Inbox, InboxChunk, InboxRun
 from pairtui.agent.runs.records import RunRecord, progress
 from pairtui.agent.verify import run_check, tail
 from pairtui.agent.verify_rounds import NO_BYTECODE
@@ -34,13 +34,14 @@ from pairtui.diff.model import Patch
 from pairtui.diff.render import render_patch
 from pairtui.errors import PairtuiError, StateError
 from pairtui.git.checkpoints import Checkpoints
-from pairtui.git.land import LandResult
+from pairtui.git.land import LandResult, OverlapError
 from pairtui.git.land_patch import land_patch, now_ns
 from pairtui.git.plumbing import Git, first_line
 from pairtui.git.scratch import scratch_worktree
 from pairtui.git.trailers import PREFIX, split_trailers
 
 CHECKPOINT_SESSION = "inbox"  # the inbox's save points: refs/pairtui/inbox/<n>-pre-land
+OVERLAP = OverlapError  # what the screen answers with the landing's offer (land with my edits?)
 _PASSED = re.compile(r"(.*?) passed(?: after \d+ fix rounds?)?")
 
 
@@ -136,3 +137,23 @@ def _story(chunk: InboxChunk, record: RunRecord, verify: str | None) -> tuple[st
         trailers.insert(at, ("Verify", verify))
     trailers.append(("Landed-From", f"run {record.id} {record.branch} {chunk.commit[:12]}"))
     return body, trailers
+
+
+class InboxEngine:
+    """What the TUI's inbox screen calls (each in a worker thread): the repo's inbox and the
+    config its checks run with."""
+
+    def __init__(self, repo_root: Path, config: Config) -> None:
+        self.inbox = Inbox(repo_root)
+        self.config = config
+
+    def runs(self) -> list[InboxRun]:
+        return self.inbox.runs()
+
+    def chunks(self, run_id: str) -> list[InboxChunk]:
+        return self.inbox.chunks(run_id)
+
+    def land(self, run_id: str, chunk: InboxChunk, accepted: Patch,
+             include_overlapping_user_edits: bool = False) -> ChunkLanding:
+        return land_reviewed(self.inbox, self.config, run_id, chunk, accepted,
+                             include_overlapping_user_edits)
