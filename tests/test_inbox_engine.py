@@ -159,3 +159,14 @@ def test_nothing_accepted_lands_nothing(git_repo):
     landing = land_reviewed(inbox, Config(), "abc123", chunk, select_hunks(chunk.patch, []))
     assert landing.result.commit is None and "nothing accepted" in landing.result.message
     assert git(git_repo, "rev-parse", "HEAD") == head
+
+
+def test_a_run_leaves_the_inbox_when_every_chunk_is_landed_or_dropped(git_repo):
+    make_run(git_repo, three_chunks())
+    inbox = Inbox(git_repo)
+    chunks = inbox.chunks("abc123")
+    for chunk in chunks[:2]:
+        land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch)
+    assert [r.landed for r in inbox.runs()] == [2]
+    inbox.mark_dropped("abc123", chunks[2].commit)
+    assert inbox.runs() == []

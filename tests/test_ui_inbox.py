@@ -68,6 +68,9 @@ async def test_inbox_lands_two_of_three_chunks_one_commit_each_and_rejects_the_t
         notes = _notes(app)
         assert "rejected: nothing landed" in notes and "Greet by name" in notes
         assert len(screen.landed) == 2
+        await pilot.press("escape")  # back to the list: every chunk decided, the run has left it
+        await _until(pilot, lambda: screen.run is None and not screen.workers)
+        assert str(screen.query_one("#inbox-empty").render()) == EMPTY
     assert git(git_repo, "log", "--format=%s", "main").splitlines() == [
         "Greet by name", "Add the notes module", "initial"]
     assert not (git_repo / "CHANGES.md").exists()

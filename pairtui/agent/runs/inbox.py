@@ -4,9 +4,10 @@ A run's branch holds one commit per chunk, each with its Pairtui-* trailers (ran
 reads them). The inbox lists finished runs with their goal, checks and size; opening one gives
 its chunk commits (those not on the person's branch yet), oldest first, each with its patch for
 the hunk viewer. Landing a chunk (inbox_land.py) commits the hunks the person accepted as one
-commit on their current branch; which chunks landed is kept beside the run's record
-(`<run dir>/inbox.json`), so a chunk is never landed twice and the listing says how far the
-review got.
+commit on their current branch; which chunks landed (and which the person rejected whole)
+is kept beside the run's record (`<run dir>/inbox.json`), so a chunk is never landed twice,
+the listing says how far the review got, and a run whose every chunk is decided leaves the
+inbox (`pairtui runs --clean` removes its worktree and branch).
 """
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ class Inbox:
                                       age(now() - record.created), 0, 0, 0, 0, "", landed, True))
                 continue
             commits = range_commits(self.repo_root, f"HEAD..refs/heads/{record.branch}")
-            if not commits:
-                continue  # nothing on it that the person's branch lacks
+            decided = set(self.landed(record.id)) | self.dropped(record.id)
+            if all(c.commit in decided for c in commits):
+                continue  # nothing on it left to review
             files, added, removed = self._size(record.branch)
             found.append(InboxRun(record.id, record.goal, state, record.branch,
                                   age(now() - record.created), len(commits), files, added,
@@ -121,16 +123,31 @@ class Inbox:
 
     def landed(self, run_id: str) -> dict[str, str]:
         """chunk commit -> the commit it landed as on the person's branch."""
+        landed = self._read(run_id).get("landed", {})
+        return {str(k): str(v) for k, v in landed.items()} if isinstance(landed, dict) else {}
+
+    def dropped(self, run_id: str) -> set[str]:
+        """The chunk commits the person rejected whole."""
+        dropped = self._read(run_id).get("dropped", [])
+        return {str(c) for c in dropped} if isinstance(dropped, list) else set()
+
+    def mark_landed(self, run_id: str, chunk_commit: str, landed_as: str) -> None:
+        self._write(run_id, {**self.landed(run_id), chunk_commit: landed_as}, self.dropped(run_id))
+
+    def mark_dropped(self, run_id: str, chunk_commit: str) -> None:
+        self._write(run_id, self.landed(run_id), self.dropped(run_id) | {chunk_commit})
+
+    def _read(self, run_id: str) -> dict:
         try:
             data = json.loads((self.store.run_dir(run_id) / "inbox.json").read_text("utf-8"))
         except (OSError, ValueError):
             return {}
-        return {str(k): str(v) for k, v in data.get("landed", {}).items()} if isinstance(data, dict) else {}
+        return data if isinstance(data, dict) else {}
 
-    def mark_landed(self, run_id: str, chunk_commit: str, landed_as: str) -> None:
-        data = {"landed": {**self.landed(run_id), chunk_commit: landed_as}}
+    def _write(self, run_id: str, landed: dict[str, str], dropped: set[str]) -> None:
         path = self.store.run_dir(run_id) / "inbox.json"
         path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"landed": landed, "dropped": sorted(dropped)}
         write_atomic(path, json.dumps(data, indent=2, sort_keys=True).encode() + b"\n")
 
     def _branch_exists(self, branch: str) -> bool:

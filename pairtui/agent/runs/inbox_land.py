@@ -153,6 +153,10 @@ class InboxEngine:
     def chunks(self, run_id: str) -> list[InboxChunk]:
         return self.inbox.chunks(run_id)
 
+    def drop(self, run_id: str, chunk: InboxChunk) -> None:
+        """The person rejected the chunk whole: nothing lands; it is decided."""
+        self.inbox.mark_dropped(run_id, chunk.commit)
+
     def land(self, run_id: str, chunk: InboxChunk, accepted: Patch,
              include_overlapping_user_edits: bool = False) -> ChunkLanding:
         return land_reviewed(self.inbox, self.config, run_id, chunk, accepted,

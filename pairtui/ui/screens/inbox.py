@@ -277,6 +277,7 @@ class InboxScreen(Screen[None]):
                     said.append(f"stopped at chunk {chunk.label}: it {why}")
                     break
                 if state == "rejected":
+                    await self._call(partial(self.engine.drop, run.id, chunk))
                     said.append(f"chunk {chunk.label} rejected: nothing landed for it")
                     continue
                 if not await self._land_one(run, chunk, said):
