@@ -170,3 +170,32 @@ def test_a_run_leaves_the_inbox_when_every_chunk_is_landed_or_dropped(git_repo):
     assert [r.landed for r in inbox.runs()] == [2]
     inbox.mark_dropped("abc123", chunks[2].commit)
     assert inbox.runs() == []
+
+
+def test_a_real_worktree_run_comes_to_the_inbox_and_lands_chunk_by_chunk(git_repo, tmp_path, capsys):
+    from tests.support_engine import run_cli, write_chunk, write_transcript
+
+    files = ["a.txt", "b.txt", "c.txt"]
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Goal: three files\n\n" + "\n".join(
+        f"## Chunk {i}: Add {f}\nFiles: {f}\nVerify: test -f {f}\n\nWrite {f}.\n"
+        for i, f in enumerate(files, 1)))
+    executor = write_transcript(tmp_path / "exec.jsonl",
+                                [t for f in files for t in write_chunk(f, f"{f} body\n")])
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan), "--worktree",
+                           "--executor", f"replay:{executor}")
+    assert code == 0, err
+    inbox = Inbox(git_repo)
+    [run] = inbox.runs()
+    assert (run.state, run.chunks, run.checks) == ("done", 3, "3 passed")
+    chunks = inbox.chunks(run.id)
+    assert [c.label for c in chunks] == [f"{i}/3 Add {f}" for i, f in enumerate(files, 1)]
+    record = inbox.record(run.id)
+    from pairtui.agent.runs.inbox_land import check_command
+
+    assert check_command(record, chunks[1], Config()) == "test -f b.txt"  # from the run's plan
+    for chunk in chunks[:2]:
+        land_reviewed(inbox, Config(), run.id, chunk, chunk.patch)
+    assert _log(git_repo) == ["Add b.txt", "Add a.txt", "initial"]
+    assert not (git_repo / "c.txt").exists()
+    assert pairtui_trailers(git(git_repo, "log", "-1", "--format=%B"))["Chunk"] == "2/3 Add b.txt"
