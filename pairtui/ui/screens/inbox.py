@@ -72,7 +72,7 @@ class InboxScreen(Screen[None]):
     ]
     DEFAULT_CSS = """
     #inbox-title { height: 1; background: $panel; color: $text; padding: 0 1; }
-    #inbox-runs, #inbox-empty { height: 1fr; }
+    #inbox-body, #inbox-run, #inbox-runs, #inbox-empty { height: 1fr; }
     #inbox-empty { padding: 1 2; color: $text-muted; }
     #inbox-chunks { width: 38; height: 1fr; border: none; border-right: vkey $panel-lighten-1; }
     #inbox-diffs { width: 1fr; height: 1fr; }
