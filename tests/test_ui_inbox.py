@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from pairtui.agent.runs.inbox_land import InboxEngine
 from pairtui.config import Config
 from pairtui.ui.screens.inbox import EMPTY, InboxScreen
@@ -146,3 +148,53 @@ async def test_an_unreviewed_chunk_stops_the_landing_there(git_repo):
         assert "stopped at chunk 2/3 Greet by name: it is not reviewed yet" in _notes(app)
         assert len(screen.landed) == 1
     assert git(git_repo, "log", "-1", "--format=%s").strip() == "Add the notes module"
+
+
+@pytest.fixture
+def real_run(git_repo, tmp_path, capsys) -> str:
+    """A finished two-chunk `run --worktree` (made before the test's event loop starts)."""
+    from tests.test_inbox_followup import _real_run
+
+    return _real_run(git_repo, tmp_path, capsys)
+
+
+async def test_a_comment_starts_a_follow_up_round_and_its_chunk_comes_back(git_repo, tmp_path,
+                                                                          real_run):
+    import asyncio
+
+    from pairtui.agent.runs.records import RunStore
+    from tests.support_engine import write_chunk, write_transcript
+    from tests.test_inbox_followup import _wait_done
+
+    run_id = real_run
+    store = RunStore(git_repo / ".git")
+    record = store.load(run_id)
+    revise = write_transcript(tmp_path / "revise.jsonl", write_chunk("a.txt", "a.txt, shorter\n"))
+    store.save(record.__class__(**{**record.__dict__,
+                                   "options": {**record.options, "executor": f"replay:{revise}"}}))
+    app = _app(git_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_inbox(pilot, app)
+        await _open_run(pilot, screen)
+        await pilot.press("c")
+        await pilot.pause(0.2)
+        await pilot.press(*"make it shorter", "enter")
+        await _until(pilot, lambda: "follow-up round started" in _notes(app))
+        assert await asyncio.to_thread(_wait_done, store, run_id) == "done"
+        await pilot.press("L")  # chunk 1 holds a hunk sent back: nothing lands
+        await _until(pilot, lambda: "sent back for a follow-up round" in _notes(app))
+        await pilot.press("escape")
+        await _until(pilot, lambda: screen.run is None and not screen.workers)
+        assert screen.runs[0].chunks == 3
+
+
+async def test_a_comment_on_a_run_without_its_worktree_says_why_in_one_line(git_repo):
+    make_run(git_repo, three_chunks())
+    app = _app(git_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_inbox(pilot, app)
+        await _open_run(pilot, screen)
+        await pilot.press("c")
+        await pilot.pause(0.2)
+        await pilot.press(*"why?", "enter")
+        await _until(pilot, lambda: "is gone; no follow-up round started" in _notes(app))

@@ -30,7 +30,7 @@ from pairtui.agent.verify import run_check, tail
 from pairtui.agent.verify_rounds import NO_BYTECODE
 from pairtui.config import Config
 from pairtui.core.store import SessionStore
-from pairtui.diff.model import Patch
+from pairtui.diff.model import FileDiff, Hunk, Patch
 from pairtui.diff.render import render_patch
 from pairtui.errors import PairtuiError, StateError
 from pairtui.git.checkpoints import Checkpoints
@@ -156,6 +156,13 @@ class InboxEngine:
     def drop(self, run_id: str, chunk: InboxChunk) -> None:
         """The person rejected the chunk whole: nothing lands; it is decided."""
         self.inbox.mark_dropped(run_id, chunk.commit)
+
+    def follow_up(self, run_id: str, chunk: InboxChunk, file: FileDiff, hunk: Hunk | None,
+                  comment: str) -> str:
+        """A comment on a hunk: a follow-up round in the run's worktree (runs/followup.py)."""
+        from pairtui.agent.runs.followup import start_followup
+
+        return start_followup(self.inbox, self.config, run_id, chunk, file, hunk, comment)
 
     def land(self, run_id: str, chunk: InboxChunk, accepted: Patch,
              include_overlapping_user_edits: bool = False) -> ChunkLanding:

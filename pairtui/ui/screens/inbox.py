@@ -5,8 +5,10 @@ commits are listed in order beside the hunk viewer (DiffReview: accept, reject, 
 select), one review per chunk; `N`/`P` or the list move between chunks. `L` lands, in order,
 each fully reviewed chunk's accepted hunks as one commit on the person's branch (the engine:
 agent/runs/inbox_land.py) and stops at the first chunk that is not reviewed or does not land,
-saying why in one line. A chunk rejected whole lands nothing. The screen calls only the
-engine, in worker threads; it never touches git.
+saying why in one line. A chunk rejected whole lands nothing. A comment (`c`) sends the hunk
+back to the run: a follow-up round in its worktree (agent/runs/followup.py) whose commit comes
+to the inbox as the run's next chunk. The screen calls only the engine, in worker threads; it
+never touches git.
 """
 
 from __future__ import annotations
@@ -232,10 +234,25 @@ class InboxScreen(Screen[None]):
         message.stop()
 
     def on_diff_view_comment_requested(self, message: DiffView.CommentRequested) -> None:
+        """The comment goes back to the run: a follow-up round in its worktree."""
         message.stop()
-        self.app.notify("A comment does not start a follow-up round from the inbox yet: the hunk "
-                        "is held back (its chunk cannot land) until you accept or reject it; z "
-                        "undoes the comment.", title="Comment kept here only", severity="warning")
+        chunk = next((c for c in self.chunks if message.diff_view in self._review(c).query(DiffView)),
+                     None)
+        if self.run is not None and chunk is not None:
+            self._follow_up(self.run, chunk, message)
+
+    @work(group="inbox-comment", exit_on_error=False)
+    async def _follow_up(self, run: InboxRun, chunk: InboxChunk,
+                         message: DiffView.CommentRequested) -> None:
+        engine = self.engine
+        assert engine is not None
+        try:
+            said = await self._call(partial(engine.follow_up, run.id, chunk, message.file,
+                                            message.hunk, message.text))
+        except Exception as err:  # noqa: BLE001 - one line, never a traceback
+            self._fail(err, "No follow-up round")
+            return
+        self.app.notify(said, title="Comment sent to the run")
 
     def action_move_chunk(self, step: int) -> None:
         if self.run is not None:
@@ -273,7 +290,8 @@ class InboxScreen(Screen[None]):
                 state = self._state(chunk)
                 if state in ("pending", "partly", "commented"):
                     why = {"pending": "is not reviewed yet", "partly": "has hunks not reviewed yet",
-                           "commented": "has a commented hunk: accept or reject it"}[state]
+                           "commented": "has a hunk sent back for a follow-up round: accept or "
+                           "reject it (its revision comes as a new chunk)"}[state]
                     said.append(f"stopped at chunk {chunk.label}: it {why}")
                     break
                 if state == "rejected":
