@@ -199,3 +199,21 @@ def test_a_real_worktree_run_comes_to_the_inbox_and_lands_chunk_by_chunk(git_rep
     assert _log(git_repo) == ["Add b.txt", "Add a.txt", "initial"]
     assert not (git_repo / "c.txt").exists()
     assert pairtui_trailers(git(git_repo, "log", "-1", "--format=%B"))["Chunk"] == "2/3 Add b.txt"
+
+
+def test_landing_waits_for_a_chunk_in_flight_in_the_persons_own_session(git_repo, tmp_path, capsys):
+    from tests.support_engine import run_cli, write_chunk, write_transcript
+
+    make_run(git_repo, three_chunks())
+    plan = tmp_path / "mine.md"
+    plan.write_text("# Goal: mine\n\n## Chunk 1: Add mine.txt\nFiles: mine.txt\n"
+                    "Verify: test -f mine.txt\n\nWrite it.\n")
+    executor = write_transcript(tmp_path / "mine.jsonl", write_chunk("mine.txt", "mine\n"))
+    run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan),
+            "--executor", f"replay:{executor}")  # no --yes: the chunk waits for review
+    head, files = git(git_repo, "rev-parse", "HEAD"), worktree(git_repo)
+    inbox = Inbox(git_repo)
+    chunk = inbox.chunks("abc123")[0]
+    with pytest.raises(StateError, match="chunk 1 of your session .* land it or roll it back first"):
+        land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch)
+    assert git(git_repo, "rev-parse", "HEAD") == head and worktree(git_repo) == files

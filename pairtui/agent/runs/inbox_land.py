@@ -19,6 +19,7 @@ the run, its branch and the chunk commit.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,7 @@ def land_reviewed(inbox: Inbox, config: Config, run_id: str, chunk: InboxChunk, 
         raise StateError(f"chunk {chunk.label} has landed already")
     if not accepted.files:
         return ChunkLanding(LandResult(None, f"chunk {chunk.label}: nothing accepted, nothing landed"))
+    refuse_if_a_chunk_is_in_flight(inbox.repo_root)
     record = inbox.record(run_id)
     patch = render_patch(accepted)
     verify = chunk.verify
@@ -90,6 +92,21 @@ def land_reviewed(inbox: Inbox, config: Config, run_id: str, chunk: InboxChunk, 
     if result.commit:
         inbox.mark_landed(run_id, chunk.commit, result.commit)
     return ChunkLanding(result, checked, point.id)
+
+
+def refuse_if_a_chunk_is_in_flight(root: Path) -> None:
+    """The person's own session has a chunk between execute and land: its start checkpoint
+    does not hold what the inbox would land, so its landing would take the run's change for
+    part of its own. StateError, nothing changed: land or roll back that chunk first."""
+    git_dir = Path(os.fsdecode(Git(root).run("rev-parse", "--absolute-git-dir")).strip())
+    try:
+        session = SessionStore(git_dir).open_session()
+    except (OSError, ValueError, PairtuiError):
+        return  # no readable session: nothing of pairtui's is in flight here
+    busy = next((c for c in session.chunks if c.in_flight), None) if session else None
+    if session is not None and busy is not None:
+        raise StateError(f"chunk {busy.number} of your session {session.id} is {busy.status}: "
+                         "land it or roll it back first, then land from the inbox")
 
 
 def check_command(record: RunRecord, chunk: InboxChunk, config: Config) -> str | None:
