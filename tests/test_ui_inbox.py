@@ -70,6 +70,7 @@ async def test_inbox_lands_two_of_three_chunks_one_commit_each_and_rejects_the_t
         notes = _notes(app)
         assert "rejected: nothing landed" in notes and "Greet by name" in notes
         assert len(screen.landed) == 2
+        assert [screen._review(c).disabled for c in screen.chunks] == [True, True, False]
         await pilot.press("escape")  # back to the list: every chunk decided, the run has left it
         await _until(pilot, lambda: screen.run is None and not screen.workers)
         assert str(screen.query_one("#inbox-empty").render()) == EMPTY

@@ -184,6 +184,8 @@ class InboxScreen(Screen[None]):
             return
         prompts = []
         for chunk in self.chunks:
+            if chunk.commit in self.landed:  # its review is over: keys no longer change it
+                self._review(chunk).disabled = True
             glyph, colour = _GLYPH[self._state(chunk)]
             prompts.append(Content.assemble((glyph + " ", colour), chunk.label))
         options = self.query_one("#inbox-chunks", OptionList)
