@@ -55,22 +55,28 @@ def test_a_comment_starts_a_follow_up_round_whose_commit_comes_back_to_the_inbox
     inbox = Inbox(git_repo)
     store = inbox.store
     record = store.load(run_id)
-    revise = write_transcript(tmp_path / "revise.jsonl", write_chunk("a.txt", "a.txt, shorter\n"))
+    revise = write_transcript(tmp_path / "revise.jsonl", write_chunk("b.txt", "b.txt, shorter\n"))
     store.save(record.__class__(**{**record.__dict__,
                                    "options": {**record.options, "executor": f"replay:{revise}"}}))
     person = worktree(git_repo)
     head = git(git_repo, "rev-parse", "HEAD")
-    chunk = inbox.chunks(run_id)[0]
+    chunk = inbox.chunks(run_id)[1]
     file = chunk.patch.files[0]
     said = start_followup(inbox, Config(), run_id, chunk, file, file.hunks[0], "make it shorter")
     assert "follow-up round started" in said
     plan = (store.run_dir(run_id) / "input-plan.md").read_text()
-    assert "make it shorter" in plan and "Verify: test -f a.txt" in plan and "+a.txt body" in plan
+    assert "make it shorter" in plan and "Verify: test -f b.txt" in plan and "+b.txt body" in plan
     assert _wait_done(store, run_id) == "done", (store.run_dir(run_id) / "run.log").read_text()
     chunks = inbox.chunks(run_id)
     assert len(chunks) == 3
-    assert chunks[2].label.startswith("1/1 Revise a.txt as the review of")
-    assert git(git_repo, "show", f"{chunks[2].commit}:a.txt") == "a.txt, shorter\n"
+    assert chunks[2].label.startswith("1/1 Revise b.txt as the review of")
+    assert git(git_repo, "show", f"{chunks[2].commit}:b.txt") == "b.txt, shorter\n"
+    # each chunk's check comes from the session that made it, the follow-up's from its own
+    from pairtui.agent.runs.inbox_land import check_command
+
+    record = store.load(run_id)
+    assert [check_command(record, c, Config()) for c in chunks] == [
+        "test -f a.txt", "test -f b.txt", "test -f b.txt"]
     assert worktree(git_repo) == person and git(git_repo, "rev-parse", "HEAD") == head
     assert [r.id for r in inbox.runs()] == [run_id]
     assert json.loads(store.path(run_id).read_text())["note"].startswith("follow-up round")

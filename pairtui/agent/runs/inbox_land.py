@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pairtui.agent.commit_story import CHUNK_VALUE
 from pairtui.agent.runs.inbox import Inbox, InboxChunk, InboxRun
-from pairtui.agent.runs.records import RunRecord, progress
+from pairtui.agent.runs.records import RunRecord
 from pairtui.agent.verify import run_check, tail
 from pairtui.agent.verify_rounds import NO_BYTECODE
 from pairtui.config import Config
@@ -39,7 +39,7 @@ from pairtui.git.land import LandResult, OverlapError
 from pairtui.git.land_patch import land_patch, now_ns
 from pairtui.git.plumbing import Git, first_line
 from pairtui.git.scratch import scratch_worktree
-from pairtui.git.trailers import PREFIX, split_trailers
+from pairtui.git.trailers import PREFIX, pairtui_trailers, split_trailers
 
 CHECKPOINT_SESSION = "inbox"  # the inbox's save points: refs/pairtui/inbox/<n>-pre-land
 OVERLAP = OverlapError  # what the screen answers with the landing's offer (land with my edits?)
@@ -110,18 +110,18 @@ def refuse_if_a_chunk_is_in_flight(root: Path) -> None:
 
 
 def check_command(record: RunRecord, chunk: InboxChunk, config: Config) -> str | None:
-    """The chunk's Verify command: from the run's plan, else read back from its trailer, else
-    the repo's default check."""
+    """The chunk's Verify command: from the plan of the session that made it (its
+    Pairtui-Session trailer; a run's follow-up rounds are sessions of their own), else read
+    back from its Verify trailer, else the repo's default check."""
     match = CHUNK_VALUE.fullmatch(chunk.label)
-    number = int(match.group(1)) if match else None
-    found = progress(record, lambda d: SessionStore(d))
-    if number is not None and found.session:
+    session_id = pairtui_trailers(chunk.message).get("Session")
+    if match and session_id:
         try:
-            plan = SessionStore(Path(record.git_dir)).load(found.session).plan
-            item = plan.chunk(number) if plan else None
+            plan = SessionStore(Path(record.git_dir)).load(session_id).plan
+            item = plan.chunk(int(match.group(1))) if plan else None
             if item is not None and item.verify:
                 return item.verify
-        except (OSError, ValueError, KeyError, IndexError, PairtuiError):
+        except (OSError, ValueError, KeyError, PairtuiError):
             pass
     passed = _PASSED.fullmatch(chunk.verify or "")
     return passed.group(1) if passed else config.verify
