@@ -217,3 +217,33 @@ def test_landing_waits_for_a_chunk_in_flight_in_the_persons_own_session(git_repo
     with pytest.raises(StateError, match="chunk 1 of your session .* land it or roll it back first"):
         land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch)
     assert git(git_repo, "rev-parse", "HEAD") == head and worktree(git_repo) == files
+
+
+def test_the_persons_staged_change_stays_staged_and_out_of_the_landed_commit(git_repo):
+    make_run(git_repo, three_chunks())
+    (git_repo / "README.md").write_text("# demo\n\nstaged by me\n")
+    git(git_repo, "add", "README.md")
+    inbox = Inbox(git_repo)
+    chunk = inbox.chunks("abc123")[0]
+    land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch)
+    assert git(git_repo, "show", "--format=", "--name-only", "HEAD").split() == ["notes.py"]
+    assert git(git_repo, "status", "--porcelain") == "M  README.md\n"
+    assert git(git_repo, "show", ":README.md") == "# demo\n\nstaged by me\n"
+
+
+def test_a_refused_commit_puts_the_persons_files_back(git_repo):
+    from pairtui.git.land import HookFailedError
+
+    make_run(git_repo, three_chunks())
+    hook = git_repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'no commits today' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    (git_repo / "README.md").write_text("# demo\n\nmy own notes\n")
+    before, head = worktree(git_repo), git(git_repo, "rev-parse", "HEAD")
+    inbox = Inbox(git_repo)
+    chunk = inbox.chunks("abc123")[1]
+    with pytest.raises(HookFailedError, match="no commits today"):
+        land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch)
+    assert worktree(git_repo) == before and git(git_repo, "rev-parse", "HEAD") == head
+    assert git(git_repo, "status", "--porcelain") == " M README.md\n"
+    assert inbox.landed("abc123") == {}
