@@ -267,6 +267,7 @@ def fake_app(tmp: Path | None = None, **kwargs):
     holder: dict = {}
     goal = kwargs.pop("goal", "Split the billing helpers")
     steps = kwargs.pop("steps", 0)
+    inbox = kwargs.pop("inbox", None)
 
     def open_pairing(sink, goal_, ask):
         pairing = FakePairing(sink, goal=goal_, **kwargs)
@@ -276,7 +277,8 @@ def fake_app(tmp: Path | None = None, **kwargs):
         return pairing
 
     app = PairApp(open_pairing, goal, planner="replay:/x/assets/demo/planner.jsonl",
-                  executor="replay:/x/assets/demo/executor.jsonl", verify_timeout=300.0)
+                  executor="replay:/x/assets/demo/executor.jsonl", verify_timeout=300.0,
+                  inbox=inbox)
     return app, holder
 
 

@@ -64,6 +64,7 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         Binding("d", "diff", "Diff"),
         Binding("u", "rollback", "Rollback"),
         Binding("t", "trace_hunk", "Trace hunk", show=False),
+        Binding("i", "inbox", "Inbox", show=False),
         Binding("escape", "cancel", "Cancel", show=True),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_session", "Quit"),
@@ -83,8 +84,10 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
         verify_timeout: float | None = None,
         model_problem: str | None = None,
         mcp_trust: Callable[[], Any] | None = None,
+        inbox: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__()
+        self._open_inbox = inbox  # builds agent.runs.inbox_land.InboxEngine, in a worker
         self._mcp_trust = mcp_trust  # builds agent.mcp.servers.RepoServersTrust, in the worker
         self.model_problem = model_problem  # e.g. a missing key: said first, before any question
         self._checkpoints: list[Checkpoint] = []
@@ -245,6 +248,8 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
             return None if self.busy else True
         if action == "cancel":
             return bool(self.busy and self._cancellable)
+        if action == "inbox":
+            return self._open_inbox is not None and not self.busy
         return True
 
     def _possible(self, action: str) -> bool:
@@ -389,6 +394,12 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
 
         self.push_screen(HelpScreen())
 
+    def action_inbox(self) -> None:
+        from pairtui.ui.screens.inbox import InboxScreen
+
+        if self._open_inbox is not None:
+            self.push_screen(InboxScreen(self._open_inbox))
+
     def action_cancel(self) -> None:
         if not self._cancellable:
             return
@@ -453,6 +464,7 @@ class PairApp(EventRendering, DialogActions, ReviewActions, App[int]):
             ("diff", "Show diff", "d · the chunk's change", self.action_diff),
             ("rollback", "Roll back chunk", "u · asks first", self.action_rollback),
             ("cancel", "Cancel", "esc · stop the model call or check", self.action_cancel),
+            ("inbox", "Inbox", "i · finished runs: review them and land chunks", self.action_inbox),
         )
         for action, title, help_text, callback in ours:
             if self.check_action(action, ()):
@@ -491,9 +503,14 @@ def run_tui(repo_root: Path, config: Config, goal: str | None = None,
 
         return RepoServersTrust(repo_root, config)
 
+    def inbox() -> Any:
+        from pairtui.agent.runs.inbox_land import InboxEngine
+
+        return InboxEngine(repo_root, config)
+
     app = PairApp(open_pairing, goal, planner=config.planner, executor=config.executor,
                   verify_timeout=config.verify_timeout, model_problem=model_problem,
-                  mcp_trust=mcp_trust)
+                  mcp_trust=mcp_trust, inbox=inbox)
     try:
         code = app.run()
     except Exception as err:  # noqa: BLE001 - the terminal is restored by Textual on the way out

@@ -28,6 +28,7 @@ SESSION_KEYS: tuple[tuple[str, str], ...] = (
     ("d", "show the highlighted chunk's diff"),
     ("u", "roll back the highlighted chunk (asks first, says what changes)"),
     ("C", "confirm the checks imported from another tool's plan"),
+    ("i", "inbox: review finished runs, land their chunks"),
     ("esc", "cancel the running model call or check; what arrived is kept"),
     ("1 2 3 4", "plan / model / verify / diff pane"),
     ("tab", "move focus between the chunk list and the pane"),

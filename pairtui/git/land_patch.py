@@ -1,0 +1,137 @@
+"""Land a patch made elsewhere (a run's chunk, as reviewed) on the person's current branch.
+
+A run's chunk is not in the person's working tree, so before the landing code (land.py) can
+commit it the working tree has to take it, exactly as if pairtui's executor had written it:
+
+1. `start` is a checkpoint of the person's working state (their dirty work included).
+2. The patch is applied to that tree in a temporary index (`git apply --cached --3way`): the
+   reviewed tree. Nothing is written yet; if the patch does not fit the person's files the
+   landing stops with PatchDoesNotFitError, naming the files (their edits, or the branch
+   moved on since the run began), and nothing has changed.
+3. The working tree moves from start to reviewed for the patch's paths only (switch.py: it
+   refuses if a file changed since the checkpoint).
+4. land_chunk commits start -> reviewed on top of HEAD: the person's own edits stay
+   uncommitted; an overlap it cannot separate is its OverlapError, with the same offer.
+   If the landing fails, the working tree is switched back, so a chunk lands whole or not.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from pairtui.errors import GitError
+from pairtui.git.checkpoints import Checkpoint
+from pairtui.git.land import LandResult, land_chunk
+from pairtui.git.plumbing import Git, first_line
+from pairtui.git.repo import read_head
+from pairtui.git.switch import switch_files, switch_problems
+from pairtui.git.tempindex import TempIndex, locate_index
+from pairtui.git.treediff import Change, changed_paths, tree_changes
+
+
+class PatchDoesNotFitError(GitError):
+    """The patch does not apply to the person's version of some files; nothing was written."""
+
+    def __init__(self, paths: Sequence[str], dirty: bool) -> None:
+        self.paths = tuple(paths)
+        shown = ", ".join(self.paths[:5]) or "its files"
+        if dirty:
+            why = (f"the chunk changes lines you have also changed (uncommitted) in {shown}; "
+                   "commit or stash your edits there, then land it again")
+        else:
+            why = (f"the chunk no longer applies to {shown} on your branch (it changed since "
+                   "the run began)")
+        super().__init__(f"{why}; nothing was landed for it")
+
+
+def patch_paths(git: Git, patch: bytes) -> list[str]:
+    """The paths a git patch touches (both sides of a rename), as `git apply --numstat` says."""
+    out = git.try_run("apply", "--numstat", "-z", "-", input=patch)
+    paths: list[str] = []
+    fields = out.stdout.split(b"\0")
+    i = 0
+    while i < len(fields):
+        parts = fields[i].split(b"\t")
+        if len(parts) == 3 and parts[2]:
+            paths.append(os.fsdecode(parts[2]))
+            i += 1
+        elif len(parts) == 3:  # a rename: old and new paths follow
+            paths.extend(os.fsdecode(p) for p in fields[i + 1:i + 3])
+            i += 3
+        else:
+            i += 1
+    return [p for p in paths if p]
+
+
+def tree_with_patch(repo_root: Path, base_tree: str, patch: bytes) -> str | None:
+    """The tree `base_tree` + `patch` (built in a temp index, three-way where the context
+    moved); None when it does not apply. Writes only objects."""
+    git = Git(repo_root)
+    git_dir, _ = locate_index(git, Path(repo_root))
+    with TempIndex(git_dir) as index:
+        git.run("read-tree", base_tree, env=index.env, what="landing (git read-tree)")
+        applied = git.try_run("apply", "--cached", "--3way", "--whitespace=nowarn", "-",
+                              env=index.env, input=patch)
+        if not applied.ok:
+            return None
+        done = git.try_run("write-tree", env=index.env)
+        return done.stdout.decode().strip() if done.ok else None
+
+
+def land_patch(
+    repo_root: Path,
+    start: Checkpoint,
+    scan_started_ns: int,
+    patch: bytes,
+    subject: str,
+    body: str = "",
+    trailers: Sequence[tuple[str, str]] = (),
+    include_overlapping_user_edits: bool = False,
+) -> LandResult:
+    """Put `patch` in the working tree and commit exactly it on HEAD, all or nothing (see the
+    module docstring). `start` must be a checkpoint of the working state taken just before,
+    `scan_started_ns` the clock (time.time_ns) read before it was taken."""
+    git = Git(repo_root)
+    reviewed = tree_with_patch(repo_root, start.tree, patch)
+    if reviewed is None:
+        paths = patch_paths(git, patch)
+        head = read_head(git)
+        dirty = changed_paths(git, head.commit, start.tree) if head.commit else set()
+        mine = [p for p in paths if p in dirty]
+        raise PatchDoesNotFitError(mine or paths, bool(mine))
+    changes = tree_changes(git, start.tree, reviewed)
+    if not changes:
+        return LandResult(None, "nothing to land: your files already have these changes")
+    root = Path(repo_root)
+    problems = switch_problems(git, root, changes, scan_started_ns)
+    if problems:
+        raise GitError(f"cannot put the chunk in your files: {'; '.join(problems)}; nothing was landed")
+    git_dir, _ = locate_index(git, root)
+    switch_files(git, root, git_dir, changes)
+    try:
+        result = land_chunk(root, start.tree, reviewed, subject, body,
+                            include_overlapping_user_edits, trailers=trailers)
+    except BaseException:
+        _switch_back(git, root, git_dir, changes)
+        raise
+    if result.commit is None:
+        _switch_back(git, root, git_dir, changes)
+    return result
+
+
+def _switch_back(git: Git, root: Path, git_dir: Path, changes: list[Change]) -> None:
+    back = [replace(c, old=c.new, new=c.old) for c in changes]
+    try:
+        switch_files(git, root, git_dir, back)
+    except GitError as err:
+        raise GitError(f"the landing failed and your files could not be put back "
+                       f"({first_line(str(err))}); the checkpoint taken before holds them") from err
+
+
+def now_ns() -> int:
+    """The clock a checkpoint's scan is compared with (switch.py's safety check)."""
+    return time.time_ns()
