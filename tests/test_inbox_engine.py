@@ -247,3 +247,33 @@ def test_a_refused_commit_puts_the_persons_files_back(git_repo):
     assert worktree(git_repo) == before and git(git_repo, "rev-parse", "HEAD") == head
     assert git(git_repo, "status", "--porcelain") == " M README.md\n"
     assert inbox.landed("abc123") == {}
+
+
+def test_runs_clean_removes_a_run_once_the_inbox_decided_every_chunk(git_repo, tmp_path, capsys):
+    """Chunks landed through the inbox are new commits, not the branch's own: `runs --clean`
+    reads the inbox's decisions instead, and keeps a run with a chunk still undecided."""
+    from tests.support_engine import run_cli, write_chunk, write_transcript
+
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Goal: two files\n\n" + "\n".join(
+        f"## Chunk {i}: Add {f}\nFiles: {f}\nVerify: test -f {f}\n\nWrite {f}.\n"
+        for i, f in enumerate(["a.txt", "b.txt"], 1)))
+    executor = write_transcript(tmp_path / "exec.jsonl",
+                                [t for f in ["a.txt", "b.txt"] for t in write_chunk(f, "x\n")])
+    code, _, err = run_cli(capsys, "-C", str(git_repo), "run", "--plan", str(plan), "--worktree",
+                           "--executor", f"replay:{executor}")
+    assert code == 0, err
+    inbox = Inbox(git_repo)
+    [run] = inbox.runs()
+    first, second = inbox.chunks(run.id)
+    land_reviewed(inbox, Config(), run.id, first, first.patch)
+    code, out, _ = run_cli(capsys, "-C", str(git_repo), "runs", "--clean")
+    assert code == 0 and "kept 1 run(s)" in out and run.id in out
+    assert run.id in git(git_repo, "worktree", "list")
+    inbox.mark_dropped(run.id, second.commit)
+    code, out, _ = run_cli(capsys, "-C", str(git_repo), "runs", "--clean")
+    assert code == 0 and f"removed run {run.id}" in out
+    assert run.id not in git(git_repo, "worktree", "list")
+    refs = git(git_repo, "for-each-ref", "--format=%(refname)")
+    assert "refs/heads/pairtui/" not in refs and f"wt-{run.id}" not in refs
+    assert (git_repo / "a.txt").exists() and not (git_repo / "b.txt").exists()

@@ -5,7 +5,8 @@ died while it said running shows as interrupted, and a --push run says what beca
 push. --follow prints a run's log as it grows until the run ends (exit: the run's own code, 1 if
 it was interrupted; a done run whose push failed: 4); --cancel stops it (SIGTERM to
 its process group; its worktree is kept); --clean removes finished runs' worktrees, branches
-and checkpoint refs, but only those whose branch has landed in HEAD unless --yes.
+and checkpoint refs, but only those whose branch has landed in HEAD (or whose every chunk
+was landed or rejected in the TUI inbox) unless --yes.
 """
 
 from __future__ import annotations
@@ -121,14 +122,18 @@ def _cancel(store: RunStore, record: RunRecord) -> int:
 
 
 def clean(store: RunStore, root: Path, yes: bool) -> int:
-    """Remove finished runs whose branch has landed in HEAD (all finished ones with --yes)."""
+    """Remove finished runs whose branch has landed in HEAD, or whose every chunk was landed or
+    rejected in the inbox (all finished ones with --yes)."""
+    from pairtui.agent.runs.inbox import Inbox
+
+    inbox = Inbox(root)
     kept: list[str] = []
     failed = False
     for record in store.all():
         state = record.effective_state
         if state in LIVE:
             continue
-        if not yes and not branch_landed(root, record.branch):
+        if not yes and not (branch_landed(root, record.branch) or inbox.settled(record.id)):
             kept.append(record.id)
             continue
         problems = remove_worktree(root, Path(record.worktree), Path(record.git_dir),

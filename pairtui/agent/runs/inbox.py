@@ -96,14 +96,26 @@ class Inbox:
                                       age(now() - record.created), 0, 0, 0, 0, "", landed, True))
                 continue
             commits = range_commits(self.repo_root, f"HEAD..refs/heads/{record.branch}")
-            decided = set(self.landed(record.id)) | self.dropped(record.id)
-            if all(c.commit in decided for c in commits):
+            if self._all_decided(record.id, commits):
                 continue  # nothing on it left to review
             files, added, removed = self._size(record.branch)
             found.append(InboxRun(record.id, record.goal, state, record.branch,
                                   age(now() - record.created), len(commits), files, added,
                                   removed, _checks([c.verify for c in commits]), landed))
         return found
+
+    def settled(self, run_id: str) -> bool:
+        """Whether every chunk of the run's branch not in HEAD was landed or rejected whole
+        here: its branch then holds nothing the person has not decided on (`runs --clean`)."""
+        record = self.record(run_id)
+        if not self._branch_exists(record.branch):
+            return False
+        commits = range_commits(self.repo_root, f"HEAD..refs/heads/{record.branch}")
+        return bool(self._read(run_id)) and self._all_decided(run_id, commits)
+
+    def _all_decided(self, run_id: str, commits: list) -> bool:
+        decided = set(self.landed(run_id)) | self.dropped(run_id)
+        return all(c.commit in decided for c in commits)
 
     def chunks(self, run_id: str) -> list[InboxChunk]:
         """The run's chunk commits not on the person's branch, oldest first, with patches."""
