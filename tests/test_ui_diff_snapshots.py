@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pairtui.ui.review_app import ReviewApp
+from tests.support_ui import still_screen
 from tests.support_ui_diff import cart_only_repo, change_worktree, make_repo, settle, worktree_patch
 
 
@@ -22,6 +23,7 @@ def _keys(*keys: str):
         if keys:
             await pilot.press(*keys)
         await settle(pilot)
+        await still_screen(pilot)  # layout passes that land after idle belong in the picture
 
     return run_before
 
