@@ -49,7 +49,13 @@ from tests.support_history import (  # noqa: E402
 )
 
 FLAVOURS = ("U3", "binary-M")
-EDITABLE = {k: v for k, v in editable_env().items() if k == "PYTHONPYCACHEPREFIX"}
+
+
+def _editable(env: dict[str, str]) -> dict[str, str]:
+    """`env` with the editable install's bytecode cached (see benchmarks/installed.py)."""
+    out = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    out["PYTHONPYCACHEPREFIX"] = editable_env()["PYTHONPYCACHEPREFIX"]
+    return out
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -99,7 +105,7 @@ def measure(wt: Path, tmp: Path, env: dict[str, str], c: Change, data: bytes,
     review = ["review", str(whole), "--accept", _spec(chosen), "--yes"]
     commands = (
         ([str(installed_python().parent / "pairtui"), *review], env),
-        ([str(Path(sys.executable).parent / "pairtui"), *review], {**env, **EDITABLE}),
+        ([str(Path(sys.executable).parent / "pairtui"), *review], _editable(env)),
         (["git", "apply", str(filtered)], env),
     )
     times: list[list[float]] = [[], [], []]
