@@ -12,7 +12,6 @@ unknown command (exit 2, naming the closest one), never a missing repository.
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib
 import os
 import sys
@@ -207,7 +206,9 @@ def _global_flags(*, repo: bool, models: bool, top: bool) -> argparse.ArgumentPa
     return p
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `only`, the top level and that one subcommand (what a run of a
+    known command needs: building all fourteen took longer than `git apply` runs)."""
     parser = _Parser(
         prog="pairtui",
         description="Terminal pair-programmer: plan -> execute -> verify -> review -> land, "
@@ -217,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pairtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS:
+        if only is not None and command.name != only:
+            continue
         p = sub.add_parser(command.name, help=command.help, description=command.help,
                            parents=[_global_flags(repo=command.repo, models=command.models,
                                                   top=False)])
@@ -226,6 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _closest(word: str) -> str:
     """The usage line for an unknown first word, naming the nearest command."""
+    import difflib  # here: only a mistyped command needs it
+
     near = difflib.get_close_matches(word, SUBCOMMANDS, n=1, cutoff=0.5)
     if near:
         return f"unknown command '{word}'; did you mean '{near[0]}'?"
@@ -239,9 +244,8 @@ def _looks_like_path(word: str) -> bool:
             or word.startswith((".", "~")))
 
 
-def _normalise(argv: list[str]) -> list[str]:
-    """`pairtui [REPO] [--goal ...]` means `pairtui open [REPO] [--goal ...]`: after the global
-    flags, an option or a path starts an implicit `open`. Any other word must be a command."""
+def _first_word(argv: list[str]) -> int:
+    """The index of the first argument after the global flags (len(argv) if none)."""
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -252,6 +256,13 @@ def _normalise(argv: list[str]) -> list[str]:
             i += 1
         else:
             break
+    return i
+
+
+def _normalise(argv: list[str]) -> list[str]:
+    """`pairtui [REPO] [--goal ...]` means `pairtui open [REPO] [--goal ...]`: after the global
+    flags, an option or a path starts an implicit `open`. Any other word must be a command."""
+    i = _first_word(argv)
     if i < len(argv):
         word = argv[i]
         if word in SUBCOMMANDS or word in ("-h", "--help", "--version"):
@@ -273,8 +284,11 @@ def _check_globals(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(_normalise(list(sys.argv[1:] if argv is None else argv)))
+    words = _normalise(list(sys.argv[1:] if argv is None else argv))
+    at = _first_word(words)
+    chosen = words[at] if at < len(words) and words[at] in SUBCOMMANDS else None
+    parser = build_parser(chosen)
+    args = parser.parse_args(words)
     _check_globals(parser, args)
     module = importlib.import_module(f"pairtui.commands.{args.command}")
     try:

@@ -35,7 +35,6 @@ from pairtui.diff.parse import read_patch
 from pairtui.diff.select import parse_spec, select_hunks
 from pairtui.errors import PatchError, UsageError
 from pairtui.git.repo import RepoInfo, ensure_ready, find_repo
-from pairtui.git.worktree_match import range_end, worktree_holds
 
 if TYPE_CHECKING:
     from pairtui.ui.review_app import ReviewApp
@@ -127,6 +126,7 @@ def load_source(root: Path, source: str | None) -> tuple[str, Patch]:
             raise PatchError(f"{source}: no diff found in this file")
         return "patch", patch
     from pairtui.diff.compute import diff_rev_range
+    from pairtui.git.worktree_match import range_end, worktree_holds
 
     try:
         patch = diff_rev_range(root, source)
@@ -189,7 +189,7 @@ def _checkpoint(repo: RepoInfo, message: str) -> str | None:
         from pairtui.git.checkpoints import Checkpoints
 
         cp = Checkpoints(repo.root, session_for(repo)).snapshot(
-            "pre-review", message=message)
+            "pre-review", message=message, count=False)
     except NotImplementedError:
         return None
     return cp.id
