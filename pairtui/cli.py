@@ -31,6 +31,26 @@ class _Parser(argparse.ArgumentParser):
         sys.stderr.write(f"pairtui: {message} (see --help)\n")
         raise SystemExit(2)
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every add_argument; its own asks shutil for the
+        # width, and importing shutil cost every command ~2 ms (as long as `git apply` runs).
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)
+
+
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size() gives it: $COLUMNS, else the
+    terminal's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
 
 @dataclass(frozen=True)
 class Command:
@@ -190,7 +210,7 @@ _VALUE_FLAGS = ("-C", "--repo", "--planner", "--executor")  # global flags that 
 def _global_flags(*, repo: bool, models: bool, top: bool) -> argparse.ArgumentParser:
     """The global flags as a parent parser. Below the top level their default is SUPPRESS, so a
     flag given before the subcommand is not reset by the subcommand's own defaults."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = _Parser(add_help=False)
     default = None if top else argparse.SUPPRESS
     p.add_argument("--debug", action="store_true",
                    default=False if top else argparse.SUPPRESS, help="show tracebacks on errors")
