@@ -147,7 +147,7 @@ def test_review_yes_of_a_patch_stays_light(git_repo):
         "code = main(['review', 'change.patch', '--accept', 'all', '--yes'])\n"
         "heavy = ('textual', 'anthropic', 'openai', 'git', 'unidiff', 'difflib', 'shutil',\n"
         "         'pairtui.ui', 'pairtui.agent', 'pairtui.models', 'pairtui.core.store',\n"
-        "         'pairtui.diff.compute', 'pairtui.git.worktree_match')\n"
+        "         'pairtui.diff.compute', 'pairtui.git.worktree_match', 'typing')\n"
         "found = [m for m in heavy if m in sys.modules]\n"
         "print(f'CODE={code} HEAVY=' + ','.join(found))\n"
     )

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pairtui.diff.apply import apply_patch
 from pairtui.diff.binary import stored_blob_note
@@ -36,6 +35,7 @@ from pairtui.diff.select import parse_spec, select_hunks
 from pairtui.errors import PatchError, UsageError
 from pairtui.git.repo import RepoInfo, ensure_ready, find_repo
 
+TYPE_CHECKING = False  # not typing's: importing typing cost this command ~3 ms
 if TYPE_CHECKING:
     from pairtui.ui.review_app import ReviewApp
 

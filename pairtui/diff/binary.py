@@ -16,13 +16,10 @@ from __future__ import annotations
 
 import subprocess
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from pairtui.diff.model import FileDiff
 from pairtui.errors import PatchError
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def blob_id(data: bytes, width: int = 40) -> str:
