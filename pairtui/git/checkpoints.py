@@ -140,7 +140,7 @@ class Checkpoints:
         prefix = f"{self.ref_root}{self.session}/"
         globbed = self._last_n is None and not any(c in prefix for c in "*?[\\")
         if globbed:
-            wanted += ["--symbolic-full-name", f"--glob={prefix}*"]
+            wanted += ["--symbolic", f"--glob={prefix}*"]  # as listed: cheaper than -full-name
         return self._git.start(*wanted, "--"), globbed
 
     def _snapshot_in(
