@@ -140,7 +140,8 @@ class Checkpoints:
         prefix = f"{self.ref_root}{self.session}/"
         globbed = self._last_n is None and not any(c in prefix for c in "*?[\\")
         if globbed:
-            wanted += ["--symbolic", f"--glob={prefix}*"]  # as listed: cheaper than -full-name
+            # --symbolic prints the names as listed; --symbolic-full-name looked each one up again
+            wanted += ["--symbolic", f"--glob={prefix}*"]
         return self._git.start(*wanted, "--"), globbed
 
     def _snapshot_in(
