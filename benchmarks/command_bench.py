@@ -7,7 +7,10 @@
 - `pairtui checkpoint` against `git stash create` on a 20,000-file repo with 200 changed files,
   also after 200 checkpoints have piled up. Target: <= 1.5x.
 
-Each row: name, value (median ms), reference (median ms), ratio; runs are interleaved.
+Each row: name, value (median ms), reference (median ms), ratio; runs are interleaved. The value
+is pairtui as a user installs it (`pip install .`, a cached venv: benchmarks/installed.py); the
+worktree's editable install, whose import finder costs every start ~10-20 ms more, is measured
+in the same rounds and shown at the end of each row.
 
     .venv/bin/python benchmarks/command_bench.py [--rounds 7] [--files 20000]
 """
@@ -29,11 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.checkpoint_bench import ENV, make_repo, modify  # noqa: E402
+from benchmarks.installed import editable_env, installed_env, installed_python  # noqa: E402
 from pairtui.diff.parse import read_patch, render_patch  # noqa: E402
 from pairtui.diff.select import select_hunks  # noqa: E402
 
-PAIRTUI = [sys.executable, "-m", "pairtui"]
-PYCACHE = Path(tempfile.gettempdir()) / "pairtui-bench-pycache"
+EDITABLE = [str(Path(sys.executable).parent / "pairtui")]
 CACHE = Path(os.environ.get("PAIRTUI_CORPUS_CACHE")
              or Path.home() / ".cache" / "pairtui-tests" / "sdists")
 RELEASES = {
@@ -49,16 +52,13 @@ def git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
                           capture_output=True).stdout
 
 
-def _bytecode_env() -> dict[str, str]:
-    """pairtui as an installed package runs: compiled modules cached (outside the repo)."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
-    return env
+def installed() -> list[str]:
+    return [str(installed_python().parent / "pairtui")]
 
 
 def timed(cmd: list[str], cwd: Path, stdin: bytes | None = None) -> float:
-    env = _bytecode_env() if cmd[0] == sys.executable else None
+    env = None if cmd[0] == "git" else editable_env() if cmd[0] == EDITABLE[0] \
+        else installed_env()
     start = time.perf_counter()
     out = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, env=env)
     elapsed = time.perf_counter() - start
@@ -67,9 +67,11 @@ def timed(cmd: list[str], cwd: Path, stdin: bytes | None = None) -> float:
     return elapsed
 
 
-def row(name: str, value: float, reference: float) -> None:
+def row(name: str, value: float, reference: float, editable: float | None = None) -> None:
+    extra = "" if editable is None else \
+        f"   (editable {editable * 1000:.1f} ms, {editable / reference:.2f}x)"
     print(f"{name:<46} {value * 1000:8.1f} ms {reference * 1000:8.1f} ms "
-          f"{value / reference:6.2f}x", flush=True)
+          f"{value / reference:6.2f}x{extra}", flush=True)
 
 
 def release_repo(where: Path) -> tuple[Path, list[tuple[str, str, str]]]:
@@ -131,21 +133,25 @@ def bench_review(where: Path, rounds: int) -> None:
         filtered = render_patch(select_hunks(patch, list(numbers)))
         patch_file = where / "change.patch"
         patch_file.write_bytes(raw)
-        ours, theirs = [], []
+        ours, editable, theirs = [], [], []
         for _ in range(rounds):
-            for who in ("git", "pairtui"):
+            for who in ("git", "installed", "editable"):
                 git(repo, "checkout", "-q", "-f", base)
                 git(repo, "clean", "-qfdx")
+                refs = git(repo, "for-each-ref", "--format=delete %(refname)", "refs/pairtui/")
+                if refs:
+                    git(repo, "update-ref", "--stdin", stdin=refs)
                 if who == "git":
                     theirs.append(timed(["git", "apply"], repo, filtered))
                 else:
-                    ours.append(timed([*PAIRTUI, "review", str(patch_file), "--accept", spec,
-                                       "--yes"], repo))
-            git(repo, "for-each-ref", "--format=delete %(refname)", "refs/pairtui/")
+                    review = ["review", str(patch_file), "--accept", spec, "--yes"]
+                    (ours if who == "installed" else editable).append(
+                        timed([*(installed() if who == "installed" else EDITABLE), *review],
+                              repo))
         value, reference = statistics.median(ours), statistics.median(theirs)
         ratios.append(value / reference)
         label = f"{name} ({patch.hunk_count} hunks, {len(raw) // 1024} KB)"
-        row(label, value, reference)
+        row(label, value, reference, statistics.median(editable))
         if len(raw) > largest[0]:
             largest = (len(raw), value / reference)
     print(f"{'median ratio over the patches':<46} {'':>11} {'':>11} "
@@ -165,13 +171,15 @@ def bench_checkpoint(where: Path, files: int, rounds: int) -> None:
           f"{'ratio':>7}")
     for label, extra in (("pairtui checkpoint", 0), ("... with 200 more checkpoints", 200)):
         for _ in range(extra):
-            subprocess.run([*PAIRTUI, "checkpoint"], cwd=repo, capture_output=True, check=True,
-                           env=_bytecode_env())
-        ours, theirs = [], []
+            subprocess.run([*installed(), "checkpoint"], cwd=repo, capture_output=True,
+                           check=True, env=installed_env())
+        ours, editable, theirs = [], [], []
         for _ in range(rounds):
             theirs.append(timed(["git", "stash", "create"], repo))
-            ours.append(timed([*PAIRTUI, "checkpoint"], repo))
-        row(label, statistics.median(ours), statistics.median(theirs))
+            ours.append(timed([*installed(), "checkpoint"], repo))
+            editable.append(timed([*EDITABLE, "checkpoint"], repo))
+        row(label, statistics.median(ours), statistics.median(theirs),
+            statistics.median(editable))
 
 
 def main() -> None:

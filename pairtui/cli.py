@@ -12,12 +12,11 @@ unknown command (exit 2, naming the closest one), never a missing repository.
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib
 import os
 import sys
+from collections import namedtuple
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from pairtui import __version__
 from pairtui.errors import PairtuiError
@@ -32,16 +31,38 @@ class _Parser(argparse.ArgumentParser):
         sys.stderr.write(f"pairtui: {message} (see --help)\n")
         raise SystemExit(2)
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every add_argument; its own asks shutil for the
+        # width, and importing shutil cost every command ~2 ms (as long as `git apply` runs).
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)
 
-@dataclass(frozen=True)
-class Command:
-    """One subcommand: its name, one-line help, its own arguments and the globals it takes."""
 
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size() gives it: $COLUMNS, else the
+    terminal's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class Command(namedtuple("Command", "name help arguments repo models",
+                         defaults=(True, False))):
+    """One subcommand: its name, one-line help, its own arguments and the globals it takes.
+    (a named tuple, not a dataclass: each dataclass costs every command ~0.5 ms to create)"""
+
+    __slots__ = ()
     name: str
     help: str
     arguments: Arguments
-    repo: bool = True  # -C REPO applies
-    models: bool = False  # --planner / --executor apply
+    repo: bool  # -C REPO applies (default True)
+    models: bool  # --planner / --executor apply (default False)
 
 
 def _add_plan_out(p: argparse.ArgumentParser) -> None:
@@ -194,7 +215,7 @@ _VALUE_FLAGS = ("-C", "--repo", "--planner", "--executor")  # global flags that 
 def _global_flags(*, repo: bool, models: bool, top: bool) -> argparse.ArgumentParser:
     """The global flags as a parent parser. Below the top level their default is SUPPRESS, so a
     flag given before the subcommand is not reset by the subcommand's own defaults."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = _Parser(add_help=False)
     default = None if top else argparse.SUPPRESS
     p.add_argument("--debug", action="store_true",
                    default=False if top else argparse.SUPPRESS, help="show tracebacks on errors")
@@ -210,7 +231,9 @@ def _global_flags(*, repo: bool, models: bool, top: bool) -> argparse.ArgumentPa
     return p
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `only`, the top level and that one subcommand (what a run of a
+    known command needs: building all fourteen took longer than `git apply` runs)."""
     parser = _Parser(
         prog="pairtui",
         description="Terminal pair-programmer: plan -> execute -> verify -> review -> land, "
@@ -220,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pairtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS:
+        if only is not None and command.name != only:
+            continue
         p = sub.add_parser(command.name, help=command.help, description=command.help,
                            parents=[_global_flags(repo=command.repo, models=command.models,
                                                   top=False)])
@@ -229,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _closest(word: str) -> str:
     """The usage line for an unknown first word, naming the nearest command."""
+    import difflib  # here: only a mistyped command needs it
+
     near = difflib.get_close_matches(word, SUBCOMMANDS, n=1, cutoff=0.5)
     if near:
         return f"unknown command '{word}'; did you mean '{near[0]}'?"
@@ -242,9 +269,8 @@ def _looks_like_path(word: str) -> bool:
             or word.startswith((".", "~")))
 
 
-def _normalise(argv: list[str]) -> list[str]:
-    """`pairtui [REPO] [--goal ...]` means `pairtui open [REPO] [--goal ...]`: after the global
-    flags, an option or a path starts an implicit `open`. Any other word must be a command."""
+def _first_word(argv: list[str]) -> int:
+    """The index of the first argument after the global flags (len(argv) if none)."""
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -255,6 +281,13 @@ def _normalise(argv: list[str]) -> list[str]:
             i += 1
         else:
             break
+    return i
+
+
+def _normalise(argv: list[str]) -> list[str]:
+    """`pairtui [REPO] [--goal ...]` means `pairtui open [REPO] [--goal ...]`: after the global
+    flags, an option or a path starts an implicit `open`. Any other word must be a command."""
+    i = _first_word(argv)
     if i < len(argv):
         word = argv[i]
         if word in SUBCOMMANDS or word in ("-h", "--help", "--version"):
@@ -276,8 +309,11 @@ def _check_globals(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(_normalise(list(sys.argv[1:] if argv is None else argv)))
+    words = _normalise(list(sys.argv[1:] if argv is None else argv))
+    at = _first_word(words)
+    chosen = words[at] if at < len(words) and words[at] in SUBCOMMANDS else None
+    parser = build_parser(chosen)
+    args = parser.parse_args(words)
     _check_globals(parser, args)
     module = importlib.import_module(f"pairtui.commands.{args.command}")
     try:

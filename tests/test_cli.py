@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -131,3 +132,52 @@ def test_run_without_a_key_names_the_planner_when_the_planner_needs_it(git_repo)
     assert out.returncode != 0
     assert "planner anthropic (claude-x)" in out.stderr, out.stderr
     assert "claude-y" not in out.stderr
+
+
+def test_review_yes_of_a_patch_stays_light(git_repo):
+    """`pairtui review PATCH --accept SPEC --yes` is what a script waits for, next to `git
+    apply` (3-7 ms): it applies and checkpoints without the TUI, the SDKs, GitPython, the diff
+    view's difflib, or the modules only other sources and commands need (issue 13)."""
+    (git_repo / "change.patch").write_bytes(
+        b"diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n"
+        b"@@ -1 +1 @@\n-# demo\n+# demo, changed\n")
+    code = (
+        "import sys\n"
+        "from pairtui.cli import main\n"
+        "code = main(['review', 'change.patch', '--accept', 'all', '--yes'])\n"
+        "heavy = ('textual', 'anthropic', 'openai', 'git', 'unidiff', 'difflib', 'shutil',\n"
+        "         'pairtui.ui', 'pairtui.agent', 'pairtui.models', 'pairtui.core.store',\n"
+        "         'pairtui.diff.compute', 'pairtui.git.worktree_match', 'typing')\n"
+        "found = [m for m in heavy if m in sys.modules]\n"
+        "print(f'CODE={code} HEAVY=' + ','.join(found))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=git_repo)
+    assert "CODE=0 HEAVY=\n" in out.stdout, (out.stdout, out.stderr)
+    assert (git_repo / "README.md").read_text() == "# demo, changed\n"
+    refs = subprocess.run(["git", "for-each-ref", "refs/pairtui/"], cwd=git_repo,
+                          capture_output=True, text=True).stdout
+    assert "pre-review" in refs  # the checkpoint was still taken first
+
+
+def test_review_yes_of_a_patch_runs_few_git_processes(git_repo, tmp_path):
+    """Each git process costs about what `git apply` costs: finding the repo and taking the
+    checkpoint (HEAD and refs read in one process, no count that nobody shows) take six."""
+    log = tmp_path / "git.log"
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True,
+                          text=True).stdout.strip()
+    (shim / "git").write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{real}" "$@"\n')
+    (shim / "git").chmod(0o755)
+    (git_repo / "change.patch").write_bytes(
+        b"diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n"
+        b"@@ -1 +1 @@\n-# demo\n+# demo, changed\n")
+    env = {**os.environ, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
+    out = subprocess.run([sys.executable, "-m", "pairtui", "review", "change.patch", "--accept",
+                          "all", "--yes"], capture_output=True, text=True, cwd=git_repo, env=env)
+    assert out.returncode == 0, out.stderr
+    assert (git_repo / "README.md").read_text() == "# demo, changed\n"
+    calls = sorted(log.read_text().split())  # one runs in the background: order may vary
+    assert calls == ["add", "commit-tree", "rev-parse", "rev-parse", "update-ref",
+                     "write-tree"], calls

@@ -126,6 +126,29 @@ def test_numbers_continue_across_instances_and_sessions_are_separate(git_repo: P
     assert len(Checkpoints(git_repo, "s2").list(all_sessions=True)) == 3
 
 
+def test_numbers_continue_on_an_unborn_head_and_past_a_session_sharing_the_prefix(
+        empty_repo: Path, git_repo: Path):
+    # HEAD and the session's refs are read by one process; an unborn HEAD makes it fail, and
+    # the numbers must still continue (never reuse a number: the ref is create-only).
+    (empty_repo / "first.txt").write_text("hello\n")
+    Checkpoints(empty_repo, "s1").snapshot("start")
+    assert Checkpoints(empty_repo, "s1").snapshot("executed").id == "s1/2-executed"
+    for _ in range(3):
+        Checkpoints(git_repo, "s10").snapshot("start")
+    Checkpoints(git_repo, "s1").snapshot("start")
+    assert Checkpoints(git_repo, "s1").snapshot("executed").id == "s1/2-executed"
+    assert Checkpoints(git_repo, "s10").snapshot("executed").id == "s10/4-executed"
+
+
+def test_a_snapshot_without_its_count_is_the_same_snapshot(git_repo: Path):
+    (git_repo / "a.txt").write_text("a\n")
+    counted = Checkpoints(git_repo, "s1").snapshot("start")
+    quick = Checkpoints(git_repo, "s1").snapshot("again", count=False)
+    assert counted.files_changed == 1 and quick.files_changed == 0
+    assert quick.tree == counted.tree and quick.id == "s1/2-again"
+    assert Checkpoints(git_repo, "s1").list()[1].files_changed == 1  # counted when listed
+
+
 def test_snapshot_needs_no_user_identity(git_repo: Path, monkeypatch):
     for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
         monkeypatch.delenv(var, raising=False)

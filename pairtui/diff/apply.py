@@ -50,7 +50,7 @@ import itertools
 import os
 import stat
 import subprocess
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 from pairtui.diff.binary import apply_binary
@@ -73,10 +73,11 @@ __all__ = ["apply_patch", "check_path", "parse_spec", "reverse_patch", "select_h
 GITLINK = "160000"
 
 
-@dataclass(frozen=True)
-class _Result:
-    """One file's planned outcome: remove `remove` (if set), write `content` at `path`."""
+class _Result(namedtuple("_Result", "path content mode remove before")):
+    """One file's planned outcome: remove `remove` (if set), write `content` at `path`.
+    (A named tuple: a dataclass costs every command ~0.5 ms to create.)"""
 
+    __slots__ = ()
     path: str | None
     content: bytes | None
     mode: str

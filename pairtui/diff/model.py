@@ -10,11 +10,15 @@ visible `\\xNN` escape (e.g. latin-1 "é" appears as `\\xe9`), never silently re
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from itertools import zip_longest
-from typing import Literal, NamedTuple
+
+TYPE_CHECKING = False  # not typing's: importing typing cost `review --yes` ~3 ms
+if TYPE_CHECKING:
+    from typing import Literal
 
 
 class FileStatus(StrEnum):
@@ -27,16 +31,19 @@ class FileStatus(StrEnum):
     BINARY = "binary"
 
 
-class DiffLine(NamedTuple):
+class DiffLine(namedtuple("DiffLine", "kind raw old_no new_no no_newline",
+                          defaults=(None, None, False))):
     """One line of a hunk. An immutable value like the dataclasses here, but a named tuple:
     a large diff holds tens of thousands of them and a tuple is built about 6x faster, which
-    keeps parsing under the time `git diff` takes (benchmarks/diff_parse_bench.py)."""
+    keeps parsing under the time `git diff` takes (benchmarks/diff_parse_bench.py).
+    (collections' namedtuple rather than typing's, whose import costs every command ~3 ms.)"""
 
+    __slots__ = ()
     kind: Literal[" ", "-", "+"]
     raw: bytes  # the line's bytes without the trailing "\n" (a "\r" from CRLF is kept)
-    old_no: int | None = None
-    new_no: int | None = None
-    no_newline: bool = False  # followed by "\ No newline at end of file"
+    old_no: int | None
+    new_no: int | None
+    no_newline: bool  # followed by "\ No newline at end of file" (default False)
 
     @property
     def text(self) -> str:
@@ -154,10 +161,11 @@ class Patch:
         return len(self.hunk_refs())
 
 
-class Row(NamedTuple):
+class Row(namedtuple("Row", "old new")):
     """One side-by-side row: left (old) and/or right (new); None is a blank filler.
     (A named tuple for the same reason as DiffLine: one per displayed line.)"""
 
+    __slots__ = ()
     old: DiffLine | None
     new: DiffLine | None
 

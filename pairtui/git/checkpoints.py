@@ -25,6 +25,7 @@ import dataclasses
 import os
 import re
 import time
+from collections import namedtuple
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,7 @@ from pairtui.git.checkpoint_refs import (
     short_id,
 )
 from pairtui.git.crashpoints import crash_point
-from pairtui.git.plumbing import Git, first_line, split_z
+from pairtui.git.plumbing import Git, Running, first_line, split_z
 from pairtui.git.switch import switch_files, switch_problems
 from pairtui.git.tempindex import TempIndex, locate_index
 from pairtui.git.treediff import EMPTY_TREE, Change, read_tree_changes, start_tree_changes
@@ -75,16 +76,17 @@ class Checkpoint:
     files_changed: int = 0  # vs HEAD at the time of the snapshot
 
 
-@dataclass(frozen=True)
-class PendingRestore:
-    """A restore that was interrupted: the person can finish it or undo it."""
+class PendingRestore(namedtuple("PendingRestore", "target pre_restore")):
+    """A restore that was interrupted: the person can finish it or undo it.
+    (a named tuple, not a dataclass: each dataclass costs every command ~0.5 ms to create)"""
 
+    __slots__ = ()
     target: str       # id of the checkpoint being restored
     pre_restore: str  # id of the snapshot taken just before
 
 
-@dataclass(frozen=True)
-class _Taken:
+class _Taken(namedtuple("_Taken", "checkpoint towards scan_started_ns")):
+    __slots__ = ()
     checkpoint: Checkpoint
     towards: list[Change]     # changes from its tree towards a restore's target
     scan_started_ns: int      # wall clock just before `git add -A` read the files
@@ -119,24 +121,39 @@ class Checkpoints:
 
     # -- snapshot --------------------------------------------------------------------------
 
-    def snapshot(self, step: str, chunk: int | None = None, message: str = "") -> Checkpoint:
-        """Save the working state on a new ref; the user's index, HEAD and refs are untouched."""
+    def snapshot(self, step: str, chunk: int | None = None, message: str = "", *,
+                 count: bool = True) -> Checkpoint:
+        """Save the working state on a new ref; the user's index, HEAD and refs are untouched.
+
+        `count=False` leaves `files_changed` at 0 and saves the git process that counts it,
+        for callers that do not show it."""
         check_name("step", step)
         with TempIndex(self.git_dir) as index:
-            return self._snapshot_in(index, step, chunk, message).checkpoint
+            return self._snapshot_in(index, step, chunk, message, count=count).checkpoint
+
+    def _start_head_and_refs(self) -> tuple[Running, bool]:
+        """HEAD's commit and tree, and (when the next number is not known yet) this session's
+        refs, in one `git rev-parse`; the refs are read again on their own if it fails (an
+        unborn HEAD) or if the session's ref prefix has a character a glob would take.
+        Returns the running process and whether it lists the refs."""
+        wanted = ["rev-parse", "HEAD^{commit}", "HEAD^{tree}"]
+        prefix = f"{self.ref_root}{self.session}/"
+        globbed = self._last_n is None and not any(c in prefix for c in "*?[\\")
+        if globbed:
+            # --symbolic prints the names as listed; --symbolic-full-name looked each one up again
+            wanted += ["--symbolic", f"--glob={prefix}*"]
+        return self._git.start(*wanted, "--"), globbed
 
     def _snapshot_in(
         self, index: TempIndex, step: str, chunk: int | None, message: str,
-        diff_to: str | None = None,
+        diff_to: str | None = None, count: bool = True,
     ) -> _Taken:
         """The snapshot, built in `index` (left holding its tree, freshly refreshed); with
         `diff_to`, also the changes from the new tree towards that one."""
         git_dir, user_index = self._locate()
         env = {**index.env, **_IDENTITY}
         # Reads that do not depend on the new tree overlap `git add -A`, the long step.
-        head_job = self._git.start("rev-parse", "HEAD^{commit}", "HEAD^{tree}", "--")
-        refs_job = None if self._last_n is not None else self._git.start(
-            "for-each-ref", "--format=%(refname)", f"{self.ref_root}{self.session}/")
+        head_job, globbed = self._start_head_and_refs()
         index.copy_from(user_index)
         crash_point("snapshot:index-copied")
         scan_started_ns = time.time_ns()
@@ -147,17 +164,20 @@ class Checkpoints:
             raise GitError(f"snapshot (git add -A) failed: {first_line(added.stderr)}")
         crash_point("snapshot:files-added")
         head_result = head_job.result()
-        head, head_tree = (head_result.stdout.decode().split()[:2] if head_result.ok
-                           else (None, None))
+        head = head_tree = None
+        if head_result.ok:
+            answers = head_result.stdout.split(b"\n")
+            head, head_tree = answers[0].decode(), answers[1].decode()
+            if globbed:
+                self._last_n = _max_number(b"\n".join(answers[2:]), self.ref_root)
         tree = self._git.line("write-tree", env=env, what="snapshot (git write-tree)")
         crash_point("snapshot:tree-written")
         # Diffs run while the commit and ref are written: the count (for the caller) and,
         # for a restore, the changes towards its target.
-        count_job = self._git.start("diff-tree", "-r", "-z", "--name-only", "--no-renames",
-                                    head_tree or EMPTY_TREE[len(tree)], tree)
+        count_job = None if not count else self._git.start(
+            "diff-tree", "-r", "-z", "--name-only", "--no-renames",
+            head_tree or EMPTY_TREE[len(tree)], tree)
         towards_job = None if diff_to is None else start_tree_changes(self._git, tree, diff_to)
-        if refs_job is not None:
-            self._last_n = _max_number(refs_job.output("listing checkpoints"), self.ref_root)
         for _attempt in range(3):
             n = self._next_n()
             meta = Metadata(self.session, n, step, chunk, message, time.time())
@@ -171,8 +191,10 @@ class Checkpoints:
             # "" as the old value: create only, never overwrite another process's checkpoint.
             if self._git.try_run("update-ref", ref, commit, "").ok:
                 crash_point("snapshot:ref-updated")
-                counted = count_job.result()  # the snapshot is saved: a failed count is just 0
-                files_changed = len(split_z(counted.stdout)) if counted.ok else 0
+                files_changed = 0
+                if count_job is not None:  # the snapshot is saved: a failed count is just 0
+                    counted = count_job.result()
+                    files_changed = len(split_z(counted.stdout)) if counted.ok else 0
                 towards = [] if towards_job is None else read_tree_changes(towards_job)
                 checkpoint = _checkpoint(ref, commit, tree, meta, files_changed=files_changed)
                 return _Taken(checkpoint, towards, scan_started_ns)

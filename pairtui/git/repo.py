@@ -50,27 +50,31 @@ _IN_PROGRESS: tuple[tuple[str, str, str], ...] = (
 
 
 def find_repo(path: Path) -> RepoInfo:
-    """Raises RepoStateError (exit 4) outside a repo or in a bare repo."""
+    """Raises RepoStateError (exit 4) outside a repo or in a bare repo.
+
+    One git process: `--show-toplevel` comes last, so where it fails (a bare repo, inside the
+    git dir) the answers before it are still printed and say why."""
     path = Path(path)
     if not path.is_dir():
         raise RepoStateError(f"not a directory: {path}")
     result = Git(path).try_run(
-        "rev-parse", "--is-bare-repository", "--is-inside-work-tree", "--absolute-git-dir"
+        "rev-parse", "--is-bare-repository", "--is-inside-work-tree", "--absolute-git-dir",
+        "--show-toplevel",
     )
-    if not result.ok:
+    answers = [os.fsdecode(line) for line in result.stdout.split(b"\n")]
+    if len(answers) < 3 or answers[0] not in ("true", "false"):
         reason = first_line(result.stderr)
         if "not a git repository" in reason:
             raise RepoStateError(f"not a git repository: {path}")
         raise RepoStateError(f"cannot use the repository at {path}: {reason}")
-    bare, inside, git_dir = result.stdout.decode("utf-8", "surrogateescape").splitlines()[:3]
+    bare, inside, git_dir = answers[:3]
     if bare == "true":
         raise RepoStateError(f"{path} is a bare repository; pairtui needs a working tree")
     if inside != "true":
         raise RepoStateError(f"{path} is inside a git directory, not a working tree")
-    top = Git(path).try_run("rev-parse", "--show-toplevel")
-    if not top.ok:
-        raise RepoStateError(f"no working tree at {path} ({first_line(top.stderr)})")
-    root = Path(os.fsdecode(top.stdout.rstrip(b"\n")))
+    if not result.ok or len(answers) < 4 or not answers[3]:
+        raise RepoStateError(f"no working tree at {path} ({first_line(result.stderr)})")
+    root = Path(answers[3])
     return RepoInfo(root=root, git_dir=Path(git_dir))
 
 
