@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from pairtui.errors import GitError
@@ -124,7 +123,7 @@ def land_patch(
 
 
 def _switch_back(git: Git, root: Path, git_dir: Path, changes: list[Change]) -> None:
-    back = [replace(c, old=c.new, new=c.old) for c in changes]
+    back = [c._replace(old=c.new, new=c.old) for c in changes]
     try:
         switch_files(git, root, git_dir, back)
     except GitError as err:
