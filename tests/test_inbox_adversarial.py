@@ -1,0 +1,366 @@
+"""The inbox's landing under pressure (real git in temp repos): the person's branch moved,
+their dirty work in the chunk's files, odd files, partial acceptance, re-checks, crashes.
+
+The promise checked everywhere: a landed commit holds exactly HEAD + the accepted hunks (the
+tree `git apply` of the same selection onto the person's HEAD gives), the person's own work
+is unchanged, and a refusal changes nothing (files, index, HEAD)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pairtui.agent.runs.inbox import Inbox
+from pairtui.agent.runs.inbox_land import CheckFailedError, land_reviewed
+from pairtui.agent.runs.records import RunRecord, RunStore
+from pairtui.config import Config
+from pairtui.diff.render import render_patch
+from pairtui.diff.select import replace_hunk, select_hunks, select_lines, split_hunk
+from pairtui.errors import GitError, StateError
+from pairtui.git.trailers import pairtui_trailers
+from tests.conftest import git
+from tests.support_git import worktree
+
+Step = Callable[[Path], None]
+
+
+def make_run_with(repo: Path, steps: list[tuple[str, Step, str]], run_id: str = "abc123") -> None:
+    """Branch pairtui/<run_id> from HEAD, one chunk commit per (title, edit, verify)."""
+    branch = f"pairtui/{run_id}"
+    wt = repo.parent / f"wt-{run_id}"
+    git(repo, "worktree", "add", "-q", "-b", branch, str(wt), "HEAD")
+    for n, (title, edit, verify) in enumerate(steps, 1):
+        edit(wt)
+        git(wt, "add", "-A")
+        git(wt, "commit", "-q", "-m", f"{title}\n\nPairtui-Session: 20261130-000000-aaaa\n"
+            f"Pairtui-Chunk: {n}/{len(steps)} {title}\nPairtui-Verify: {verify} passed\n")
+    git(repo, "worktree", "remove", "--force", str(wt))
+    RunStore(repo / ".git").save(RunRecord(
+        id=run_id, goal="adversarial", branch=branch, worktree=str(wt),
+        git_dir=str(repo / ".git" / "worktrees" / run_id), created=time.time() - 90,
+        state="done", exit_code=0, finished=time.time()))
+
+
+def write(path: str, data: bytes | str) -> Step:
+    def edit(wt: Path) -> None:
+        (wt / path).parent.mkdir(parents=True, exist_ok=True)
+        (wt / path).write_bytes(data.encode() if isinstance(data, str) else data)
+    return edit
+
+
+def commit_file(repo: Path, path: str, data: bytes | str, message: str = "add") -> None:
+    write(path, data)(repo)
+    git(repo, "add", "--", path)
+    git(repo, "commit", "-q", "-m", message)
+
+
+def expected_tree(repo: Path, patch: bytes) -> str:
+    """HEAD's tree + `patch` by plain `git apply --cached` in a temp index: the reference."""
+    index = repo / ".git" / "expected-index"
+    env = {**os.environ, "GIT_INDEX_FILE": str(index)}
+    subprocess.run(["git", "read-tree", "HEAD"], cwd=repo, env=env, check=True)
+    subprocess.run(["git", "apply", "--cached", "-"], cwd=repo, env=env, input=patch, check=True)
+    out = subprocess.run(["git", "write-tree"], cwd=repo, env=env, check=True, capture_output=True)
+    index.unlink()
+    return out.stdout.decode().strip()
+
+
+def state(repo: Path) -> tuple:
+    """Files, index and HEAD: what a refusal must leave as it was."""
+    return (worktree(repo), (repo / ".git" / "index").read_bytes(), git(repo, "rev-parse", "HEAD"),
+            git(repo, "status", "--porcelain"))
+
+
+def land_and_compare(repo: Path, chunk, accepted) -> str:
+    """Land `accepted`; the commit's tree must be HEAD-before + accepted hunks exactly."""
+    want = expected_tree(repo, render_patch(accepted))
+    landing = land_reviewed(Inbox(repo), Config(), "abc123", chunk, accepted)
+    assert landing.result.commit, landing.result.message
+    assert git(repo, "rev-parse", f"{landing.result.commit}^{{tree}}").strip() == want
+    return landing.result.commit
+
+
+LINES = "".join(f"line {i}\n" for i in range(1, 41))
+
+
+# -- odd files ---------------------------------------------------------------------------------
+
+
+def test_binary_exec_bit_crlf_no_newline_and_odd_paths_land_exactly(git_repo):
+    commit_file(git_repo, "crlf.txt", b"one\r\ntwo\r\nthree\r\n")
+    commit_file(git_repo, "tail.txt", b"a\nb\nno newline")
+    commit_file(git_repo, "blob.bin", bytes(range(256)) * 4)
+    commit_file(git_repo, "run.sh", "#!/bin/sh\necho hi\n")
+
+    def chmod(wt: Path) -> None:
+        (wt / "run.sh").chmod(0o755)
+
+    make_run_with(git_repo, [("Odd files", lambda wt: [
+        write("crlf.txt", b"one\r\nTWO\r\nthree\r\n")(wt),
+        write("tail.txt", b"a\nb\nno newline, changed")(wt),
+        write("blob.bin", bytes(range(255, -1, -1)) * 4)(wt),
+        write("new.bin", b"\0\1\2binary\0")(wt),
+        write("dir with space/ünïcode file.txt", "hello\n")(wt),
+        chmod(wt)], "true")])
+    inbox = Inbox(git_repo)
+    [chunk] = inbox.chunks("abc123")
+    land_and_compare(git_repo, chunk, chunk.patch)
+    run_tree = git(git_repo, "rev-parse", "pairtui/abc123^{tree}")
+    assert git(git_repo, "rev-parse", "HEAD^{tree}") == run_tree
+    assert git(git_repo, "status", "--porcelain") == ""
+    assert os.access(git_repo / "run.sh", os.X_OK)
+    assert (git_repo / "blob.bin").read_bytes() == bytes(range(255, -1, -1)) * 4
+
+
+# -- the person's dirty work -------------------------------------------------------------------
+
+
+def test_staged_and_unstaged_edits_in_the_chunks_file_stay_the_persons(git_repo):
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Mid", write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n")),
+                              "true")])
+    staged = LINES.replace("line 2\n", "line 2 STAGED\n")
+    (git_repo / "lib.txt").write_text(staged)
+    git(git_repo, "add", "lib.txt")
+    (git_repo / "lib.txt").write_text(staged.replace("line 38\n", "line 38 UNSTAGED\n"))
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    land_and_compare(git_repo, chunk, chunk.patch)
+    assert git(git_repo, "show", "HEAD:lib.txt") == LINES.replace("line 20\n", "line 20 RUN\n")
+    both = staged.replace("line 38\n", "line 38 UNSTAGED\n").replace("line 20\n", "line 20 RUN\n")
+    assert (git_repo / "lib.txt").read_text() == both
+    assert git(git_repo, "show", ":lib.txt") == staged.replace("line 20\n", "line 20 RUN\n")
+
+
+@pytest.mark.parametrize("mine", ["overlap", "deleted", "untracked-other", "staged-overlap"])
+def test_dirty_work_the_chunk_cannot_go_with_is_refused_and_nothing_changes(git_repo, mine):
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Two files", lambda wt: [
+        write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n"))(wt),
+        write("new.txt", "from the run\n")(wt)], "true")])
+    if mine == "overlap":
+        (git_repo / "lib.txt").write_text(LINES.replace("line 20\n", "line 20 MINE\n"))
+    elif mine == "deleted":
+        (git_repo / "lib.txt").unlink()
+    elif mine == "untracked-other":
+        (git_repo / "new.txt").write_text("mine, untracked\n")
+    else:
+        (git_repo / "lib.txt").write_text(LINES.replace("line 21\n", "line 21 MINE\n"))
+        git(git_repo, "add", "lib.txt")
+    before = state(git_repo)
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    with pytest.raises(GitError):
+        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
+    assert state(git_repo) == before
+    assert Inbox(git_repo).landed("abc123") == {}
+
+
+# -- the person's branch moved -----------------------------------------------------------------
+
+
+def test_a_moved_branch_with_nearby_edits_gets_exactly_the_accepted_hunks(git_repo):
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Mid", write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n")
+                                           .replace("line 30\n", "line 30 RUN\n")), "true")])
+    moved = "top\n" * 5 + LINES.replace("line 25\n", "line 25 MAIN\n")
+    commit_file(git_repo, "lib.txt", moved, "main moves")
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    assert chunk.patch.hunk_count == 2
+    land_and_compare(git_repo, chunk, select_hunks(chunk.patch, [2]))
+    assert git(git_repo, "show", "HEAD:lib.txt") == moved.replace("line 30\n", "line 30 RUN\n")
+
+
+@pytest.mark.parametrize("move", ["renamed", "deleted", "same-line"])
+def test_a_branch_that_renamed_deleted_or_rewrote_the_file_refuses_cleanly(git_repo, move):
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Mid", write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n")),
+                              "true")])
+    if move == "renamed":
+        git(git_repo, "mv", "lib.txt", "moved.txt")
+        git(git_repo, "commit", "-qm", "rename")
+    elif move == "deleted":
+        git(git_repo, "rm", "-q", "lib.txt")
+        git(git_repo, "commit", "-qm", "delete")
+    else:
+        commit_file(git_repo, "lib.txt", LINES.replace("line 20\n", "line 20 MAIN\n"), "rewrite")
+    (git_repo / "README.md").write_text("dirty\n")
+    before = state(git_repo)
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    with pytest.raises(GitError, match="nothing was landed"):
+        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
+    assert state(git_repo) == before
+
+
+# -- partial acceptance --------------------------------------------------------------------------
+
+
+def test_a_split_hunk_and_single_lines_land_exactly_what_was_chosen(git_repo):
+    commit_file(git_repo, "lib.txt", LINES)
+    changed = LINES.replace("line 10\n", "line 10 A\n").replace("line 12\n", "line 12 B\n")
+    make_run_with(git_repo, [("Two near", write("lib.txt", changed.replace(
+        "line 30\n", "line 30 C\nline 30 D\n")), "true")])
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    first, second = split_hunk(chunk.patch.files[0].hunks[0])
+    accepted = replace_hunk(chunk.patch, 1, [second])  # hunk 1: only its "line 12" part
+    [_, last] = accepted.files[0].hunks
+    plus = [i for i, ln in enumerate(last.lines) if ln.kind == "+"]
+    accepted = replace_hunk(accepted, 2, [select_lines(last, plus[1:])])  # only "line 30 D"
+    land_and_compare(git_repo, chunk, accepted)
+    text = git(git_repo, "show", "HEAD:lib.txt")
+    assert "line 12 B" in text and "line 10 A" not in text
+    assert "line 30\nline 30 D\n" in text and "line 30 C" not in text  # its "-" kept as context
+
+
+@pytest.mark.parametrize("near", [True, False])
+def test_a_chunk_built_on_a_rejected_hunk_refuses_or_lands_at_the_right_place(git_repo, near):
+    commit_file(git_repo, "lib.txt", LINES)
+    one = LINES.replace("line 10\n", "line 10 ONE\n")
+    two = one.replace("line 11\n" if near else "line 35\n", "TWO\n")
+    make_run_with(git_repo, [("One", write("lib.txt", one), "true"),
+                             ("Two", write("lib.txt", two), "true")])
+    inbox = Inbox(git_repo)
+    first, second = inbox.chunks("abc123")
+    inbox.mark_dropped("abc123", first.commit)
+    before = state(git_repo)
+    if near:  # chunk 2's context holds chunk 1's rejected line: it must not land at an offset
+        with pytest.raises(GitError, match="nothing was landed"):
+            land_reviewed(inbox, Config(), "abc123", second, second.patch)
+        assert state(git_repo) == before
+    else:
+        land_reviewed(inbox, Config(), "abc123", second, second.patch)
+        assert git(git_repo, "show", "HEAD:lib.txt") == LINES.replace("line 35\n", "TWO\n")
+
+
+# -- re-checks ---------------------------------------------------------------------------------
+
+
+def test_a_check_is_not_said_to_pass_on_a_tree_it_never_ran_on(git_repo):
+    """Chunk 2's check needs chunk 1's change; with chunk 1 rejected the landed tree fails it,
+    so chunk 2 must be refused, not landed with the run's "passed"."""
+    check = "grep -q helper lib.txt && test -f use.txt"
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Helper", write("lib.txt", LINES + "helper\n"), "true"),
+                             ("Use it", write("use.txt", "uses helper\n"), check)])
+    inbox = Inbox(git_repo)
+    first, second = inbox.chunks("abc123")
+    inbox.mark_dropped("abc123", first.commit)
+    head = git(git_repo, "rev-parse", "HEAD")
+    with pytest.raises(CheckFailedError, match="nothing landed"):
+        land_reviewed(inbox, Config(), "abc123", second, second.patch)
+    assert git(git_repo, "rev-parse", "HEAD") == head and not (git_repo / "use.txt").exists()
+
+
+def test_a_recheck_runs_on_the_persons_branch_not_the_runs(git_repo):
+    """The person's branch moved (a commit the check fails on) and a hunk was rejected: the
+    re-check must run on what lands (their HEAD + the accepted hunks), and refuse."""
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Ends", write("lib.txt", LINES.replace("line 2\n", "line 2 TOP\n")
+                                            .replace("line 39\n", "line 39 END\n")),
+                              "! grep -q BROKEN README.md")])
+    commit_file(git_repo, "README.md", "BROKEN\n", "main breaks the check")
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    head = git(git_repo, "rev-parse", "HEAD")
+    with pytest.raises(CheckFailedError):
+        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
+    assert git(git_repo, "rev-parse", "HEAD") == head
+
+
+def test_the_rechecked_tree_is_the_landed_tree(git_repo, tmp_path):
+    """Branch moved, a hunk rejected, the person's dirty edit in the same file: the tree the
+    check ran on is the tree of the commit that lands."""
+    commit_file(git_repo, "lib.txt", LINES)
+    record = tmp_path / "checked"
+    check = f"git add -A && git write-tree > '{record}'"
+    make_run_with(git_repo, [("Ends", write("lib.txt", LINES.replace("line 2\n", "line 2 TOP\n")
+                                            .replace("line 39\n", "line 39 END\n")), check)])
+    commit_file(git_repo, "lib.txt", LINES.replace("line 20\n", "line 20 MAIN\n"), "main moves")
+    (git_repo / "lib.txt").write_text(LINES.replace("line 20\n", "line 20 MAIN\n")
+                                      .replace("line 30\n", "line 30 MINE\n"))
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    landed = land_and_compare(git_repo, chunk, select_hunks(chunk.patch, [2]))
+    assert record.read_text().strip() == git(git_repo, "rev-parse", f"{landed}^{{tree}}").strip()
+    verify = pairtui_trailers(git(git_repo, "log", "-1", "--format=%B"))["Verify"]
+    assert verify == f"{check} passed (re-checked on your branch in a scratch worktree)"
+    assert "line 30 MINE" in (git_repo / "lib.txt").read_text()
+
+
+def test_a_fully_accepted_chunk_on_an_unmoved_branch_keeps_the_runs_check(git_repo, tmp_path):
+    """HEAD's tree is the chunk's parent's: the run's check ran on exactly what lands."""
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("One", write("lib.txt", LINES + "one\n"), "true"),
+                             ("Two", write("two.txt", "two\n"), "test -f two.txt")])
+    inbox = Inbox(git_repo)
+    for chunk in inbox.chunks("abc123"):
+        assert land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch).checked is None
+    verify = pairtui_trailers(git(git_repo, "log", "-1", "--format=%B"))["Verify"]
+    assert verify == "test -f two.txt passed"
+
+
+def test_the_scratch_worktree_goes_even_when_the_check_is_interrupted(git_repo, monkeypatch):
+    import pairtui.agent.runs.inbox_land as inbox_land
+
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Ends", write("lib.txt", LINES.replace("line 2\n", "line 2 TOP\n")
+                                            .replace("line 39\n", "line 39 END\n")), "true")])
+    [chunk] = Inbox(git_repo).chunks("abc123")
+
+    async def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(inbox_land, "run_check", interrupted)
+    before = state(git_repo)
+    with pytest.raises(KeyboardInterrupt):
+        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
+    assert state(git_repo) == before
+    assert len(git(git_repo, "worktree", "list").splitlines()) == 1
+    assert not list((git_repo / ".git" / "pairtui" / "scratch").iterdir())
+
+
+# -- bookkeeping ---------------------------------------------------------------------------------
+
+
+def test_a_chunk_landed_before_a_crash_in_the_bookkeeping_does_not_land_twice(git_repo, monkeypatch):
+    """Killed between the commit and inbox.json: a second L must not commit the chunk again
+    (here its context repeats further down, where a re-apply would fit)."""
+    block = "".join(f"row {i}\n" for i in range(1, 9))
+    commit_file(git_repo, "lib.txt", "head\n" + block * 3)
+    make_run_with(git_repo, [("Insert", write("lib.txt", "head\n" + block.replace(
+        "row 4\n", "row 4\nNEW\n") + block * 2), "true")])
+    inbox = Inbox(git_repo)
+    [chunk] = inbox.chunks("abc123")
+
+    def killed(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Inbox, "mark_landed", killed)
+    with pytest.raises(KeyboardInterrupt):
+        land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch)
+    monkeypatch.undo()
+    head = git(git_repo, "rev-parse", "HEAD")
+    [again] = Inbox(git_repo).chunks("abc123")
+    with pytest.raises(StateError, match="landed already"):
+        land_reviewed(Inbox(git_repo), Config(), "abc123", again, again.patch)
+    assert git(git_repo, "rev-parse", "HEAD") == head
+    assert git(git_repo, "show", "HEAD:lib.txt").count("NEW") == 1
+    assert Inbox(git_repo).landed("abc123") == {chunk.commit: head.strip()}
+
+
+def test_the_checkpoint_before_landing_brings_the_files_back(git_repo):
+    from pairtui.git.checkpoints import Checkpoints
+
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Mid", write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n")),
+                              "true")])
+    (git_repo / "lib.txt").write_text(LINES.replace("line 3\n", "line 3 MINE\n"))
+    (git_repo / "scratch note.txt").write_text("untracked\n")
+    before = worktree(git_repo)
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    landing = land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
+    assert pairtui_trailers(git(git_repo, "log", "-1", "--format=%B"))["Landed-From"]
+    assert worktree(git_repo) != before
+    Checkpoints(git_repo, "inbox").restore(landing.checkpoint)
+    assert worktree(git_repo) == before
