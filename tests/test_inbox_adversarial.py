@@ -364,3 +364,135 @@ def test_the_checkpoint_before_landing_brings_the_files_back(git_repo):
     assert worktree(git_repo) != before
     Checkpoints(git_repo, "inbox").restore(landing.checkpoint)
     assert worktree(git_repo) == before
+
+
+# -- more files ----------------------------------------------------------------------------------
+
+
+def test_an_ignored_local_file_the_chunk_creates_is_not_overwritten(git_repo):
+    make_run_with(git_repo, [("Add settings", write("settings.local", "from the run\n"), "true")])
+    commit_file(git_repo, ".gitignore", "settings.local\n", "ignore local settings")
+    (git_repo / "settings.local").write_text("my secrets\n")
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    try:
+        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
+    except GitError:
+        pass
+    assert (git_repo / "settings.local").read_text() == "my secrets\n"
+
+
+def test_a_symlink_swap_lands_exactly(git_repo):
+    commit_file(git_repo, "target.txt", "t\n")
+
+    def swap(wt: Path) -> None:
+        (wt / "README.md").unlink()
+        (wt / "README.md").symlink_to("target.txt")
+        (wt / "link").symlink_to("src/app.py")
+
+    make_run_with(git_repo, [("Links", swap, "true")])
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    land_and_compare(git_repo, chunk, chunk.patch)
+    assert os.readlink(git_repo / "README.md") == "target.txt"
+    assert git(git_repo, "status", "--porcelain") == ""
+
+
+def test_a_renamed_file_with_the_persons_edit_keeps_their_edit(git_repo):
+    commit_file(git_repo, "lib.txt", LINES)
+
+    def rename(wt: Path) -> None:
+        git(wt, "mv", "lib.txt", "moved.txt")
+        (wt / "moved.txt").write_text(LINES.replace("line 5\n", "line 5 RUN\n"))
+
+    make_run_with(git_repo, [("Move", rename, "true")])
+    (git_repo / "lib.txt").write_text(LINES.replace("line 35\n", "line 35 MINE\n"))
+    before = state(git_repo)
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    try:
+        land_and_compare(git_repo, chunk, chunk.patch)
+    except GitError:
+        assert state(git_repo) == before
+        return
+    on_disk = {p.name: p.read_text() for p in git_repo.glob("*.txt")}
+    assert any("line 35 MINE" in text for text in on_disk.values()), on_disk
+
+
+def test_a_chunk_deleting_a_file_the_person_edited_is_refused(git_repo):
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Drop lib", lambda wt: (wt / "lib.txt").unlink(), "true")])
+    (git_repo / "lib.txt").write_text(LINES + "mine\n")
+    before = state(git_repo)
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    with pytest.raises(GitError):
+        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
+    assert state(git_repo) == before
+
+
+def test_a_crlf_checkout_keeps_its_line_ends_after_landing(git_repo):
+    commit_file(git_repo, ".gitattributes", "*.txt text eol=crlf\n")
+    commit_file(git_repo, "lib.txt", LINES)
+    git(git_repo, "rm", "-q", "--cached", "lib.txt")
+    (git_repo / "lib.txt").unlink()
+    git(git_repo, "checkout", "--", ".")
+    git(git_repo, "reset", "-q", "--hard")
+    assert b"\r\n" in (git_repo / "lib.txt").read_bytes()
+    make_run_with(git_repo, [("Mid", write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n")),
+                              "true")])
+    (git_repo / "lib.txt").write_bytes(LINES.replace("line 3\n", "line 3 MINE\n")
+                                       .replace("\n", "\r\n").encode())
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    land_and_compare(git_repo, chunk, chunk.patch)
+    want = LINES.replace("line 3\n", "line 3 MINE\n").replace("line 20\n", "line 20 RUN\n")
+    assert (git_repo / "lib.txt").read_bytes() == want.replace("\n", "\r\n").encode()
+    assert git(git_repo, "show", "HEAD:lib.txt") == LINES.replace("line 20\n", "line 20 RUN\n")
+
+
+def test_the_persons_mode_change_stays_theirs_and_the_runs_lands(git_repo):
+    commit_file(git_repo, "a.sh", LINES)
+    commit_file(git_repo, "b.sh", LINES)
+
+    def edit(wt: Path) -> None:
+        write("a.sh", LINES.replace("line 20\n", "line 20 RUN\n"))(wt)
+        (wt / "b.sh").chmod(0o755)
+
+    make_run_with(git_repo, [("Modes", edit, "true")])
+    (git_repo / "a.sh").chmod(0o755)
+    (git_repo / "b.sh").write_text(LINES.replace("line 3\n", "line 3 MINE\n"))
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    land_and_compare(git_repo, chunk, chunk.patch)
+    assert git(git_repo, "ls-tree", "HEAD", "a.sh").startswith("100644")
+    assert git(git_repo, "ls-tree", "HEAD", "b.sh").startswith("100755")
+    assert os.access(git_repo / "a.sh", os.X_OK) and os.access(git_repo / "b.sh", os.X_OK)
+    assert "line 3 MINE" in (git_repo / "b.sh").read_text()
+    assert "line 20 RUN" in (git_repo / "a.sh").read_text()
+    assert sorted(git(git_repo, "status", "--porcelain").splitlines()) == [" M a.sh", " M b.sh"]
+
+
+def test_a_binary_the_person_changed_too_is_refused(git_repo):
+    commit_file(git_repo, "blob.bin", bytes(range(256)))
+    make_run_with(git_repo, [("Blob", write("blob.bin", bytes(range(255, -1, -1))), "true")])
+    (git_repo / "blob.bin").write_bytes(b"\0mine" * 10)
+    before = state(git_repo)
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    with pytest.raises(GitError):
+        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
+    assert state(git_repo) == before
+
+
+def test_a_branch_moving_while_the_check_runs_lands_nothing(git_repo, monkeypatch):
+    import pairtui.agent.runs.inbox_land as inbox_land
+    from pairtui.agent.verify import run_check
+
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Ends", write("lib.txt", LINES.replace("line 2\n", "line 2 TOP\n")
+                                            .replace("line 39\n", "line 39 END\n")), "true")])
+    [chunk] = Inbox(git_repo).chunks("abc123")
+
+    async def meanwhile(*args, **kwargs):
+        commit_file(git_repo, "other.txt", "committed during the check\n", "elsewhere")
+        return await run_check(*args, **kwargs)
+
+    monkeypatch.setattr(inbox_land, "run_check", meanwhile)
+    with pytest.raises(StateError, match="moved while its check ran"):
+        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
+    assert git(git_repo, "log", "-1", "--format=%s") == "elsewhere\n"
+    assert (git_repo / "lib.txt").read_text() == LINES
