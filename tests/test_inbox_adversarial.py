@@ -496,3 +496,29 @@ def test_a_branch_moving_while_the_check_runs_lands_nothing(git_repo, monkeypatc
         land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
     assert git(git_repo, "log", "-1", "--format=%s") == "elsewhere\n"
     assert (git_repo / "lib.txt").read_text() == LINES
+
+
+@pytest.mark.parametrize("operation", ["merge", "bisect"])
+def test_nothing_lands_in_the_middle_of_a_merge_or_bisect(git_repo, operation):
+    """A chunk landed on a bisect's detached HEAD would be marked landed, then dropped by
+    `git bisect reset`; one in a conflicted merge would mix with its resolution."""
+    from pairtui.errors import RepoStateError
+
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Mid", write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n")),
+                              "true")])
+    if operation == "merge":
+        git(git_repo, "checkout", "-q", "-b", "side")
+        commit_file(git_repo, "README.md", "side\n", "side")
+        git(git_repo, "checkout", "-q", "main")
+        commit_file(git_repo, "README.md", "main\n", "main")
+        git(git_repo, "merge", "-q", "side", check=False)
+        assert (git_repo / ".git" / "MERGE_HEAD").exists()
+    else:
+        git(git_repo, "bisect", "start", "HEAD", "HEAD~2")
+    before = state(git_repo)
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    with pytest.raises(RepoStateError, match=f"a {operation} is in progress"):
+        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
+    assert state(git_repo) == before and Inbox(git_repo).landed("abc123") == {}
+

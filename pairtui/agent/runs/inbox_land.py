@@ -40,7 +40,7 @@ from pairtui.git.checkpoints import Checkpoints
 from pairtui.git.land import LandResult, OverlapError
 from pairtui.git.land_patch import PatchDoesNotFitError, land_patch, now_ns, patch_paths
 from pairtui.git.plumbing import Git
-from pairtui.git.repo import read_head
+from pairtui.git.repo import ensure_ready, find_repo, read_head
 from pairtui.git.scratch import scratch_worktree
 from pairtui.git.trailers import PREFIX, pairtui_trailers, split_trailers
 
@@ -73,6 +73,7 @@ def land_reviewed(inbox: Inbox, config: Config, run_id: str, chunk: InboxChunk, 
         raise StateError(f"chunk {chunk.label} has landed already")
     if not accepted.files:
         return ChunkLanding(LandResult(None, f"chunk {chunk.label}: nothing accepted, nothing landed"))
+    ensure_ready(find_repo(inbox.repo_root))  # not on a merge's or a bisect's HEAD
     refuse_if_a_chunk_is_in_flight(inbox.repo_root)
     root = inbox.repo_root
     record = inbox.record(run_id)
