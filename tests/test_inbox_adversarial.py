@@ -522,3 +522,19 @@ def test_nothing_lands_in_the_middle_of_a_merge_or_bisect(git_repo, operation):
         land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
     assert state(git_repo) == before and Inbox(git_repo).landed("abc123") == {}
 
+
+def test_a_change_the_person_also_made_uncommitted_still_lands_in_the_commit(git_repo):
+    """The run deletes line 1 and changes line 8; the person deleted line 1 too (not
+    committed) and edits lines 4-5. The commit must hold both of the run's changes: HEAD +
+    the chunk, not HEAD + (what the chunk adds to the person's files)."""
+    base = "".join(f"l{i}\n" for i in range(12))
+    commit_file(git_repo, "f.txt", base)
+    run = base.replace("l0\n", "").replace("l7\n", "l7R\n")
+    make_run_with(git_repo, [("Trim", write("f.txt", run), "true")])
+    mine = base.replace("l0\n", "").replace("l3\n", "l3M\n").replace("l4\n", "l4M\n")
+    (git_repo / "f.txt").write_text(mine)
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    land_and_compare(git_repo, chunk, chunk.patch)
+    assert git(git_repo, "show", "HEAD:f.txt") == run
+    assert (git_repo / "f.txt").read_text() == mine.replace("l7\n", "l7R\n")
+    assert git(git_repo, "diff", "HEAD", "--", "f.txt").count("\n+l") == 2  # only l3M, l4M left
