@@ -72,8 +72,9 @@ def expected_tree(repo: Path, patch: bytes) -> str:
 
 def state(repo: Path) -> tuple:
     """Files, index and HEAD: what a refusal must leave as it was."""
+    status = git(repo, "status", "--porcelain")  # first: it may refresh the index's stat data
     return (worktree(repo), (repo / ".git" / "index").read_bytes(), git(repo, "rev-parse", "HEAD"),
-            git(repo, "status", "--porcelain"))
+            status)
 
 
 def land_and_compare(repo: Path, chunk, accepted) -> str:
@@ -538,3 +539,24 @@ def test_a_change_the_person_also_made_uncommitted_still_lands_in_the_commit(git
     assert git(git_repo, "show", "HEAD:f.txt") == run
     assert (git_repo / "f.txt").read_text() == mine.replace("l7\n", "l7R\n")
     assert git(git_repo, "diff", "HEAD", "--", "f.txt").count("\n+l") == 2  # only l3M, l4M left
+
+
+def _block(k: int, c: str = "3") -> str:
+    return f"def f{k}():\n" + "".join(f"    {v} = {c if v == 'e' else 1}\n" for v in "abcdefgh") \
+        + "    return a\n"
+
+
+def test_a_partly_accepted_chunk_on_a_moved_branch_never_lands_at_a_wrong_place(git_repo):
+    """The run changes f2 (hunk 1) and the end (hunk 2); only hunk 1 is accepted. The
+    person's branch deleted f1 since: f2 moved up, and f3 now sits where f2 was, with the same
+    lines around the change. The change must land in f2 (three-way), never in f3."""
+    text = "".join(_block(k) for k in range(1, 5)) + "end\n"
+    commit_file(git_repo, "lib.py", text)
+    run = text.replace(_block(2), _block(2, "30")).replace("end\n", "the end\n")
+    make_run_with(git_repo, [("Two places", write("lib.py", run), "true")])
+    moved = text.replace(_block(1), "")
+    commit_file(git_repo, "lib.py", moved, "drop f1")
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    assert chunk.patch.hunk_count == 2
+    land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
+    assert git(git_repo, "show", "HEAD:lib.py") == moved.replace(_block(2), _block(2, "30"))

@@ -83,6 +83,22 @@ def tree_with_patch(repo_root: Path, base_tree: str, patch: bytes) -> str | None
         return done.stdout.decode().strip() if done.ok else None
 
 
+def exact_patch(repo_root: Path, base: str, patch: bytes) -> bytes | None:
+    """`patch` (made on commit `base`, maybe only some of its hunks) re-made by git from
+    `base` to `base` + patch, with full blob ids: applied elsewhere it is then a three-way
+    merge from `base`, never a guess by context (a partial patch has no blob ids, and `git
+    apply` puts a hunk wherever its context first matches, in another function alike).
+    None when it does not apply to `base`."""
+    git = Git(repo_root)
+    base_tree = git.line("rev-parse", f"{base}^{{tree}}", what="reading the chunk's parent")
+    tree = tree_with_patch(repo_root, base_tree, patch)
+    if tree is None:
+        return None
+    return git.run("diff-tree", "-p", "--histogram", "-M", "--binary", "--full-index",
+                   "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
+                   base_tree, tree, what="re-making the chunk's patch")
+
+
 def land_patch(
     repo_root: Path,
     start: Checkpoint,

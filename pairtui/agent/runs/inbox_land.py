@@ -38,7 +38,13 @@ from pairtui.diff.render import render_patch
 from pairtui.errors import PairtuiError, StateError
 from pairtui.git.checkpoints import Checkpoints
 from pairtui.git.land import LandResult, OverlapError
-from pairtui.git.land_patch import PatchDoesNotFitError, land_patch, now_ns, patch_paths
+from pairtui.git.land_patch import (
+    PatchDoesNotFitError,
+    exact_patch,
+    land_patch,
+    now_ns,
+    patch_paths,
+)
 from pairtui.git.plumbing import Git
 from pairtui.git.repo import ensure_ready, find_repo, read_head
 from pairtui.git.scratch import scratch_worktree
@@ -81,11 +87,18 @@ def land_reviewed(inbox: Inbox, config: Config, run_id: str, chunk: InboxChunk, 
     if already:  # committed, then killed before the bookkeeping: mend it, land nothing
         inbox.mark_landed(run_id, chunk.commit, already)
         raise StateError(f"chunk {chunk.label} has landed already, as {already[:7]}")
-    patch = render_patch(accepted)
+    rendered = render_patch(accepted)
+    reviewed = rendered != render_patch(chunk.patch)
+    patch = exact_patch(root, chunk.parent, rendered)
+    if patch is None:
+        raise StateError(f"chunk {chunk.label}: the accepted hunks do not apply where the run "
+                         "made them; nothing landed")
+    if not patch:
+        return ChunkLanding(LandResult(None, f"chunk {chunk.label}: the accepted lines change "
+                                             "nothing; nothing landed"))
     verify = chunk.verify
     checked = None
     head = read_head(Git(root)).commit
-    reviewed = patch != render_patch(chunk.patch)
     if reviewed or not _same_tree(root, head, chunk.parent):
         command = check_command(record, chunk, config)
         if command:
