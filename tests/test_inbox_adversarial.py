@@ -560,3 +560,26 @@ def test_a_partly_accepted_chunk_on_a_moved_branch_never_lands_at_a_wrong_place(
     assert chunk.patch.hunk_count == 2
     land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
     assert git(git_repo, "show", "HEAD:lib.py") == moved.replace(_block(2), _block(2, "30"))
+
+
+def test_the_scratch_worktree_goes_when_interrupted_right_after_it_is_made(git_repo, monkeypatch):
+    from pairtui.git.plumbing import Git
+
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Ends", write("lib.txt", LINES.replace("line 2\n", "line 2 TOP\n")
+                                            .replace("line 39\n", "line 39 END\n")), "true")])
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    real = Git.try_run
+
+    def then_ctrl_c(self, *args, **kwargs):
+        out = real(self, *args, **kwargs)
+        if args[:2] == ("worktree", "add"):
+            raise KeyboardInterrupt
+        return out
+
+    monkeypatch.setattr(Git, "try_run", then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
+    monkeypatch.undo()
+    assert len(git(git_repo, "worktree", "list").splitlines()) == 1
+    assert not list((git_repo / ".git" / "pairtui" / "scratch").iterdir())
