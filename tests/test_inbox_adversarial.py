@@ -583,3 +583,18 @@ def test_the_scratch_worktree_goes_when_interrupted_right_after_it_is_made(git_r
     monkeypatch.undo()
     assert len(git(git_repo, "worktree", "list").splitlines()) == 1
     assert not list((git_repo / ".git" / "pairtui" / "scratch").iterdir())
+
+
+def test_a_chunk_the_persons_files_already_hold_lands_as_the_chunk(git_repo):
+    """Their uncommitted file is the chunk's version already: the commit is the chunk, their
+    file is left as it is, and nothing of theirs is left uncommitted there."""
+    commit_file(git_repo, "lib.txt", LINES)
+    run = LINES.replace("line 20\n", "line 20 RUN\n")
+    make_run_with(git_repo, [("Mid", write("lib.txt", run), "true")])
+    (git_repo / "lib.txt").write_text(run)
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    landing = land_and_compare(git_repo, chunk, chunk.patch)
+    assert git(git_repo, "show", f"{landing}:lib.txt") == run
+    assert (git_repo / "lib.txt").read_text() == run
+    assert git(git_repo, "status", "--porcelain") == ""
+    assert Inbox(git_repo).landed("abc123") == {chunk.commit: landing}

@@ -9,9 +9,11 @@ The order keeps every promise of the landing code and adds the run's own:
    line; nothing lands for it. A chunk whose commit is already on HEAD (killed before the
    bookkeeping) is marked landed and not landed again.
 2. A checkpoint of the person's working state is taken (`pairtui restore` undoes the landing).
-3. git/land_patch.py puts the patch in the working tree and commits exactly it on HEAD, all or
-   nothing: the person's dirty work stays theirs, an overlap is refused (OverlapError: the
-   same offer as the pairing session's landing).
+3. git/land_patch.py puts the patch in the working tree and commits exactly HEAD + it, all or
+   nothing: the person's dirty work stays theirs, a patch that does not fit their files or
+   their HEAD is refused (PatchDoesNotFitError). The patch is first re-made from the chunk's
+   parent with full blob ids (exact_patch), so it is merged three-way, never put at an
+   offset by context alone.
 
 The commit's subject is the chunk title; its body and Pairtui-* trailers are the run's commit's,
 with `Pairtui-Verify` saying the re-check when there was one, and `Pairtui-Landed-From` naming
