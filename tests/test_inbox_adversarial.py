@@ -598,3 +598,57 @@ def test_a_chunk_the_persons_files_already_hold_lands_as_the_chunk(git_repo):
     assert (git_repo / "lib.txt").read_text() == run
     assert git(git_repo, "status", "--porcelain") == ""
     assert Inbox(git_repo).landed("abc123") == {chunk.commit: landing}
+
+
+def test_line_picks_at_a_missing_final_newline_in_an_odd_path_land_exactly(git_repo):
+    path = "dir with space/ünï côde.txt"
+    commit_file(git_repo, path, "a\nb\nlast")
+    make_run_with(git_repo, [("Append", write(path, "a\nB\nlast\nmore 1\nmore 2\n"), "true")])
+    (git_repo / "README.md").write_text("dirty\n")
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    [hunk] = chunk.patch.files[0].hunks
+    plus = [i for i, ln in enumerate(hunk.lines) if ln.kind == "+" and ln.raw.startswith(b"more")]
+    accepted = select_hunks(replace_hunk(chunk.patch, 1, [select_lines(hunk, plus[:1])]), [1])
+    land_and_compare(git_repo, chunk, accepted)
+    assert git(git_repo, "show", f"HEAD:{path}") == "a\nb\nlast\nmore 1\n"
+    assert (git_repo / path).read_text() == "a\nb\nlast\nmore 1\n"
+
+
+def test_part_of_a_renamed_file_lands_exactly(git_repo):
+    commit_file(git_repo, "lib.txt", LINES)
+
+    def rename(wt: Path) -> None:
+        git(wt, "mv", "lib.txt", "moved.txt")
+        (wt / "moved.txt").write_text(LINES.replace("line 5\n", "line 5 A\n")
+                                      .replace("line 35\n", "line 35 B\n"))
+
+    make_run_with(git_repo, [("Move", rename, "true")])
+    [chunk] = Inbox(git_repo).chunks("abc123")
+    assert chunk.patch.hunk_count == 2
+    land_and_compare(git_repo, chunk, select_hunks(chunk.patch, [2]))
+    assert git(git_repo, "show", "HEAD:moved.txt") == LINES.replace("line 35\n", "line 35 B\n")
+    assert not (git_repo / "lib.txt").exists()
+    assert git(git_repo, "status", "--porcelain") == ""
+
+
+def test_a_landing_whose_bookkeeping_fails_still_says_it_landed(git_repo, monkeypatch):
+    """The commit is made; inbox.json cannot be written (disk full): the person is told it
+    landed (not "not landed"), and the next L mends the record instead of landing again."""
+    import pairtui.agent.runs.inbox as inbox_module
+
+    commit_file(git_repo, "lib.txt", LINES)
+    make_run_with(git_repo, [("Mid", write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n")),
+                              "true")])
+    [chunk] = Inbox(git_repo).chunks("abc123")
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(inbox_module, "write_atomic", full)
+    landing = land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
+    assert landing.result.commit == git(git_repo, "rev-parse", "HEAD").strip()
+    assert landing.result.message.startswith("landed") and "No space left" in landing.result.message
+    monkeypatch.undo()
+    with pytest.raises(StateError, match="landed already"):
+        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
+    assert Inbox(git_repo).landed("abc123") == {chunk.commit: landing.result.commit}

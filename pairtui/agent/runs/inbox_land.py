@@ -118,7 +118,11 @@ def land_reviewed(inbox: Inbox, config: Config, run_id: str, chunk: InboxChunk, 
     result = land_patch(root, point, started, patch, chunk.title, body, trailers,
                         include_overlapping_user_edits)
     if result.commit:
-        inbox.mark_landed(run_id, chunk.commit, result.commit)
+        try:
+            inbox.mark_landed(run_id, chunk.commit, result.commit)
+        except OSError as err:  # it did land: say so; the next landing mends the record
+            result = LandResult(result.commit, f"{result.message} (not recorded in the inbox: "
+                                f"{err.strerror or err}; land it again to record it)")
     return ChunkLanding(result, checked, point.id)
 
 
