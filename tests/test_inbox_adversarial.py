@@ -350,8 +350,8 @@ def test_a_chunk_landed_before_a_crash_in_the_bookkeeping_does_not_land_twice(gi
     assert Inbox(git_repo).landed("abc123") == {chunk.commit: head.strip()}
 
 
-def test_the_checkpoint_before_landing_brings_the_files_back(git_repo):
-    from pairtui.git.checkpoints import Checkpoints
+def test_the_checkpoint_before_landing_brings_the_files_back(git_repo, capsys):
+    from tests.support_engine import run_cli
 
     commit_file(git_repo, "lib.txt", LINES)
     make_run_with(git_repo, [("Mid", write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n")),
@@ -363,7 +363,9 @@ def test_the_checkpoint_before_landing_brings_the_files_back(git_repo):
     landing = land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
     assert pairtui_trailers(git(git_repo, "log", "-1", "--format=%B"))["Landed-From"]
     assert worktree(git_repo) != before
-    Checkpoints(git_repo, "inbox").restore(landing.checkpoint)
+    code, out, err = run_cli(capsys, "-C", str(git_repo), "restore", landing.checkpoint)
+    assert code == 0, err
+    assert f"restored {landing.checkpoint}" in out
     assert worktree(git_repo) == before
 
 
