@@ -199,3 +199,26 @@ async def test_a_comment_on_a_run_without_its_worktree_says_why_in_one_line(git_
         await pilot.pause(0.2)
         await pilot.press(*"why?", "enter")
         await _until(pilot, lambda: "is gone; no follow-up round started" in _notes(app))
+
+
+async def test_rejecting_a_chunk_the_next_needs_refuses_the_next_by_its_check(git_repo):
+    """Chunk 2's check needs chunk 1; chunk 1 rejected, chunk 2 accepted whole: `L` re-checks
+    chunk 2 on main (its run's "passed" was on a tree with chunk 1) and lands nothing."""
+    check = "grep -q helper notes.py"
+    make_run(git_repo, [("Add the helper", {"notes.py": "helper = 1\n"}, "test -f notes.py"),
+                        ("Use the helper", {"use.py": "from notes import helper\n"}, check)])
+    head = git(git_repo, "rev-parse", "HEAD")
+    app = _app(git_repo)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await _open_inbox(pilot, app)
+        await _open_run(pilot, screen)
+        await pilot.press("x")       # chunk 1: reject its one hunk
+        await pilot.press("N", "A")  # chunk 2: accept all
+        await pilot.pause(0.1)
+        await _land(pilot, screen)
+        notes = _notes(app)
+        assert "chunk 1/2 Add the helper rejected" in notes
+        assert f"not landed: chunk 2/2 Use the helper: its check `{check}` failed" in notes
+        assert screen.landed == {}
+    assert git(git_repo, "rev-parse", "HEAD") == head
+    assert not (git_repo / "use.py").exists()

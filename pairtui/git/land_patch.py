@@ -4,15 +4,16 @@ A run's chunk is not in the person's working tree, so before the landing code (l
 commit it the working tree has to take it, exactly as if pairtui's executor had written it:
 
 1. `start` is a checkpoint of the person's working state (their dirty work included).
-2. The patch is applied to that tree in a temporary index (`git apply --cached --3way`): the
-   reviewed tree. Nothing is written yet; if the patch does not fit the person's files the
-   landing stops with PatchDoesNotFitError, naming the files (their edits, or the branch
+2. The patch is applied, each time in a temporary index (`git apply --cached --3way`), to
+   HEAD's tree (the tree to commit) and to that checkpoint's tree (the person's files with
+   the patch: the reviewed tree). Nothing is written yet; if the patch does not fit either
+   the landing stops with PatchDoesNotFitError, naming the files (their edits, or the branch
    moved on since the run began), and nothing has changed.
 3. The working tree moves from start to reviewed for the patch's paths only (switch.py: it
    refuses if a file changed since the checkpoint).
-4. land_chunk commits start -> reviewed on top of HEAD: the person's own edits stay
-   uncommitted; an overlap it cannot separate is its OverlapError, with the same offer.
-   If the landing fails, the working tree is switched back, so a chunk lands whole or not.
+4. land_chunk commits HEAD's tree -> HEAD + patch: exactly the patch, even a part of it the
+   person had also made in their files; their other edits stay uncommitted. If the
+   landing fails, the working tree is switched back, so a chunk lands whole or not.
 """
 
 from __future__ import annotations
@@ -81,6 +82,22 @@ def tree_with_patch(repo_root: Path, base_tree: str, patch: bytes) -> str | None
         return done.stdout.decode().strip() if done.ok else None
 
 
+def exact_patch(repo_root: Path, base: str, patch: bytes) -> bytes | None:
+    """`patch` (made on commit `base`, maybe only some of its hunks) re-made by git from
+    `base` to `base` + patch, with full blob ids: applied elsewhere it is then a three-way
+    merge from `base`, never a guess by context (a partial patch has no blob ids, and `git
+    apply` puts a hunk wherever its context first matches, in another function alike).
+    None when it does not apply to `base`."""
+    git = Git(repo_root)
+    base_tree = git.line("rev-parse", f"{base}^{{tree}}", what="reading the chunk's parent")
+    tree = tree_with_patch(repo_root, base_tree, patch)
+    if tree is None:
+        return None
+    return git.run("diff-tree", "-p", "--histogram", "-M", "--binary", "--full-index",
+                   "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
+                   base_tree, tree, what="re-making the chunk's patch")
+
+
 def land_patch(
     repo_root: Path,
     start: Checkpoint,
@@ -95,15 +112,18 @@ def land_patch(
     module docstring). `start` must be a checkpoint of the working state taken just before,
     `scan_started_ns` the clock (time.time_ns) read before it was taken."""
     git = Git(repo_root)
-    reviewed = tree_with_patch(repo_root, start.tree, patch)
-    if reviewed is None:
+    head = read_head(git)
+    head_tree = git.line("rev-parse", f"{head.commit}^{{tree}}") if head.commit else \
+        git.run("hash-object", "-w", "-t", "tree", "--stdin", input=b"").decode().strip()  # unborn
+    committed = tree_with_patch(repo_root, head_tree, patch)
+    reviewed = tree_with_patch(repo_root, start.tree, patch) if committed else None
+    if committed is None or reviewed is None:
         paths = patch_paths(git, patch)
-        head = read_head(git)
         dirty = changed_paths(git, head.commit, start.tree) if head.commit else set()
-        mine = [p for p in paths if p in dirty]
+        mine = [p for p in paths if p in dirty] if committed else []
         raise PatchDoesNotFitError(mine or paths, bool(mine))
     changes = tree_changes(git, start.tree, reviewed)
-    if not changes:
+    if not changes and committed == head_tree:
         return LandResult(None, "nothing to land: your files already have these changes")
     root = Path(repo_root)
     problems = switch_problems(git, root, changes, scan_started_ns)
@@ -112,7 +132,9 @@ def land_patch(
     git_dir, _ = locate_index(git, root)
     switch_files(git, root, git_dir, changes)
     try:
-        result = land_chunk(root, start.tree, reviewed, subject, body,
+        # HEAD -> HEAD + patch: the commit is the patch on HEAD, whatever the person's files
+        # already hold of it (a change they also made stays in the commit, theirs stay out).
+        result = land_chunk(root, head_tree, committed, subject, body,
                             include_overlapping_user_edits, trailers=trailers)
     except BaseException:
         _switch_back(git, root, git_dir, changes)

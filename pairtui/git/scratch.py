@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,12 +29,13 @@ def scratch_worktree(repo_root: Path, commit: str) -> Iterator[Path]:
     """A detached worktree at `commit` in `<git dir>/pairtui/scratch/<random>`, removed after."""
     git = Git(repo_root)
     path = _common_dir(git) / "pairtui" / "scratch" / secrets.token_hex(4)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    made = git.try_run("worktree", "add", "--quiet", "--detach", str(path), commit)
-    if not made.ok:
-        raise GitError(f"could not make a scratch worktree: {first_line(made.stderr)}")
-    try:
+    path.mkdir(parents=True)  # ours alone (never another scratch's), so ours to remove
+    try:  # from before `worktree add`: an interrupt just after it must not leave it behind
+        made = git.try_run("worktree", "add", "--quiet", "--detach", str(path), commit)
+        if not made.ok:
+            raise GitError(f"could not make a scratch worktree: {first_line(made.stderr)}")
         yield path
     finally:
         git.try_run("worktree", "remove", "--force", "--force", str(path))
+        shutil.rmtree(path, ignore_errors=True)  # half made: not a worktree git would remove
         git.try_run("worktree", "prune")

@@ -1,15 +1,19 @@
 """Landing one reviewed chunk of a run on the person's current branch, as one commit.
 
 The order keeps every promise of the landing code and adds the run's own:
-1. The accepted hunks are the patch. If it is not the chunk as the run made it (a hunk
-   rejected, lines dropped, a hunk left pending or sent back), the chunk is re-checked first:
-   its Verify command runs in a scratch worktree at the chunk's parent on the run's branch,
-   with the accepted hunks applied. A failing (or unrunnable) check refuses the chunk in one
-   line; nothing lands for it.
+1. The accepted hunks are the patch. If what would land is not the tree the run checked (a
+   hunk rejected, lines dropped, a hunk left pending or sent back; or the person's HEAD is
+   not the chunk's parent tree: an earlier chunk rejected, their branch moved), the chunk is
+   re-checked first: its Verify command runs in a scratch worktree at the person's HEAD with
+   the accepted hunks applied. A failing (or unrunnable) check refuses the chunk in one
+   line; nothing lands for it. A chunk whose commit is already on HEAD (killed before the
+   bookkeeping) is marked landed and not landed again.
 2. A checkpoint of the person's working state is taken (`pairtui restore` undoes the landing).
-3. git/land_patch.py puts the patch in the working tree and commits exactly it on HEAD, all or
-   nothing: the person's dirty work stays theirs, an overlap is refused (OverlapError: the
-   same offer as the pairing session's landing).
+3. git/land_patch.py puts the patch in the working tree and commits exactly HEAD + it, all or
+   nothing: the person's dirty work stays theirs, a patch that does not fit their files or
+   their HEAD is refused (PatchDoesNotFitError). The patch is first re-made from the chunk's
+   parent with full blob ids (exact_patch), so it is merged three-way, never put at an
+   offset by context alone.
 
 The commit's subject is the chunk title; its body and Pairtui-* trailers are the run's commit's,
 with `Pairtui-Verify` saying the re-check when there was one, and `Pairtui-Landed-From` naming
@@ -36,8 +40,15 @@ from pairtui.diff.render import render_patch
 from pairtui.errors import PairtuiError, StateError
 from pairtui.git.checkpoints import Checkpoints
 from pairtui.git.land import LandResult, OverlapError
-from pairtui.git.land_patch import land_patch, now_ns
-from pairtui.git.plumbing import Git, first_line
+from pairtui.git.land_patch import (
+    PatchDoesNotFitError,
+    exact_patch,
+    land_patch,
+    now_ns,
+    patch_paths,
+)
+from pairtui.git.plumbing import Git
+from pairtui.git.repo import ensure_ready, find_repo, read_head
 from pairtui.git.scratch import scratch_worktree
 from pairtui.git.trailers import PREFIX, pairtui_trailers, split_trailers
 
@@ -70,27 +81,48 @@ def land_reviewed(inbox: Inbox, config: Config, run_id: str, chunk: InboxChunk, 
         raise StateError(f"chunk {chunk.label} has landed already")
     if not accepted.files:
         return ChunkLanding(LandResult(None, f"chunk {chunk.label}: nothing accepted, nothing landed"))
+    ensure_ready(find_repo(inbox.repo_root))  # not on a merge's or a bisect's HEAD
     refuse_if_a_chunk_is_in_flight(inbox.repo_root)
+    root = inbox.repo_root
     record = inbox.record(run_id)
-    patch = render_patch(accepted)
+    already = landed_commit(root, record, chunk)
+    if already:  # committed, then killed before the bookkeeping: mend it, land nothing
+        inbox.mark_landed(run_id, chunk.commit, already)
+        raise StateError(f"chunk {chunk.label} has landed already, as {already[:7]}")
+    rendered = render_patch(accepted)
+    reviewed = rendered != render_patch(chunk.patch)
+    patch = exact_patch(root, chunk.parent, rendered)
+    if patch is None:
+        raise StateError(f"chunk {chunk.label}: the accepted hunks do not apply where the run "
+                         "made them; nothing landed")
+    if not patch:
+        return ChunkLanding(LandResult(None, f"chunk {chunk.label}: the accepted lines change "
+                                             "nothing; nothing landed"))
     verify = chunk.verify
     checked = None
-    if patch != render_patch(chunk.patch):
+    head = read_head(Git(root)).commit
+    if reviewed or not _same_tree(root, head, chunk.parent):
         command = check_command(record, chunk, config)
         if command:
-            recheck(inbox.repo_root, chunk, patch, command, config)
-            verify, checked = f"{command} passed (re-checked in a scratch worktree after review)", command
-        else:
+            recheck(root, head, chunk, patch, command, config)
+            verify, checked = f"{command} passed (re-checked on your branch in a scratch worktree)", command
+        elif reviewed:
             verify = "unverified (changed in review; no check to run)"
-    root = inbox.repo_root
     started = now_ns()
     point = Checkpoints(root, CHECKPOINT_SESSION).snapshot(
         "pre-land", message=f"before landing chunk {chunk.label} of run {run_id}")
+    if checked and read_head(Git(root)).commit != head:
+        raise StateError(f"chunk {chunk.label}: your branch moved while its check ran; "
+                         "nothing landed, land it again")
     body, trailers = _story(chunk, record, verify)
     result = land_patch(root, point, started, patch, chunk.title, body, trailers,
                         include_overlapping_user_edits)
     if result.commit:
-        inbox.mark_landed(run_id, chunk.commit, result.commit)
+        try:
+            inbox.mark_landed(run_id, chunk.commit, result.commit)
+        except OSError as err:  # it did land: say so; the next landing mends the record
+            result = LandResult(result.commit, f"{result.message} (not recorded in the inbox: "
+                                f"{err.strerror or err}; land it again to record it)")
     return ChunkLanding(result, checked, point.id)
 
 
@@ -127,14 +159,35 @@ def check_command(record: RunRecord, chunk: InboxChunk, config: Config) -> str |
     return passed.group(1) if passed else config.verify
 
 
-def recheck(root: Path, chunk: InboxChunk, patch: bytes, command: str, config: Config) -> None:
-    """Run `command` on the chunk's parent + `patch` in a scratch worktree (removed after);
-    CheckFailedError, in one line, unless it passes."""
-    with scratch_worktree(root, chunk.parent) as scratch:
-        applied = Git(scratch).try_run("apply", "--whitespace=nowarn", "-", input=patch)
-        if not applied.ok:
-            raise CheckFailedError(f"chunk {chunk.label}: the accepted hunks do not apply where the "
-                                   f"run made them ({first_line(applied.stderr)}); nothing landed")
+def landed_commit(root: Path, record: RunRecord, chunk: InboxChunk) -> str | None:
+    """The commit on HEAD's history that landed this chunk (its Landed-From trailer), if any:
+    inbox.json may have missed it when the app was killed right after the commit."""
+    mark = f"{PREFIX}Landed-From: run {record.id} {record.branch} {chunk.commit[:12]}"
+    found = Git(root).try_run("log", "-1", "--format=%H", "--fixed-strings", f"--grep={mark}",
+                              "HEAD", f"^refs/heads/{record.branch}", "--")  # since the run began
+    return (found.stdout.decode().strip() or None) if found.ok else None
+
+
+def _same_tree(root: Path, head: str | None, commit: str) -> bool:
+    if head is None:
+        return False
+    trees = Git(root).run("rev-parse", f"{head}^{{tree}}", f"{commit}^{{tree}}").split()
+    return trees[0] == trees[1]
+
+
+def recheck(root: Path, head: str | None, chunk: InboxChunk, patch: bytes, command: str,
+            config: Config) -> None:
+    """Run `command` on what would land, the person's HEAD + `patch` (applied as the landing
+    applies it, three-way), in a scratch worktree (removed after); CheckFailedError, in one
+    line, unless it passes. The run's own check ran on the run's branch: it says nothing of
+    a tree without some of its hunks or on a branch that moved on."""
+    if head is None:
+        raise CheckFailedError(f"chunk {chunk.label}: your branch has no commit to check it on; "
+                               "nothing landed")
+    with scratch_worktree(root, head) as scratch:
+        applied = Git(scratch).try_run("apply", "--3way", "--whitespace=nowarn", "-", input=patch)
+        if not applied.ok:  # the branch moved under the chunk: the landing's own refusal
+            raise PatchDoesNotFitError(patch_paths(Git(root), patch), dirty=False)
         result = asyncio.run(run_check(NO_BYTECODE + command, scratch, config.verify_timeout,
                                        secrets=config.secrets, verify_env=config.verify_env))
     if not result.passed:
