@@ -277,3 +277,18 @@ def test_runs_clean_removes_a_run_once_the_inbox_decided_every_chunk(git_repo, t
     refs = git(git_repo, "for-each-ref", "--format=%(refname)")
     assert "refs/heads/pairtui/" not in refs and f"wt-{run.id}" not in refs
     assert (git_repo / "a.txt").exists() and not (git_repo / "b.txt").exists()
+
+
+def test_runs_clean_keeps_a_run_whose_inbox_landing_is_no_longer_in_head(git_repo, tmp_path, capsys):
+    """A landed chunk reset away (or landed on another branch) lives only on the run's branch
+    now: --clean must not delete it."""
+    from tests.support_engine import run_cli
+
+    make_run(git_repo, three_chunks()[:1])
+    inbox = Inbox(git_repo)
+    [chunk] = inbox.chunks("abc123")
+    land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch)
+    git(git_repo, "reset", "-q", "--hard", "HEAD~1")
+    code, out, _ = run_cli(capsys, "-C", str(git_repo), "runs", "--clean")
+    assert code == 0 and "kept 1 run(s)" in out
+    assert "pairtui/abc123" in git(git_repo, "branch", "--list", "pairtui/abc123")

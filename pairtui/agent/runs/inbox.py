@@ -105,13 +105,20 @@ class Inbox:
         return found
 
     def settled(self, run_id: str) -> bool:
-        """Whether every chunk of the run's branch not in HEAD was landed or rejected whole
-        here: its branch then holds nothing the person has not decided on (`runs --clean`)."""
+        """Whether every chunk of the run's branch not in HEAD was landed (and is still in HEAD)
+        or rejected whole here: its branch then holds nothing the person has not decided on
+        (`runs --clean`)."""
         record = self.record(run_id)
         if not self._branch_exists(record.branch):
             return False
         commits = range_commits(self.repo_root, f"HEAD..refs/heads/{record.branch}")
-        return bool(self._read(run_id)) and self._all_decided(run_id, commits)
+        if not (self._read(run_id) and self._all_decided(run_id, commits)):
+            return False
+        # "landed" is what the inbox did on some branch: it counts only while the person's
+        # HEAD still holds those commits (a reset or another branch would lose the work)
+        landed_as = self.landed(run_id).values()
+        return all(self._git.try_run("merge-base", "--is-ancestor", sha, "HEAD").ok
+                   for sha in landed_as)
 
     def _all_decided(self, run_id: str, commits: list) -> bool:
         decided = set(self.landed(run_id)) | self.dropped(run_id)
