@@ -292,3 +292,29 @@ def test_runs_clean_keeps_a_run_whose_inbox_landing_is_no_longer_in_head(git_rep
     code, out, _ = run_cli(capsys, "-C", str(git_repo), "runs", "--clean")
     assert code == 0 and "kept 1 run(s)" in out
     assert "pairtui/abc123" in git(git_repo, "branch", "--list", "pairtui/abc123")
+
+
+def test_an_old_git_refuses_inbox_landing_before_writing(git_repo, tmp_path, monkeypatch):
+    """Before git 2.32 `apply --3way` matched context before merging, so a hunk could land in
+    another function with the same lines: refuse rather than guess."""
+    import os
+    import shutil
+
+    from pairtui.errors import GitError
+
+    make_run(git_repo, three_chunks()[:1])
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    real = shutil.which("git")
+    (bin_dir / "git").write_text(
+        f'#!/bin/sh\nif [ "$1" = version ]; then echo "git version 2.31.8"; exit 0; fi\nexec {real} "$@"\n')
+    (bin_dir / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    head = git(git_repo, "rev-parse", "HEAD")
+    inbox = Inbox(git_repo)
+    [chunk] = inbox.chunks("abc123")
+    with pytest.raises(GitError, match="needs git 2.32 or later"):
+        land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch)
+    assert git(git_repo, "rev-parse", "HEAD") == head
+    assert git(git_repo, "status", "--porcelain") == ""
+    assert not (git_repo / "notes.py").exists()

@@ -19,6 +19,7 @@ commit it the working tree has to take it, exactly as if pairtui's executor had 
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,10 +68,27 @@ def patch_paths(git: Git, patch: bytes) -> list[str]:
     return [p for p in paths if p]
 
 
+# Before 2.32, `git apply --3way` matched context first and merged only when that failed: a
+# hunk whose context also occurs elsewhere could land in the wrong function. Never guess.
+THREE_WAY_FIRST = (2, 32)
+
+
+def require_three_way_first(git: Git) -> None:
+    """A one-line GitError on a git older than THREE_WAY_FIRST, before anything is written."""
+    out = git.try_run("version")
+    found = re.search(rb"(\d+)\.(\d+)", out.stdout)
+    version = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+    if version < THREE_WAY_FIRST:
+        have = first_line(out.stdout.decode("utf-8", "replace")) or "unknown"
+        raise GitError(f"landing a run's chunk needs git {THREE_WAY_FIRST[0]}.{THREE_WAY_FIRST[1]} "
+                       f"or later ({have}); nothing was landed")
+
+
 def tree_with_patch(repo_root: Path, base_tree: str, patch: bytes) -> str | None:
     """The tree `base_tree` + `patch` (built in a temp index, three-way where the context
     moved); None when it does not apply. Writes only objects."""
     git = Git(repo_root)
+    require_three_way_first(git)
     git_dir, _ = locate_index(git, Path(repo_root))
     with TempIndex(git_dir) as index:
         git.run("read-tree", base_tree, env=index.env, what="landing (git read-tree)")
