@@ -222,3 +222,21 @@ async def test_rejecting_a_chunk_the_next_needs_refuses_the_next_by_its_check(gi
         assert screen.landed == {}
     assert git(git_repo, "rev-parse", "HEAD") == head
     assert not (git_repo / "use.py").exists()
+
+
+async def test_a_fresh_repo_says_how_to_reach_the_inbox_past_the_goal_question(git_repo):
+    """No session yet: the goal question comes first; it says esc then i, and that works."""
+    from pairtui.ui.screens.prompt import PromptScreen
+
+    make_run(git_repo, three_chunks())
+    app, _ = fake_app(goal=None, inbox=lambda: InboxEngine(git_repo, Config()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "esc, then i opens the inbox" in shown
+        await pilot.press("escape")
+        await _until(pilot, lambda: not isinstance(app.screen, PromptScreen))
+        assert "i opens the inbox" in _notes(app)
+        await pilot.press("i")
+        await _until(pilot, lambda: isinstance(app.screen, InboxScreen) and app.screen.runs)
+        assert [r.id for r in app.screen.runs] == ["abc123"]

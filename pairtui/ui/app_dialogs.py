@@ -30,14 +30,19 @@ class DialogActions(_Base):
                 "you can read, edit and approve before anything runs.")
         if self.model_problem:
             body = f"First: {self.model_problem}. Set it, then reopen pairtui.\n\n{body}"
+        inbox = getattr(self, "_open_inbox", None) is not None
+        if inbox:
+            body += "\n\nOnly here for finished runs? esc, then i opens the inbox."
         goal = await self.push_screen_wait(PromptScreen(
             "What do you want done?",
             body,
             placeholder="e.g. Split the billing helpers out of shop/utils.py",
         ))
         if goal is None:
-            self.query_one("#chunk-list").set_step("no goal · q quits")
-            self.notify("No goal given. Quit with q; `pairtui open --goal TEXT` starts with one.",
+            self.query_one("#chunk-list").set_step("no goal · i inbox · q quits" if inbox
+                                                   else "no goal · q quits")
+            self.notify("No goal given. " + ("i opens the inbox of finished runs; " if inbox else "")
+                        + "quit with q; `pairtui open --goal TEXT` starts with one.",
                         severity="warning", timeout=4)
             return
         self._goal = goal
