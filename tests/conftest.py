@@ -4,6 +4,7 @@ kept in the top-level snapshots/ folder."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,15 @@ def empty_repo(tmp_path: Path) -> Path:
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     return repo
+
+
+@pytest.fixture
+def process_groups():
+    """Process groups the test started: killed at the end, whatever happened."""
+    started: list[int] = []
+    yield started
+    for pid in started:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass

@@ -33,15 +33,6 @@ def remote(git_repo: Path, tmp_path: Path) -> Path:
     return bare
 
 
-@pytest.fixture
-def pids():
-    started: list[int] = []
-    yield started
-    for pid in started:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 def _executor(tmp_path: Path, name: str, files: list[str]) -> Path:
@@ -158,7 +149,7 @@ def test_push_without_worktree_or_to_a_missing_remote_is_one_line_and_makes_noth
     assert not list((git_repo / ".git" / "pairtui").glob("runs/*.json"))
 
 
-def test_a_background_run_pushes_when_it_finishes(git_repo, remote, tmp_path, pids):
+def test_a_background_run_pushes_when_it_finishes(git_repo, remote, tmp_path, process_groups):
     files = ["c.txt"]
     plan, executor = _plan(tmp_path, "later", files), _executor(tmp_path, "later", files)
     out = subprocess.run([sys.executable, "-m", "pairtui", "-C", str(git_repo), "run", "--plan",
@@ -169,7 +160,7 @@ def test_a_background_run_pushes_when_it_finishes(git_repo, remote, tmp_path, pi
     run_id = _started_id(out.stdout)
     record = json.loads((git_repo / ".git" / "pairtui" / "runs" / f"{run_id}.json").read_text())
     if record.get("pid"):
-        pids.append(record["pid"])
+        process_groups.append(record["pid"])
     row = _wait(git_repo, run_id, ("done", "failed"))
     assert row["state"] == "done" and row["push"]["state"] == "pushed", row
     assert _remote_sha(remote, row["branch"]) == git(
@@ -178,11 +169,11 @@ def test_a_background_run_pushes_when_it_finishes(git_repo, remote, tmp_path, pi
     assert f"pairtui: pushed {row['branch']} to origin" in log
 
 
-def test_resume_with_push_pushes_the_run_it_finishes(git_repo, remote, tmp_path, pids):
+def test_resume_with_push_pushes_the_run_it_finishes(git_repo, remote, tmp_path, process_groups):
     from tests.test_runs_worktree import _background, _blocking_plan, _cli, _until
 
     plan, executor, gate = _blocking_plan(tmp_path)
-    run_id = _background(git_repo, plan, executor, pids)
+    run_id = _background(git_repo, plan, executor, process_groups)
     _until(lambda: (gate / "started").exists())
     row = _wait(git_repo, run_id, ("running",))
     os.killpg(row["pid"], signal.SIGKILL)

@@ -14,8 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import git
 from tests.support_engine import run_cli, write_chunk, write_transcript
 from tests.support_git import worktree
@@ -88,26 +86,16 @@ def _started_id(stdout: str) -> str:
     return stdout.split("pairtui: run ", 1)[1].split()[0]
 
 
-@pytest.fixture
-def pids():
-    """Process groups the test started: killed at the end, whatever happened."""
-    started: list[int] = []
-    yield started
-    for pid in started:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
-def _background(repo: Path, plan: Path, executor: Path, pids: list[int], *extra: str) -> str:
+def _background(repo: Path, plan: Path, executor: Path, process_groups: list[int], *extra: str) -> str:
     out = _cli(repo, "run", "--plan", str(plan), "--executor", f"replay:{executor}",
                "--worktree", "--background", *extra)
     assert out.returncode == 0, out.stderr
     run_id = _started_id(out.stdout)
     record = json.loads((repo / ".git" / "pairtui" / "runs" / f"{run_id}.json").read_text())
     if record.get("pid"):
-        pids.append(record["pid"])
+        process_groups.append(record["pid"])
     assert f"pairtui runs --follow {run_id}" in out.stdout
     return run_id
 
@@ -180,7 +168,7 @@ def test_bad_branch_is_one_line_and_makes_nothing(git_repo, tmp_path, capsys):
     assert code == 2 and "--background needs --worktree" in err
 
 
-def test_three_background_runs_queue_land_and_clean(git_repo, tmp_path, pids):
+def test_three_background_runs_queue_land_and_clean(git_repo, tmp_path, process_groups):
     (git_repo / ".pairtui.toml").write_text("max_runs = 2\n")
     git(git_repo, "add", ".pairtui.toml")
     git(git_repo, "commit", "-qm", "config")
@@ -190,7 +178,7 @@ def test_three_background_runs_queue_land_and_clean(git_repo, tmp_path, pids):
     for name in ("r1", "r2", "r3"):
         files = [f"{name}.txt"]
         ids.append(_background(git_repo, _plan(tmp_path, name, files),
-                               _executor(tmp_path, name, files), pids))
+                               _executor(tmp_path, name, files), process_groups))
         (git_repo / "scratch.txt").write_text(f"person typing during {name}\n")
         assert (git_repo / ".git" / "index").read_bytes() == before["index"]
     seen_running = 0
@@ -243,9 +231,9 @@ def _until(predicate, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
-def test_killed_run_shows_interrupted_and_resume_finishes_it(git_repo, tmp_path, pids):
+def test_killed_run_shows_interrupted_and_resume_finishes_it(git_repo, tmp_path, process_groups):
     plan, executor, gate = _blocking_plan(tmp_path)
-    run_id = _background(git_repo, plan, executor, pids)
+    run_id = _background(git_repo, plan, executor, process_groups)
     _until(lambda: (gate / "started").exists())
     row = _wait(git_repo, run_id, ("running",))
     os.killpg(row["pid"], signal.SIGKILL)  # kill -9, mid-chunk (chunk 2's check)
@@ -262,9 +250,9 @@ def test_killed_run_shows_interrupted_and_resume_finishes_it(git_repo, tmp_path,
     assert git(git_repo, "worktree", "list").count("\n") == 2  # the same worktree, no new one
 
 
-def test_cancel_stops_the_run_keeps_its_worktree_and_follow_ends(git_repo, tmp_path, pids):
+def test_cancel_stops_the_run_keeps_its_worktree_and_follow_ends(git_repo, tmp_path, process_groups):
     plan, executor, gate = _blocking_plan(tmp_path)
-    run_id = _background(git_repo, plan, executor, pids)
+    run_id = _background(git_repo, plan, executor, process_groups)
     _until(lambda: (gate / "started").exists())
     out = _cli(git_repo, "runs", "--cancel", run_id)
     assert out.returncode == 0, out.stderr
@@ -282,16 +270,16 @@ def test_cancel_stops_the_run_keeps_its_worktree_and_follow_ends(git_repo, tmp_p
 
 
 def test_a_queued_run_waits_for_a_slot_and_cancelling_it_means_it_never_starts(
-        git_repo, tmp_path, pids):
+        git_repo, tmp_path, process_groups):
     (git_repo / ".pairtui.toml").write_text("max_runs = 1\n")
     git(git_repo, "add", ".pairtui.toml")
     git(git_repo, "commit", "-qm", "one run at a time")
     plan, executor, gate = _blocking_plan(tmp_path)
-    first = _background(git_repo, plan, executor, pids)
+    first = _background(git_repo, plan, executor, process_groups)
     _until(lambda: (gate / "started").exists())
     files = ["q.txt"]
     second = _background(git_repo, _plan(tmp_path, "queued", files),
-                         _executor(tmp_path, "queued", files), pids)
+                         _executor(tmp_path, "queued", files), process_groups)
     time.sleep(1.0)  # it would have finished by now, had it not waited
     rows = {r["id"]: r for r in _runs(git_repo)}
     assert (rows[first]["state"], rows[second]["state"]) == ("running", "queued")
