@@ -44,6 +44,15 @@ async def _open_run(pilot, screen: InboxScreen) -> None:
     await pilot.pause(0.1)
 
 
+async def _comment_on_first_hunk(pilot, app, text: str) -> InboxScreen:
+    screen = await _open_inbox(pilot, app)
+    await _open_run(pilot, screen)
+    await pilot.press("c")
+    await pilot.pause(0.2)
+    await pilot.press(*text, "enter")
+    return screen
+
+
 def _notes(app) -> str:
     return "\n".join(str(n.message) for n in app._notifications)
 
@@ -175,11 +184,7 @@ async def test_a_comment_starts_a_follow_up_round_and_its_chunk_comes_back(git_r
                                    "options": {**record.options, "executor": f"replay:{revise}"}}))
     app = _app(git_repo)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open_inbox(pilot, app)
-        await _open_run(pilot, screen)
-        await pilot.press("c")
-        await pilot.pause(0.2)
-        await pilot.press(*"make it shorter", "enter")
+        screen = await _comment_on_first_hunk(pilot, app, "make it shorter")
         await _until(pilot, lambda: "follow-up round started" in _notes(app))
         assert await asyncio.to_thread(_wait_done, store, run_id) == "done"
         await pilot.press("L")  # chunk 1 holds a hunk sent back: nothing lands
@@ -193,11 +198,7 @@ async def test_a_comment_on_a_run_without_its_worktree_says_why_in_one_line(git_
     make_run(git_repo, three_chunks())
     app = _app(git_repo)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open_inbox(pilot, app)
-        await _open_run(pilot, screen)
-        await pilot.press("c")
-        await pilot.pause(0.2)
-        await pilot.press(*"why?", "enter")
+        await _comment_on_first_hunk(pilot, app, "why?")
         await _until(pilot, lambda: "is gone; no follow-up round started" in _notes(app))
 
 
