@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,12 @@ def alive(pid: int) -> bool:
             return f.read().split(") ")[1].split()[0] != "Z"
     except OSError:
         return True
+
+
+def still_running(*pids: int, seconds: float = 3.0) -> list[int]:
+    """The pids still running after up to `seconds`: a SIGKILL is delivered when the target
+    is next scheduled, so "killed" is checked as "gone shortly after", not "gone this instant"."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(alive(p) for p in pids):
+        time.sleep(0.02)
+    return [p for p in pids if alive(p)]

@@ -16,7 +16,7 @@ from pairtui.agent.lazy_provider import LazyProvider
 from pairtui.core.session import ChunkStatus, new_session
 from pairtui.errors import ProviderError
 from tests.conftest import git
-from tests.support_acp import GREET, PLAN, alive, events_of, fake_config
+from tests.support_acp import GREET, PLAN, alive, events_of, fake_config, still_running
 
 
 def _pairing(repo: Path, config, events: list, ask=None) -> Pairing:
@@ -187,7 +187,7 @@ async def test_a_turn_that_never_ends_times_out_and_the_agent_is_stopped(git_rep
         await _execute(pairing)
     assert "did not end within 1 s" in info.value.message
     agent, child = map(int, pidfile.read_text().split())
-    assert not alive(agent) and not alive(child)
+    assert still_running(agent, child) == []
 
 
 async def test_closing_kills_the_agent_and_its_children(git_repo, tmp_path):
@@ -198,7 +198,7 @@ async def test_closing_kills_the_agent_and_its_children(git_repo, tmp_path):
     agent, child = map(int, pidfile.read_text().split())
     assert alive(agent) and alive(child)
     await pairing.aclose()
-    assert not alive(agent) and not alive(child)
+    assert still_running(agent, child) == []
 
 
 async def test_direct_disk_writes_are_credited_to_the_tool_call_whose_diff_named_them(git_repo, tmp_path):
