@@ -1,5 +1,6 @@
 """The inbox's landing under pressure (real git in temp repos): the person's branch moved,
-their dirty work in the chunk's files, odd files, partial acceptance, re-checks, crashes.
+their dirty work in the chunk's files, odd files, partial acceptance (re-checks and
+bookkeeping: test_inbox_recheck.py).
 
 The promise checked everywhere: a landed commit holds exactly HEAD + the accepted hunks (the
 tree `git apply` of the same selection onto the person's HEAD gives), the person's own work
@@ -8,86 +9,24 @@ is unchanged, and a refusal changes nothing (files, index, HEAD)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pairtui.agent.runs.inbox import Inbox
-from pairtui.agent.runs.inbox_land import CheckFailedError, land_reviewed
-from pairtui.agent.runs.records import RunRecord, RunStore
+from pairtui.agent.runs.inbox_land import land_reviewed
 from pairtui.config import Config
-from pairtui.diff.render import render_patch
 from pairtui.diff.select import replace_hunk, select_hunks, select_lines, split_hunk
-from pairtui.errors import GitError, StateError
-from pairtui.git.trailers import pairtui_trailers
+from pairtui.errors import GitError
 from tests.conftest import git
-from tests.support_git import worktree
-
-Step = Callable[[Path], None]
-
-
-def make_run_with(repo: Path, steps: list[tuple[str, Step, str]], run_id: str = "abc123") -> None:
-    """Branch pairtui/<run_id> from HEAD, one chunk commit per (title, edit, verify)."""
-    branch = f"pairtui/{run_id}"
-    wt = repo.parent / f"wt-{run_id}"
-    git(repo, "worktree", "add", "-q", "-b", branch, str(wt), "HEAD")
-    for n, (title, edit, verify) in enumerate(steps, 1):
-        edit(wt)
-        git(wt, "add", "-A")
-        git(wt, "commit", "-q", "-m", f"{title}\n\nPairtui-Session: 20261130-000000-aaaa\n"
-            f"Pairtui-Chunk: {n}/{len(steps)} {title}\nPairtui-Verify: {verify} passed\n")
-    git(repo, "worktree", "remove", "--force", str(wt))
-    RunStore(repo / ".git").save(RunRecord(
-        id=run_id, goal="adversarial", branch=branch, worktree=str(wt),
-        git_dir=str(repo / ".git" / "worktrees" / run_id), created=time.time() - 90,
-        state="done", exit_code=0, finished=time.time()))
-
-
-def write(path: str, data: bytes | str) -> Step:
-    def edit(wt: Path) -> None:
-        (wt / path).parent.mkdir(parents=True, exist_ok=True)
-        (wt / path).write_bytes(data.encode() if isinstance(data, str) else data)
-    return edit
-
-
-def commit_file(repo: Path, path: str, data: bytes | str, message: str = "add") -> None:
-    write(path, data)(repo)
-    git(repo, "add", "--", path)
-    git(repo, "commit", "-q", "-m", message)
-
-
-def expected_tree(repo: Path, patch: bytes) -> str:
-    """HEAD's tree + `patch` by plain `git apply --cached` in a temp index: the reference."""
-    index = repo / ".git" / "expected-index"
-    env = {**os.environ, "GIT_INDEX_FILE": str(index)}
-    subprocess.run(["git", "read-tree", "HEAD"], cwd=repo, env=env, check=True)
-    subprocess.run(["git", "apply", "--cached", "-"], cwd=repo, env=env, input=patch, check=True)
-    out = subprocess.run(["git", "write-tree"], cwd=repo, env=env, check=True, capture_output=True)
-    index.unlink()
-    return out.stdout.decode().strip()
-
-
-def state(repo: Path) -> tuple:
-    """Files, index and HEAD: what a refusal must leave as it was."""
-    status = git(repo, "status", "--porcelain")  # first: it may refresh the index's stat data
-    return (worktree(repo), (repo / ".git" / "index").read_bytes(), git(repo, "rev-parse", "HEAD"),
-            status)
-
-
-def land_and_compare(repo: Path, chunk, accepted) -> str:
-    """Land `accepted`; the commit's tree must be HEAD-before + accepted hunks exactly."""
-    want = expected_tree(repo, render_patch(accepted))
-    landing = land_reviewed(Inbox(repo), Config(), "abc123", chunk, accepted)
-    assert landing.result.commit, landing.result.message
-    assert git(repo, "rev-parse", f"{landing.result.commit}^{{tree}}").strip() == want
-    return landing.result.commit
-
-
-LINES = "".join(f"line {i}\n" for i in range(1, 41))
-
+from tests.support_inbox_landing import (
+    LINES,
+    commit_file,
+    land_and_compare,
+    make_run_with,
+    state,
+    write,
+)
 
 # -- odd files ---------------------------------------------------------------------------------
 
@@ -236,139 +175,6 @@ def test_a_chunk_built_on_a_rejected_hunk_refuses_or_lands_at_the_right_place(gi
         assert git(git_repo, "show", "HEAD:lib.txt") == LINES.replace("line 35\n", "TWO\n")
 
 
-# -- re-checks ---------------------------------------------------------------------------------
-
-
-def test_a_check_is_not_said_to_pass_on_a_tree_it_never_ran_on(git_repo):
-    """Chunk 2's check needs chunk 1's change; with chunk 1 rejected the landed tree fails it,
-    so chunk 2 must be refused, not landed with the run's "passed"."""
-    check = "grep -q helper lib.txt && test -f use.txt"
-    commit_file(git_repo, "lib.txt", LINES)
-    make_run_with(git_repo, [("Helper", write("lib.txt", LINES + "helper\n"), "true"),
-                             ("Use it", write("use.txt", "uses helper\n"), check)])
-    inbox = Inbox(git_repo)
-    first, second = inbox.chunks("abc123")
-    inbox.mark_dropped("abc123", first.commit)
-    head = git(git_repo, "rev-parse", "HEAD")
-    with pytest.raises(CheckFailedError, match="nothing landed"):
-        land_reviewed(inbox, Config(), "abc123", second, second.patch)
-    assert git(git_repo, "rev-parse", "HEAD") == head and not (git_repo / "use.txt").exists()
-
-
-def test_a_recheck_runs_on_the_persons_branch_not_the_runs(git_repo):
-    """The person's branch moved (a commit the check fails on) and a hunk was rejected: the
-    re-check must run on what lands (their HEAD + the accepted hunks), and refuse."""
-    commit_file(git_repo, "lib.txt", LINES)
-    make_run_with(git_repo, [("Ends", write("lib.txt", LINES.replace("line 2\n", "line 2 TOP\n")
-                                            .replace("line 39\n", "line 39 END\n")),
-                              "! grep -q BROKEN README.md")])
-    commit_file(git_repo, "README.md", "BROKEN\n", "main breaks the check")
-    [chunk] = Inbox(git_repo).chunks("abc123")
-    head = git(git_repo, "rev-parse", "HEAD")
-    with pytest.raises(CheckFailedError):
-        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
-    assert git(git_repo, "rev-parse", "HEAD") == head
-
-
-def test_the_rechecked_tree_is_the_landed_tree(git_repo, tmp_path):
-    """Branch moved, a hunk rejected, the person's dirty edit in the same file: the tree the
-    check ran on is the tree of the commit that lands."""
-    commit_file(git_repo, "lib.txt", LINES)
-    record = tmp_path / "checked"
-    check = f"git add -A && git write-tree > '{record}'"
-    make_run_with(git_repo, [("Ends", write("lib.txt", LINES.replace("line 2\n", "line 2 TOP\n")
-                                            .replace("line 39\n", "line 39 END\n")), check)])
-    commit_file(git_repo, "lib.txt", LINES.replace("line 20\n", "line 20 MAIN\n"), "main moves")
-    (git_repo / "lib.txt").write_text(LINES.replace("line 20\n", "line 20 MAIN\n")
-                                      .replace("line 30\n", "line 30 MINE\n"))
-    [chunk] = Inbox(git_repo).chunks("abc123")
-    landed = land_and_compare(git_repo, chunk, select_hunks(chunk.patch, [2]))
-    assert record.read_text().strip() == git(git_repo, "rev-parse", f"{landed}^{{tree}}").strip()
-    verify = pairtui_trailers(git(git_repo, "log", "-1", "--format=%B"))["Verify"]
-    assert verify == f"{check} passed (re-checked on your branch in a scratch worktree)"
-    assert "line 30 MINE" in (git_repo / "lib.txt").read_text()
-
-
-def test_a_fully_accepted_chunk_on_an_unmoved_branch_keeps_the_runs_check(git_repo, tmp_path):
-    """HEAD's tree is the chunk's parent's: the run's check ran on exactly what lands."""
-    commit_file(git_repo, "lib.txt", LINES)
-    make_run_with(git_repo, [("One", write("lib.txt", LINES + "one\n"), "true"),
-                             ("Two", write("two.txt", "two\n"), "test -f two.txt")])
-    inbox = Inbox(git_repo)
-    for chunk in inbox.chunks("abc123"):
-        assert land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch).checked is None
-    verify = pairtui_trailers(git(git_repo, "log", "-1", "--format=%B"))["Verify"]
-    assert verify == "test -f two.txt passed"
-
-
-def test_the_scratch_worktree_goes_even_when_the_check_is_interrupted(git_repo, monkeypatch):
-    import pairtui.agent.runs.inbox_land as inbox_land
-
-    commit_file(git_repo, "lib.txt", LINES)
-    make_run_with(git_repo, [("Ends", write("lib.txt", LINES.replace("line 2\n", "line 2 TOP\n")
-                                            .replace("line 39\n", "line 39 END\n")), "true")])
-    [chunk] = Inbox(git_repo).chunks("abc123")
-
-    async def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(inbox_land, "run_check", interrupted)
-    before = state(git_repo)
-    with pytest.raises(KeyboardInterrupt):
-        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
-    assert state(git_repo) == before
-    assert len(git(git_repo, "worktree", "list").splitlines()) == 1
-    assert not list((git_repo / ".git" / "pairtui" / "scratch").iterdir())
-
-
-# -- bookkeeping ---------------------------------------------------------------------------------
-
-
-def test_a_chunk_landed_before_a_crash_in_the_bookkeeping_does_not_land_twice(git_repo, monkeypatch):
-    """Killed between the commit and inbox.json: a second L must not commit the chunk again
-    (here its context repeats further down, where a re-apply would fit)."""
-    block = "".join(f"row {i}\n" for i in range(1, 9))
-    commit_file(git_repo, "lib.txt", "head\n" + block * 3)
-    make_run_with(git_repo, [("Insert", write("lib.txt", "head\n" + block.replace(
-        "row 4\n", "row 4\nNEW\n") + block * 2), "true")])
-    inbox = Inbox(git_repo)
-    [chunk] = inbox.chunks("abc123")
-
-    def killed(*args):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(Inbox, "mark_landed", killed)
-    with pytest.raises(KeyboardInterrupt):
-        land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch)
-    monkeypatch.undo()
-    head = git(git_repo, "rev-parse", "HEAD")
-    [again] = Inbox(git_repo).chunks("abc123")
-    with pytest.raises(StateError, match="landed already"):
-        land_reviewed(Inbox(git_repo), Config(), "abc123", again, again.patch)
-    assert git(git_repo, "rev-parse", "HEAD") == head
-    assert git(git_repo, "show", "HEAD:lib.txt").count("NEW") == 1
-    assert Inbox(git_repo).landed("abc123") == {chunk.commit: head.strip()}
-
-
-def test_the_checkpoint_before_landing_brings_the_files_back(git_repo, capsys):
-    from tests.support_engine import run_cli
-
-    commit_file(git_repo, "lib.txt", LINES)
-    make_run_with(git_repo, [("Mid", write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n")),
-                              "true")])
-    (git_repo / "lib.txt").write_text(LINES.replace("line 3\n", "line 3 MINE\n"))
-    (git_repo / "scratch note.txt").write_text("untracked\n")
-    before = worktree(git_repo)
-    [chunk] = Inbox(git_repo).chunks("abc123")
-    landing = land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
-    assert pairtui_trailers(git(git_repo, "log", "-1", "--format=%B"))["Landed-From"]
-    assert worktree(git_repo) != before
-    code, out, err = run_cli(capsys, "-C", str(git_repo), "restore", landing.checkpoint)
-    assert code == 0, err
-    assert f"restored {landing.checkpoint}" in out
-    assert worktree(git_repo) == before
-
-
 # -- more files ----------------------------------------------------------------------------------
 
 
@@ -481,51 +287,6 @@ def test_a_binary_the_person_changed_too_is_refused(git_repo):
     assert state(git_repo) == before
 
 
-def test_a_branch_moving_while_the_check_runs_lands_nothing(git_repo, monkeypatch):
-    import pairtui.agent.runs.inbox_land as inbox_land
-    from pairtui.agent.verify import run_check
-
-    commit_file(git_repo, "lib.txt", LINES)
-    make_run_with(git_repo, [("Ends", write("lib.txt", LINES.replace("line 2\n", "line 2 TOP\n")
-                                            .replace("line 39\n", "line 39 END\n")), "true")])
-    [chunk] = Inbox(git_repo).chunks("abc123")
-
-    async def meanwhile(*args, **kwargs):
-        commit_file(git_repo, "other.txt", "committed during the check\n", "elsewhere")
-        return await run_check(*args, **kwargs)
-
-    monkeypatch.setattr(inbox_land, "run_check", meanwhile)
-    with pytest.raises(StateError, match="moved while its check ran"):
-        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
-    assert git(git_repo, "log", "-1", "--format=%s") == "elsewhere\n"
-    assert (git_repo / "lib.txt").read_text() == LINES
-
-
-@pytest.mark.parametrize("operation", ["merge", "bisect"])
-def test_nothing_lands_in_the_middle_of_a_merge_or_bisect(git_repo, operation):
-    """A chunk landed on a bisect's detached HEAD would be marked landed, then dropped by
-    `git bisect reset`; one in a conflicted merge would mix with its resolution."""
-    from pairtui.errors import RepoStateError
-
-    commit_file(git_repo, "lib.txt", LINES)
-    make_run_with(git_repo, [("Mid", write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n")),
-                              "true")])
-    if operation == "merge":
-        git(git_repo, "checkout", "-q", "-b", "side")
-        commit_file(git_repo, "README.md", "side\n", "side")
-        git(git_repo, "checkout", "-q", "main")
-        commit_file(git_repo, "README.md", "main\n", "main")
-        git(git_repo, "merge", "-q", "side", check=False)
-        assert (git_repo / ".git" / "MERGE_HEAD").exists()
-    else:
-        git(git_repo, "bisect", "start", "HEAD", "HEAD~2")
-    before = state(git_repo)
-    [chunk] = Inbox(git_repo).chunks("abc123")
-    with pytest.raises(RepoStateError, match=f"a {operation} is in progress"):
-        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
-    assert state(git_repo) == before and Inbox(git_repo).landed("abc123") == {}
-
-
 def test_a_change_the_person_also_made_uncommitted_still_lands_in_the_commit(git_repo):
     """The run deletes line 1 and changes line 8; the person deleted line 1 too (not
     committed) and edits lines 4-5. The commit must hold both of the run's changes: HEAD +
@@ -562,29 +323,6 @@ def test_a_partly_accepted_chunk_on_a_moved_branch_never_lands_at_a_wrong_place(
     assert chunk.patch.hunk_count == 2
     land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
     assert git(git_repo, "show", "HEAD:lib.py") == moved.replace(_block(2), _block(2, "30"))
-
-
-def test_the_scratch_worktree_goes_when_interrupted_right_after_it_is_made(git_repo, monkeypatch):
-    from pairtui.git.plumbing import Git
-
-    commit_file(git_repo, "lib.txt", LINES)
-    make_run_with(git_repo, [("Ends", write("lib.txt", LINES.replace("line 2\n", "line 2 TOP\n")
-                                            .replace("line 39\n", "line 39 END\n")), "true")])
-    [chunk] = Inbox(git_repo).chunks("abc123")
-    real = Git.try_run
-
-    def then_ctrl_c(self, *args, **kwargs):
-        out = real(self, *args, **kwargs)
-        if args[:2] == ("worktree", "add"):
-            raise KeyboardInterrupt
-        return out
-
-    monkeypatch.setattr(Git, "try_run", then_ctrl_c)
-    with pytest.raises(KeyboardInterrupt):
-        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, select_hunks(chunk.patch, [1]))
-    monkeypatch.undo()
-    assert len(git(git_repo, "worktree", "list").splitlines()) == 1
-    assert not list((git_repo / ".git" / "pairtui" / "scratch").iterdir())
 
 
 def test_a_chunk_the_persons_files_already_hold_lands_as_the_chunk(git_repo):
@@ -631,26 +369,3 @@ def test_part_of_a_renamed_file_lands_exactly(git_repo):
     assert git(git_repo, "show", "HEAD:moved.txt") == LINES.replace("line 35\n", "line 35 B\n")
     assert not (git_repo / "lib.txt").exists()
     assert git(git_repo, "status", "--porcelain") == ""
-
-
-def test_a_landing_whose_bookkeeping_fails_still_says_it_landed(git_repo, monkeypatch):
-    """The commit is made; inbox.json cannot be written (disk full): the person is told it
-    landed (not "not landed"), and the next L mends the record instead of landing again."""
-    import pairtui.agent.runs.inbox as inbox_module
-
-    commit_file(git_repo, "lib.txt", LINES)
-    make_run_with(git_repo, [("Mid", write("lib.txt", LINES.replace("line 20\n", "line 20 RUN\n")),
-                              "true")])
-    [chunk] = Inbox(git_repo).chunks("abc123")
-
-    def full(*args):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(inbox_module, "write_atomic", full)
-    landing = land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
-    assert landing.result.commit == git(git_repo, "rev-parse", "HEAD").strip()
-    assert landing.result.message.startswith("landed") and "No space left" in landing.result.message
-    monkeypatch.undo()
-    with pytest.raises(StateError, match="landed already"):
-        land_reviewed(Inbox(git_repo), Config(), "abc123", chunk, chunk.patch)
-    assert Inbox(git_repo).landed("abc123") == {chunk.commit: landing.result.commit}
