@@ -97,7 +97,7 @@ async def test_a_failed_check_without_a_scripted_fix_goes_back_to_the_person(git
     assert await pairing.verify(1) is False
     state = pairing.session.chunk_state(1)
     assert state.status == ChunkStatus.FAILED
-    assert state.note.startswith("check still fails after 0 fix round(s)")
+    assert state.note.startswith("check still fails after 0 fix rounds")
     assert [n.text for n in of_kind(events, Notice) if "fix round" in n.text] == [
         "the scripted model (executor.jsonl) has no turn for a fix round of chunk 1; "
         "nothing was changed"]

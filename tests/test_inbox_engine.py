@@ -268,7 +268,7 @@ def test_runs_clean_removes_a_run_once_the_inbox_decided_every_chunk(git_repo, t
     first, second = inbox.chunks(run.id)
     land_reviewed(inbox, Config(), run.id, first, first.patch)
     code, out, _ = run_cli(capsys, "-C", str(git_repo), "runs", "--clean")
-    assert code == 0 and "kept 1 run(s)" in out and run.id in out
+    assert code == 0 and "kept 1 run not landed" in out and run.id in out
     assert run.id in git(git_repo, "worktree", "list")
     inbox.mark_dropped(run.id, second.commit)
     code, out, _ = run_cli(capsys, "-C", str(git_repo), "runs", "--clean")
@@ -290,7 +290,7 @@ def test_runs_clean_keeps_a_run_whose_inbox_landing_is_no_longer_in_head(git_rep
     land_reviewed(inbox, Config(), "abc123", chunk, chunk.patch)
     git(git_repo, "reset", "-q", "--hard", "HEAD~1")
     code, out, _ = run_cli(capsys, "-C", str(git_repo), "runs", "--clean")
-    assert code == 0 and "kept 1 run(s)" in out
+    assert code == 0 and "kept 1 run not landed" in out
     assert "pairtui/abc123" in git(git_repo, "branch", "--list", "pairtui/abc123")
 
 

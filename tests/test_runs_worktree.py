@@ -200,12 +200,12 @@ def test_three_background_runs_queue_land_and_clean(git_repo, tmp_path, process_
     assert _person_state(git_repo) == before
     # clean: nothing landed yet -> kept; merge one -> only it goes; --yes -> the rest go
     kept = _cli(git_repo, "runs", "--clean")
-    assert kept.returncode == 0 and "kept 3 run(s)" in kept.stdout
+    assert kept.returncode == 0 and "kept 3 runs not landed" in kept.stdout
     first = rows[ids[0]]
     git(git_repo, "stash", "-q", "-u")
     git(git_repo, "merge", "-q", "--ff-only", first["branch"])
     out = _cli(git_repo, "runs", "--clean")
-    assert f"removed run {ids[0]}" in out.stdout and "kept 2 run(s)" in out.stdout
+    assert f"removed run {ids[0]}" in out.stdout and "kept 2 runs not landed" in out.stdout
     assert _cli(git_repo, "runs", "--clean", "--yes").returncode == 0
     assert git(git_repo, "worktree", "list").count("\n") == 1
     assert git(git_repo, "for-each-ref", "refs/pairtui", "refs/heads/pairtui") == ""

@@ -16,6 +16,7 @@ from pairtui.config import Config
 from pairtui.core.plan import Chunk
 from pairtui.core.session import ChunkStatus, Session
 from pairtui.core.store import SessionStore
+from pairtui.core.words import count
 from pairtui.diff.model import FileDiff, Hunk, Patch
 from pairtui.errors import StateError
 from pairtui.git.checkpoints import Checkpoint
@@ -66,7 +67,7 @@ class ChunkReview:
         created = [p for p in edits.artifacts_of(self._session, chunk) if p not in made]
         removed = self._work.remove_files(created)
         if removed:
-            self.notify(f"left out of the commit: {len(removed)} file(s) the check created "
+            self.notify(f"left out of the commit: {count(len(removed), 'file')} the check created "
                         f"({', '.join(removed[:3])}{', ...' if len(removed) > 3 else ''})")
 
     def _require_reviewable(self, chunk: int) -> None:
@@ -109,9 +110,9 @@ class ChunkReview:
             return
         self._require_reviewable(chunk)
         patch = self.chunk_patch(chunk)
-        self._work.snapshot("pre-reject", chunk, f"before rejecting {len(refs)} hunk(s)")
+        self._work.snapshot("pre-reject", chunk, f"before rejecting {count(len(refs), 'hunk')}")
         self._work.reverse_hunks(patch, refs)
-        session = edits.with_note(self._session, chunk, f"{len(refs)} hunk(s) rejected in review; re-verify")
+        session = edits.with_note(self._session, chunk, f"{count(len(refs), 'hunk')} rejected in review; re-verify")
         self._save(edits.with_changed_in_review(session, chunk))
 
     def reject_change(self, chunk: int, file: FileDiff, hunk: Hunk | None, undo: bool = False) -> None:

@@ -21,6 +21,7 @@ from pairtui.agent import session_edits as edits
 from pairtui.agent.events import StepStarted, VerifyFinished, VerifyOutput
 from pairtui.agent.verify import CheckResult, run_check, tail
 from pairtui.core.session import ChunkStatus
+from pairtui.core.words import count
 from pairtui.models.replay import Ask
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class VerifyRounds:
                                   edits.next_call_number(p.session, chunk))
             await p._executor_round(chunk, fix, Ask("fix", chunk))
             p._save(p.session.advance(chunk, ChunkStatus.VERIFYING))
-        note = (f"check still fails after {round_no - 1} fix round(s): {command}\n"
+        note = (f"check still fails after {count(round_no - 1, 'fix round')}: {command}\n"
                 + tail(result.output, TAIL_LINES))
         p._save(p.session.advance(chunk, ChunkStatus.FAILED, note=note))
         return False

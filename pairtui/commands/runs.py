@@ -22,6 +22,7 @@ from pairtui.agent.runs.queue import cancel
 from pairtui.agent.runs.records import LIVE, RunRecord, RunStore, age, now, progress, push_line
 from pairtui.agent.runs.worktrees import branch_landed, common_dir, remove_worktree
 from pairtui.core.store import SessionStore
+from pairtui.core.words import count
 from pairtui.errors import UsageError
 from pairtui.git.repo import find_repo
 
@@ -147,6 +148,6 @@ def clean(store: RunStore, root: Path, yes: bool) -> int:
         sys.stdout.write(f"removed run {record.id} ({state}): worktree and branch "
                          f"{record.branch}\n")
     if kept:
-        sys.stdout.write(f"kept {len(kept)} run(s) whose branch has not landed in HEAD: "
+        sys.stdout.write(f"kept {count(len(kept), 'run')} not landed in HEAD yet: "
                          f"{', '.join(kept)} (review them, or `pairtui runs --clean --yes`)\n")
     return 1 if failed else 0

@@ -25,13 +25,13 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
+from pairtui.core.words import count
 from pairtui.diff.model import Hunk, Patch
 from pairtui.diff.select import single_hunk_patch
 from pairtui.errors import PairtuiError
 from pairtui.ui.widgets.diff_files import DiffReview
 from pairtui.ui.widgets.diff_review import HunkState, ReviewAction
 from pairtui.ui.widgets.diff_view import DiffView
-from pairtui.ui.words import count
 
 Source = Literal["worktree", "patch", "revs", "applied"]
 LIVE = ("worktree", "applied")  # the change is in the tree already: a reject writes at once

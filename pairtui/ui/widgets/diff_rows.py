@@ -12,8 +12,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from pairtui.core.words import count
 from pairtui.diff.model import DiffLine, FileDiff, FileStatus, Hunk, Patch, Row, intraline_spans
-from pairtui.ui.words import count
 
 from .diff_highlight import SyntaxCache
 from .diff_layout import Block, Kind, Layout, Ref
