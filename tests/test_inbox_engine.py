@@ -318,3 +318,24 @@ def test_an_old_git_refuses_inbox_landing_before_writing(git_repo, tmp_path, mon
     assert git(git_repo, "rev-parse", "HEAD") == head
     assert git(git_repo, "status", "--porcelain") == ""
     assert not (git_repo / "notes.py").exists()
+
+
+def test_review_marks_are_kept_per_chunk_beside_landings_and_none_is_lost_to_another(git_repo):
+    import threading
+
+    record = make_run(git_repo, three_chunks())
+    inbox = Inbox(git_repo)
+    chunks = inbox.chunks(record.id)
+    saves = [threading.Thread(target=inbox.save_marks,
+                              args=(record.id, c.commit, {f"k{c.index}": "accepted", "x": "bogus"}))
+             for c in chunks]
+    saves.append(threading.Thread(target=inbox.mark_landed, args=(record.id, chunks[0].commit, "abc")))
+    for t in saves:
+        t.start()
+    for t in saves:
+        t.join()
+    again = Inbox(git_repo).chunks(record.id)
+    assert [c.marks for c in again] == [{"k1": "accepted"}, {"k2": "accepted"}, {"k3": "accepted"}]
+    assert inbox.landed(record.id) == {chunks[0].commit: "abc"}
+    inbox.save_marks(record.id, chunks[1].commit, {})  # every mark undone: nothing kept for it
+    assert [c.marks for c in Inbox(git_repo).chunks(record.id)][1] == {}

@@ -241,3 +241,29 @@ async def test_a_fresh_repo_says_how_to_reach_the_inbox_past_the_goal_question(g
         await pilot.press("i")
         await _until(pilot, lambda: isinstance(app.screen, InboxScreen) and app.screen.runs)
         assert [r.id for r in app.screen.runs] == ["abc123"]
+
+
+async def test_review_marks_survive_leaving_the_run_and_the_app_and_are_what_lands(git_repo):
+    make_run(git_repo, three_chunks())
+    app = _app(git_repo)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await _open_inbox(pilot, app)
+        await _open_run(pilot, screen)
+        await pilot.press("A")       # chunk 1: accepted
+        await pilot.press("N", "N", "x")  # chunk 3: rejected; chunk 2 left for later
+        await _until(pilot, lambda: not screen.workers)
+        await pilot.press("escape")  # back to the list of runs
+        await _until(pilot, lambda: screen.run is None and not screen.workers)
+        await _open_run(pilot, screen)
+        assert [screen._state(c) for c in screen.chunks] == ["accepted", "pending", "rejected"]
+    app = _app(git_repo)  # pairtui quit and started again
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await _open_inbox(pilot, app)
+        await _open_run(pilot, screen)
+        assert [screen._state(c) for c in screen.chunks] == ["accepted", "pending", "rejected"]
+        await pilot.press("N", "A")  # chunk 2: accepted; the others as they were left
+        await _land(pilot, screen)
+        assert len(screen.landed) == 2, _notes(app)
+    assert git(git_repo, "log", "--format=%s", "main").splitlines() == [
+        "Greet by name", "Add the notes module", "initial"]
+    assert not (git_repo / "CHANGES.md").exists()

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pairtui.agent.runs.records import FINAL, RunRecord, RunStore, age, now
 from pairtui.agent.runs.worktrees import common_dir
+from pairtui.agent.session_history import MARK_STATES
 from pairtui.core.store import write_atomic
 from pairtui.diff.compute import diff_between
 from pairtui.diff.model import Patch
@@ -67,6 +69,7 @@ class InboxChunk:
     message: str          # the whole commit message (body and trailers)
     patch: Patch
     landed_as: str | None = None
+    marks: dict[str, str] = field(default_factory=dict)  # saved review marks: hunk key -> state
 
 
 class Inbox:
@@ -76,6 +79,7 @@ class Inbox:
         self.repo_root = Path(repo_root)
         self.store = RunStore(common_dir(self.repo_root))
         self._git = Git(self.repo_root)
+        self._lock = threading.Lock()
 
     def record(self, run_id: str) -> RunRecord:
         record = self.store.load(run_id)
@@ -137,7 +141,7 @@ class Inbox:
             message = self._git.run("show", "-s", "--format=%B", c.commit).decode("utf-8", "replace")
             out.append(InboxChunk(i, c.commit, parent, c.subject, c.chunk or c.subject, c.verify,
                                   message, diff_between(self.repo_root, parent, c.commit),
-                                  landed.get(c.commit)))
+                                  landed.get(c.commit), self.marks(run_id, c.commit)))
         return out
 
     def landed(self, run_id: str) -> dict[str, str]:
@@ -150,11 +154,28 @@ class Inbox:
         dropped = self._read(run_id).get("dropped", [])
         return {str(c) for c in dropped} if isinstance(dropped, list) else set()
 
+    def marks(self, run_id: str, chunk_commit: str) -> dict[str, str]:
+        """The person's review marks on a chunk (hunk key -> state), kept between visits."""
+        marks = self._read(run_id).get("marks", {})
+        marks = marks.get(chunk_commit, {}) if isinstance(marks, dict) else {}
+        return ({str(k): str(v) for k, v in marks.items() if v in MARK_STATES}
+                if isinstance(marks, dict) else {})
+
     def mark_landed(self, run_id: str, chunk_commit: str, landed_as: str) -> None:
-        self._write(run_id, {**self.landed(run_id), chunk_commit: landed_as}, self.dropped(run_id))
+        with self._lock:
+            self._update(run_id, landed={**self.landed(run_id), chunk_commit: landed_as})
 
     def mark_dropped(self, run_id: str, chunk_commit: str) -> None:
-        self._write(run_id, self.landed(run_id), self.dropped(run_id) | {chunk_commit})
+        with self._lock:
+            self._update(run_id, dropped=sorted(self.dropped(run_id) | {chunk_commit}))
+
+    def save_marks(self, run_id: str, chunk_commit: str, marks: dict[str, str]) -> None:
+        """Replace one chunk's review marks; nothing lands by them (only `L` lands)."""
+        with self._lock:  # the screen saves from worker threads: no update may lose another
+            saved = self._read(run_id).get("marks", {})
+            saved = dict(saved) if isinstance(saved, dict) else {}
+            saved[chunk_commit] = {k: v for k, v in marks.items() if v in MARK_STATES}
+            self._update(run_id, marks={k: v for k, v in saved.items() if v})
 
     def _read(self, run_id: str) -> dict:
         try:
@@ -163,10 +184,11 @@ class Inbox:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _write(self, run_id: str, landed: dict[str, str], dropped: set[str]) -> None:
+    def _update(self, run_id: str, **fields: object) -> None:
+        """Replace some of inbox.json's fields (landed, dropped, marks), keeping the others."""
         path = self.store.run_dir(run_id) / "inbox.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"landed": landed, "dropped": sorted(dropped)}
+        data = {**self._read(run_id), **fields}
         write_atomic(path, json.dumps(data, indent=2, sort_keys=True).encode() + b"\n")
 
     def _branch_exists(self, branch: str) -> bool:

@@ -223,6 +223,10 @@ class InboxEngine:
     def chunks(self, run_id: str) -> list[InboxChunk]:
         return self.inbox.chunks(run_id)
 
+    def save_marks(self, run_id: str, chunk: InboxChunk, marks: dict[str, str]) -> None:
+        """Keep the person's marks on a chunk, so leaving the run or the app loses none."""
+        self.inbox.save_marks(run_id, chunk.commit, marks)
+
     def drop(self, run_id: str, chunk: InboxChunk) -> None:
         """The person rejected the chunk whole: nothing lands; it is decided."""
         self.inbox.mark_dropped(run_id, chunk.commit)

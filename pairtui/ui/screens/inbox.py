@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 
+from pairtui.agent.session_history import hunk_key
 from pairtui.ui.widgets.diff_files import DiffReview
 from pairtui.ui.widgets.diff_review import HunkState, ReviewBook
 from pairtui.ui.widgets.diff_view import DiffView
@@ -37,6 +38,16 @@ if TYPE_CHECKING:
 
 EMPTY = ("No finished runs to review. Start one with: "
          "pairtui run --goal TEXT --worktree --background")
+
+
+def review_marks(book: ReviewBook) -> dict[str, str]:
+    """hunk key -> state of every hunk the person has decided on (what the inbox keeps)."""
+    marks: dict[str, str] = {}
+    for ref in book.refs:
+        state = book.state(ref)
+        if state is not HunkState.PENDING:
+            marks[hunk_key(book.patch.files[ref[0]].path, book.hunk(ref))] = state.value
+    return marks
 
 
 def chunk_state(book: ReviewBook) -> str:
@@ -89,6 +100,7 @@ class InboxScreen(Screen[None]):
         self.chunks: list[InboxChunk] = []
         self.landed: dict[str, str] = {}  # chunk commit -> landed commit (this screen's view)
         self.busy = False
+        self._saved: dict[str, dict[str, str]] = {}  # chunk commit -> marks last sent to save
 
     def compose(self) -> ComposeResult:
         yield Static("inbox · reading the runs…", id="inbox-title", markup=False)
@@ -159,7 +171,7 @@ class InboxScreen(Screen[None]):
         except Exception as err:  # noqa: BLE001 - shown, never a traceback
             self._fail(err)
             return
-        self.run, self.chunks = run, chunks
+        self.run, self.chunks, self._saved = run, chunks, {}
         self.landed = {c.commit: c.landed_as for c in chunks if c.landed_as}
         holder = self.query_one("#inbox-run", Horizontal)
         await holder.remove_children()
@@ -167,6 +179,8 @@ class InboxScreen(Screen[None]):
                                 initial=f"inbox-chunk-{chunks[0].index}" if chunks else None,
                                 id="inbox-diffs")
         await holder.mount_all([OptionList(id="inbox-chunks"), diffs])
+        for chunk in chunks:
+            self._restore_marks(chunk)
         self.query_one("#inbox-body", ContentSwitcher).current = "inbox-run"
         self._list_chunks()
         self._show_chunk(0)
@@ -224,6 +238,35 @@ class InboxScreen(Screen[None]):
     def on_diff_view_review_changed(self, message: DiffView.ReviewChanged) -> None:
         message.stop()
         self._list_chunks()
+        chunk = self._chunk_of(message.diff_view)
+        if self.run is not None and chunk is not None and chunk.commit not in self.landed:
+            marks = review_marks(message.diff_view.book)
+            if marks != self._saved.get(chunk.commit, chunk.marks):
+                self._saved[chunk.commit] = marks
+                self._save_marks(self.run, chunk, marks)
+
+    def _restore_marks(self, chunk: InboxChunk) -> None:
+        """Accepted and rejected hunks come back as they were left; a hunk split, rejected in
+        part or sent back with a comment comes back pending (its parts are not kept)."""
+        view = self._review(chunk).view
+        keys = {hunk_key(view.patch.files[f].path, view.book.hunk(ref)): ref
+                for ref in view.book.refs for f in (ref[0],)}
+        states = {ref: HunkState(chunk.marks[key]) for key, ref in keys.items()
+                  if chunk.marks.get(key) in ("accepted", "rejected")}
+        if states:
+            view.restore_marks(states)
+
+    @work(group="inbox-marks", exit_on_error=False)
+    async def _save_marks(self, run: InboxRun, chunk: InboxChunk, marks: dict[str, str]) -> None:
+        engine = self.engine
+        assert engine is not None
+        try:
+            await self._call(partial(engine.save_marks, run.id, chunk, marks))
+        except Exception as err:  # noqa: BLE001 - one line, never a traceback
+            self._fail(err, "Review marks not saved")
+
+    def _chunk_of(self, view: DiffView) -> InboxChunk | None:
+        return next((c for c in self.chunks if view in self._review(c).query(DiffView)), None)
 
     @on(DiffView.HunkAccepted)
     @on(DiffView.HunkRejected)
@@ -238,8 +281,7 @@ class InboxScreen(Screen[None]):
     def on_diff_view_comment_requested(self, message: DiffView.CommentRequested) -> None:
         """The comment goes back to the run: a follow-up round in its worktree."""
         message.stop()
-        chunk = next((c for c in self.chunks if message.diff_view in self._review(c).query(DiffView)),
-                     None)
+        chunk = self._chunk_of(message.diff_view)
         if self.run is not None and chunk is not None:
             self._follow_up(self.run, chunk, message)
 
