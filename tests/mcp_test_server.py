@@ -1,7 +1,8 @@
 """A real MCP server (the SDK's MCPServer, over stdio) for pairtui's MCP tests.
 
 Its behaviour at start-up comes from the environment: MCP_TEST_PIDFILE (write the process id
-there, so a test can check it is gone after close), MCP_TEST_MODE=crash (exit before speaking)
+there, so a test can check it is gone after close), MCP_TEST_CHILD (start a `sleep` child
+and write its id after the server's, as servers wrapping other programs do), MCP_TEST_MODE=crash (exit before speaking)
 or slowstart (sleep 30 s first); MCP_TEST_HTTP_PORT serves streamable HTTP on
 127.0.0.1 instead of stdio. Tools: die (exits mid-call), grow (adds `added`, then tools/list_changed), echo (read-only), shout, fail (an error result),
 slow (sleeps), big (a huge text), token (returns MCP_TEST_TOKEN), picture (an image), and
@@ -18,8 +19,13 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import ImageContent, TextContent, ToolAnnotations
 
 if pidfile := os.environ.get("MCP_TEST_PIDFILE"):
+    child = ""
+    if os.environ.get("MCP_TEST_CHILD"):
+        import subprocess
+
+        child = f" {subprocess.Popen(['sleep', '300'], stdin=subprocess.DEVNULL).pid}"
     with open(pidfile, "a", encoding="utf-8") as out:
-        out.write(f"{os.getpid()}\n")
+        out.write(f"{os.getpid()}{child}\n")
 mode = os.environ.get("MCP_TEST_MODE", "")
 if mode == "crash":
     sys.exit(3)

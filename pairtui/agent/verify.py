@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pairtui.agent.group_guard import guarded_shell
 from pairtui.core.redact import KEY_ENV_VARS, env_secrets, redact
 from pairtui.errors import ConfigError
 
@@ -202,8 +203,8 @@ async def run_check(
     listener = None if on_output is None else (lambda line: on_output(redact(line, masked)))
     collector = _Collector(listener)
     try:
-        proc = await asyncio.create_subprocess_shell(
-            command, cwd=cwd, stdin=asyncio.subprocess.DEVNULL,
+        proc = await asyncio.create_subprocess_exec(
+            *guarded_shell(command), cwd=cwd, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
             start_new_session=True, env=environment.env,
         )

@@ -5,8 +5,9 @@ gives it (models/acp_agents.py). It gets a process group of its own, so closing 
 everything it started too (codex-acp's npm wrapper leaves its native child running on SIGTERM:
 a signal to the leader alone would orphan it). Every live group is also killed when pairtui's
 interpreter exits, and on SIGTERM or SIGHUP (a kill of pairtui, a closed terminal) before the
-signal does what it did before (pairtui still dies of it). Only SIGKILL of pairtui is beyond
-reach: agents then see their stdin close. Stderr is drained continuously (a full pipe would
+signal does what it did before (pairtui still dies of it). A SIGKILL of pairtui gives it no
+chance, so the agent is started through a guard that kills the group once pairtui is gone
+(agent/group_guard.py). Stderr is drained continuously (a full pipe would
 block the agent) and its tail kept for error messages.
 """
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from pairtui.agent.group_guard import guarded
 from pairtui.models.acp_agents import AgentSpec
 
 STDIO_LIMIT = 50 * 1024 * 1024  # one JSON-RPC line may carry a whole file
@@ -88,7 +90,8 @@ class AgentProcess:
         """Start the agent; OSError (not executable, vanished) becomes the caller's to report."""
         _install_reaper()
         process = await asyncio.create_subprocess_exec(
-            *spec.argv, cwd=str(cwd), env=spec.env, stdin=asyncio.subprocess.PIPE,
+            *guarded(spec.argv, spec.env, cwd), cwd=str(cwd), env=spec.env,
+            stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
             start_new_session=True, limit=STDIO_LIMIT,
         )

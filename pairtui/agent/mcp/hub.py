@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pairtui.agent.group_guard import guarded
 from pairtui.agent.mcp.naming import tool_name
 from pairtui.agent.mcp.servers import ServerSpec
 from pairtui.models.base import ToolSpec
@@ -173,8 +174,10 @@ class McpHub:
         from mcp.client.stdio import StdioServerParameters, stdio_client
 
         env = {**spec.env} if spec.env else None
-        params = StdioServerParameters(command=spec.command or "", args=list(spec.args), env=env,
-                                       cwd=self._cwd or os.getcwd())
+        cwd = self._cwd or os.getcwd()
+        # through the guard: the server dies with pairtui, even of a SIGKILL (group_guard.py)
+        guard, *args = guarded([spec.command or "", *spec.args], {**os.environ, **(env or {})}, cwd)
+        params = StdioServerParameters(command=guard, args=args, env=env, cwd=cwd)
         run = self._running[spec.name]
         run.errlog = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
         return stdio_client(params, errlog=run.errlog)
