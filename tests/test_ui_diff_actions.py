@@ -351,3 +351,24 @@ def test_run_review_of_an_empty_diff_says_so_without_opening(tmp_path, capsys):
 
     assert run_review(tmp_path, Patch(()), "worktree") == 0
     assert capsys.readouterr().out == "nothing to review: the diff is empty\n"
+
+
+async def test_a_long_path_in_the_file_list_keeps_one_line_and_its_file_name(tmp_path):
+    from pairtui.ui.widgets.diff_files import DiffFileList
+
+    repo = make_repo(tmp_path)
+    deep = repo / "src" / "a_rather_long_package_name" / "completion.py"
+    deep.parent.mkdir(parents=True)
+    deep.write_text("x = 1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "deep file")
+    deep.write_text("x = 2\n")
+    app = ReviewApp(repo, worktree_patch(repo), "worktree")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        files = app.query_one(DiffFileList)
+        width = files.scrollable_content_region.width
+        lines = [str(files.get_option_at_index(i).prompt) for i in range(files.option_count)]
+        assert lines and all(len(line) <= width for line in lines), lines
+        [line] = [line for line in lines if "completion.py" in line]
+        assert line.startswith("○ …") and line.endswith("/completion.py +1 −1")

@@ -7,6 +7,7 @@ and bubble up unchanged, so a host of DiffReview handles exactly the DiffView's 
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -36,17 +37,33 @@ def file_state_glyph(book: ReviewBook, fi: int) -> tuple[str, str]:
     return "✓", "$text-success"
 
 
+def fit_path(path: str, room: int) -> str:
+    """`path` in at most `room` cells, cut from the left ("…/completion.py"): the file's own
+    name is what tells files apart, and the view's header shows the whole path."""
+    if cell_len(path) <= room:
+        return path
+    kept = path
+    while kept and cell_len(kept) > room - 1:
+        kept = kept[1:]
+    return "…" + kept
+
+
 class DiffFileList(OptionList):
-    """One line per file: state glyph, path, +added −removed."""
+    """One line per file: state glyph, path, +added −removed (a long path is cut from the
+    left so the line never wraps)."""
 
     DEFAULT_CSS = """
     DiffFileList { width: 30; height: 1fr; border: none; border-right: vkey $panel-lighten-1;
                    background: $surface; padding: 0; }
     DiffFileList > .option-list--option-highlighted { background: $accent 35%; }
     """
+    DEFAULT_WIDTH = 28  # the content width its CSS gives, before the first layout
+    _book: ReviewBook | None = None
 
     def show(self, book: ReviewBook) -> None:
-        prompts = [self._prompt(book, fi) for fi in range(len(book.patch.files))]
+        self._book = book
+        room = self.scrollable_content_region.width or self.DEFAULT_WIDTH
+        prompts = [self._prompt(book, fi, room) for fi in range(len(book.patch.files))]
         if self.option_count != len(prompts):
             highlighted = self.highlighted
             self.set_options(prompts)
@@ -55,12 +72,17 @@ class DiffFileList(OptionList):
             for i, prompt in enumerate(prompts):
                 self.replace_option_prompt_at_index(i, prompt)
 
+    def on_resize(self, _event: Resize) -> None:
+        if self._book is not None:  # the room for paths changed (a scrollbar, a new width)
+            self.show(self._book)
+
     @staticmethod
-    def _prompt(book: ReviewBook, fi: int) -> Content:
+    def _prompt(book: ReviewBook, fi: int, room: int) -> Content:
         f = book.patch.files[fi]
         glyph, colour = file_state_glyph(book, fi)
         counts = "binary" if f.is_binary else f"+{f.added} −{f.removed}"
-        return Content.assemble((glyph + " ", colour), f.path + " ", (counts, "$text-muted"))
+        path = fit_path(f.path, max(room - 3 - len(counts), 8))
+        return Content.assemble((glyph + " ", colour), path + " ", (counts, "$text-muted"))
 
 
 class DiffReview(Horizontal):
