@@ -308,11 +308,29 @@ def _check_globals(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         parser.error(f"-C does not apply to '{command.name}'")
 
 
+def _goal_without_flag(parser: argparse.ArgumentParser, chosen: str | None,
+                       words: list[str]) -> None:
+    """`pairtui run "add a flag"`: a goal given without --goal is refused with the command
+    that works, not with argparse's "one of the arguments ... is required"."""
+    if chosen not in ("run", "plan") or any(
+            w.split("=", 1)[0] in ("--goal", "--plan", "--resume") for w in words):
+        return
+    _, extra = parser.parse_known_args([*words, "--goal", "-"])  # its errors are the real ones
+    bare = [w for w in extra if not w.startswith("-")]
+    if bare:
+        import shlex
+
+        kept = [shlex.quote(w) for w in words if w not in bare]
+        parser.error(f"'{chosen}' takes the goal as --goal TEXT: "
+                     f"pairtui {' '.join(kept)} --goal {shlex.quote(' '.join(bare))}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = _normalise(list(sys.argv[1:] if argv is None else argv))
     at = _first_word(words)
     chosen = words[at] if at < len(words) and words[at] in SUBCOMMANDS else None
     parser = build_parser(chosen)
+    _goal_without_flag(parser, chosen, words)
     args = parser.parse_args(words)
     _check_globals(parser, args)
     module = importlib.import_module(f"pairtui.commands.{args.command}")

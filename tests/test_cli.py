@@ -66,6 +66,17 @@ def test_implicit_open_outside_a_repo_exits_4(tmp_path):
     assert len(out.stderr.strip().splitlines()) == 1
 
 
+def test_a_goal_without_goal_flag_is_refused_with_the_command_that_works(git_repo):
+    out = pairtui("run", "add a --version flag", "--yes", cwd=git_repo)
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1
+    assert "pairtui run --yes --goal 'add a --version flag'" in out.stderr
+    out = pairtui("plan", "tidy", "up", "--executor", "replay:x", cwd=git_repo)
+    assert "pairtui plan --executor replay:x --goal 'tidy up'" in out.stderr
+    out = pairtui("run", cwd=git_repo)  # nothing given at all: argparse's own words
+    assert out.returncode == 2 and "one of the arguments --goal --plan --resume" in out.stderr
+    assert not (git_repo / ".git" / "pairtui").exists()  # nothing started
+
+
 def test_an_unknown_word_is_an_unknown_command_naming_the_closest(tmp_path):
     out = pairtui("frobnicate", cwd=tmp_path)
     assert out.returncode == 2, out.stderr
