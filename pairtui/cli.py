@@ -24,10 +24,18 @@ from pairtui.errors import PairtuiError
 Arguments = Callable[[argparse.ArgumentParser], None]
 
 
+class _ProbeFailed(Exception):
+    """A trial parse (see _goal_without_flag) met an error: the real parse reports it."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors in one line and exits 2."""
 
+    probing = False  # a trial parse: errors are raised quietly, never printed
+
     def error(self, message: str) -> None:  # type: ignore[override]
+        if _Parser.probing:
+            raise _ProbeFailed(message)
         sys.stderr.write(f"pairtui: {message} (see --help)\n")
         raise SystemExit(2)
 
@@ -315,7 +323,13 @@ def _goal_without_flag(parser: argparse.ArgumentParser, chosen: str | None,
     if chosen not in ("run", "plan") or any(
             w.split("=", 1)[0] in ("--goal", "--plan", "--resume") for w in words):
         return
-    _, extra = parser.parse_known_args([*words, "--goal", "-"])  # its errors are the real ones
+    _Parser.probing = True
+    try:
+        _, extra = parser.parse_known_args([*words, "--goal", "-"])
+    except _ProbeFailed:
+        return
+    finally:
+        _Parser.probing = False
     bare = [w for w in extra if not w.startswith("-")]
     if bare:
         import shlex
