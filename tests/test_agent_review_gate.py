@@ -131,6 +131,28 @@ def test_unverified_mark_survives_reopening_the_session(tmp_path):
     assert len(commits(repo)) == 1
 
 
+def test_files_edited_by_hand_after_the_check_passed_are_checked_again_before_landing(tmp_path):
+    pairing, repo, events = to_review(tmp_path)
+    before = commits(repo)
+    invoice = repo / "shop" / "invoice.py"
+    broken = invoice.read_bytes().replace(IMPORT, b"from shop.nowhere import")
+    invoice.write_bytes(broken)  # the person, in another editor, after the check passed
+    assert not pairing.needs_check(1), "nothing in pairtui saw the edit"
+
+    with pytest.raises(StateError, match=r"changed since its check passed \(shop/invoice.py\)"):
+        pairing.land(1)
+
+    assert commits(repo) == before and invoice.read_bytes() == broken, "nothing landed or lost"
+    assert pairing.needs_check(1)
+    events.clear()
+    assert asyncio.run(pairing.next_step()) == "failed", "the check ran on the edited file"
+    assert [e.passed for e in events if isinstance(e, VerifyFinished)] == [False]
+    assert commits(repo) == before
+    invoice.write_bytes(broken.replace(b"shop.nowhere", b"shop.pricing"))  # fixed by hand
+    assert asyncio.run(pairing.next_step()) == "landed"
+    assert git(repo, "show", "HEAD:shop/invoice.py").encode() == invoice.read_bytes()
+
+
 def test_land_refuses_a_chunk_whose_check_never_ran(tmp_path):
     pairing, repo, _ = demo_pairing(tmp_path)
     step_until(pairing, lambda: pairing.session.chunks and status(pairing) == ChunkStatus.EXECUTED)

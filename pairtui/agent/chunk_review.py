@@ -59,6 +59,25 @@ class ChunkReview:
         raise StateError(f"chunk {chunk} {why}, so it cannot land yet: {self.check_command(chunk)} "
                          "has to pass first (the next step runs it)")
 
+    def _refuse_changed_since_check(self, chunk: int, reviewed: Checkpoint) -> None:
+        """A passed check speaks for the files it ran on. Files changed after it passed (in an
+        editor, by another program) outside the review's own steps would land under its name
+        ("Pairtui-Verify: ... passed"), so the chunk is marked changed and its check has to
+        pass again first (the next step runs it). Files the check itself created are not
+        changes (they are left out of the commit)."""
+        command = self.check_command(chunk)
+        passed = [cid for step, cid in self._session.chunk_state(chunk).checkpoints if step == "verified"]
+        if not command or not passed:
+            return
+        changed = (self._work.changed_between(self._work.checkpoint(passed[-1]), reviewed)
+                   - set(edits.artifacts_of(self._session, chunk)))
+        if not changed:
+            return
+        self._save(edits.with_changed_in_review(self._session, chunk))
+        names = ", ".join(sorted(changed)[:3]) + (", ..." if len(changed) > 3 else "")
+        raise StateError(f"chunk {chunk} changed since its check passed ({names}), so it cannot "
+                         f"land yet: {command} has to pass first (the next step runs it)")
+
     def _drop_artifacts(self, chunk: int) -> None:
         """Files the chunk's checks created (caches, reports) and no tool call wrote are not
         part of the chunk: they are removed before the reviewed snapshot (the "verified"

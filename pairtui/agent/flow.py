@@ -240,8 +240,9 @@ class Pairing(PlanSteps, ChunkReview):
         self._emit(StepStarted(chunk, "landing"))
         self._drop_artifacts(chunk)
         reviewed = self._work.snapshot("reviewed", chunk, item.title)
-        session = self._session.record_checkpoint(chunk, "reviewed", reviewed.id)
-        self._save(edits.with_extra(session, landing={"chunk": chunk, "head": self._work.head()}))
+        self._save(self._session.record_checkpoint(chunk, "reviewed", reviewed.id))
+        self._refuse_changed_since_check(chunk, reviewed)
+        self._save(edits.with_extra(self._session, landing={"chunk": chunk, "head": self._work.head()}))
         story = commit_story.for_landing(self._session, chunk, self.config)
         plan_file = plan_keeper.files_to_land(self.repo_root, self._session)
         try:

@@ -52,6 +52,12 @@ class Workspace:
         """This session's checkpoints in the order taken."""
         return self._checkpoints.list()
 
+    def changed_between(self, old: Checkpoint, new: Checkpoint) -> set[str]:
+        """The paths whose content or mode differs between two snapshots."""
+        from pairtui.git.treediff import changed_paths
+
+        return changed_paths(Git(self.repo_root), old.tree, new.tree)
+
     # -- diffs and patches ---------------------------------------------------------------
 
     def patch_since(self, start: Checkpoint) -> Patch:
