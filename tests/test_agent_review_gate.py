@@ -148,9 +148,20 @@ def test_files_edited_by_hand_after_the_check_passed_are_checked_again_before_la
     assert asyncio.run(pairing.next_step()) == "failed", "the check ran on the edited file"
     assert [e.passed for e in events if isinstance(e, VerifyFinished)] == [False]
     assert commits(repo) == before
-    invoice.write_bytes(broken.replace(b"shop.nowhere", b"shop.pricing"))  # fixed by hand
-    assert asyncio.run(pairing.next_step()) == "landed"
-    assert git(repo, "show", "HEAD:shop/invoice.py").encode() == invoice.read_bytes()
+
+
+def test_one_step_checks_files_edited_after_the_check_then_lands_them(tmp_path):
+    pairing, repo, events = to_review(tmp_path)
+    invoice = repo / "shop" / "invoice.py"
+    edited = invoice.read_bytes() + b"\n# reviewed by hand\n"
+    invoice.write_bytes(edited)
+    events.clear()
+
+    assert asyncio.run(pairing.next_step()) == "landed"  # one enter: checked, then landed
+
+    assert [e.passed for e in events if isinstance(e, VerifyFinished)] == [True]
+    assert git(repo, "show", "HEAD:shop/invoice.py").encode() == edited
+    assert "passed" in git(repo, "log", "-1", "--format=%(trailers:key=Pairtui-Verify)")
 
 
 def test_land_refuses_a_chunk_whose_check_never_ran(tmp_path):

@@ -22,6 +22,10 @@ from pairtui.errors import StateError
 from pairtui.git.checkpoints import Checkpoint
 
 
+class ChangedSinceCheckError(StateError):
+    """The chunk's files changed after its check passed: the check has to pass again."""
+
+
 class ChunkReview:
     """What the diff viewer asks of the engine while a chunk is reviewed."""
 
@@ -75,7 +79,7 @@ class ChunkReview:
             return
         self._save(edits.with_changed_in_review(self._session, chunk))
         names = ", ".join(sorted(changed)[:3]) + (", ..." if len(changed) > 3 else "")
-        raise StateError(f"chunk {chunk} changed since its check passed ({names}), so it cannot "
+        raise ChangedSinceCheckError(f"chunk {chunk} changed since its check passed ({names}), so it cannot "
                          f"land yet: {command} has to pass first (the next step runs it)")
 
     def _drop_artifacts(self, chunk: int) -> None:

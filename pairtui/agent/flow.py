@@ -42,7 +42,7 @@ from pairtui.agent import (
 )
 from pairtui.agent import session_edits as edits
 from pairtui.agent.call_trace import CallRecord
-from pairtui.agent.chunk_review import ChunkReview
+from pairtui.agent.chunk_review import ChangedSinceCheckError, ChunkReview
 from pairtui.agent.crew import AskPermission
 from pairtui.agent.events import (
     CheckpointTaken,
@@ -303,7 +303,12 @@ class Pairing(PlanSteps, ChunkReview):
             return "review"
         if self.needs_check(chunk) and not await self._rounds.recheck(chunk):
             return "failed"  # changed in review and the check fails: back to the person
-        await asyncio.to_thread(self.land, chunk)  # git and hooks: off the event loop
+        try:
+            await asyncio.to_thread(self.land, chunk)  # git and hooks: off the event loop
+        except ChangedSinceCheckError:  # files edited after the check passed: check them now
+            if not await self._rounds.recheck(chunk):
+                return "failed"
+            await asyncio.to_thread(self.land, chunk)
         return "landed"
 
     # -- internals (VerifyRounds uses a few) -----------------------------------------------
