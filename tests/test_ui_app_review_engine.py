@@ -4,6 +4,7 @@ rejects line by line is what the working tree holds afterwards."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,52 @@ async def test_enter_after_rejecting_a_needed_hunk_checks_and_lands_nothing_unti
     subjects = _subjects(repo)
     assert len(subjects) == len(before) + 1
     assert subjects[0] == "Extract the pricing rules into shop/pricing.py"
+
+
+def _fake_vim(tmp_path, monkeypatch, app, append: str) -> Path:
+    """$VISUAL as a script named vim (so it is given +LINE FILE) that logs its arguments and
+    appends `append` to the file; suspending (impossible headless) made a no-op."""
+    import contextlib
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "editor.log"
+    vim = bin_dir / "vim"
+    vim.write_text(f'#!/bin/sh\necho "$@" > "{log}"\nprintf "{append}" >> "$2"\n')
+    vim.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(vim))
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+    return log
+
+
+async def test_o_opens_the_hunk_line_in_the_editor_and_the_hand_edit_is_checked_then_lands(
+        tmp_path, monkeypatch):
+    from pairtui.ui.widgets.diff_review import new_side_line
+
+    app, repo = demo_app(tmp_path)
+    log = _fake_vim(tmp_path, monkeypatch, app, "\\n# checked by hand\\n")
+    async with app.run_test(size=(140, 40)) as pilot:
+        view = await _to_review(pilot, app)
+        hunk = view.book.hunk(view.cursor.ref)
+        await pilot.press("o")
+        await settle(pilot, app)
+        line, path = log.read_text().split()
+        assert line == f"+{new_side_line(hunk)}" and Path(path) == repo / "shop" / "invoice.py"
+        view = app.query_one("DiffView")
+        assert any(dl.raw == b"# checked by hand" for f in view.patch.files for h in f.hunks
+                   for dl in h.lines), "the diff was read again with the edit"
+        await pilot.press("A", "enter")  # the edit came after the check passed: it says so
+        await settle(pilot, app, timeout=60)
+        notes = [str(n.message) for n in app._notifications]
+        assert any("changed since its check passed (shop/invoice.py)" in n for n in notes)
+        assert status_of(app, 1) == "reviewing"
+        await pilot.press("enter")  # "Check & land": the check runs on the edit, then it lands
+        await settle(pilot, app, timeout=60)
+        assert status_of(app, 1) == "landed", app.session.chunks[0].note
+    shown = _subjects(repo)
+    assert shown[0] == "Extract the pricing rules into shop/pricing.py"
+    import subprocess
+
+    landed = subprocess.run(["git", "-C", str(repo), "show", "HEAD:shop/invoice.py"],
+                            capture_output=True, text=True, check=True).stdout
+    assert landed.endswith("# checked by hand\n")

@@ -372,3 +372,60 @@ async def test_a_long_path_in_the_file_list_keeps_one_line_and_its_file_name(tmp
         assert lines and all(len(line) <= width for line in lines), lines
         [line] = [line for line in lines if "completion.py" in line]
         assert line.startswith("○ …") and line.endswith("/completion.py +1 −1")
+
+
+def _fake_vim(tmp_path, monkeypatch, app, append: str) -> Path:
+    """$VISUAL as a script named vim (given +LINE FILE) that logs its arguments and appends
+    `append` to the file; suspending (impossible headless) made a no-op."""
+    import contextlib
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "editor.log"
+    vim = bin_dir / "vim"
+    vim.write_text(f'#!/bin/sh\necho "$@" > "{log}"\nprintf "{append}" >> "$2"\n')
+    vim.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(vim))
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+    return log
+
+
+async def test_o_edits_the_file_by_hand_and_the_diff_is_read_again_keeping_other_marks(
+        tmp_path, monkeypatch):
+    from pairtui.commands.review import review_app
+    from pairtui.git.repo import find_repo
+    from pairtui.ui.widgets.diff_review import new_side_line
+
+    repo, _ = cart_only_repo(tmp_path)
+    (repo / "notes.txt").write_text("a new file\n")
+    app = review_app(find_repo(repo), worktree_patch(repo), "worktree")
+    log = _fake_vim(tmp_path, monkeypatch, app, "# edited by hand\\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.view.patch.files[0].path == "notes.txt"
+        await pilot.press("a")  # notes.txt (a new file): accepted
+        await settle(pilot)
+        assert app.view.patch.files[app.view.cursor.ref[0]].path == "src/cart.py"
+        hunk = app.view.book.hunk(app.view.cursor.ref)
+        await pilot.press("o")
+        await settle(pilot)
+        assert log.read_text().split() == [f"+{new_side_line(hunk)}", str(repo / "src" / "cart.py")]
+        assert cart(repo) == CART_NEW + "# edited by hand\n"
+        added = [dl.raw for f in app.view.patch.files if f.path == "src/cart.py"
+                 for h in f.hunks for dl in h.lines if dl.kind == "+"]
+        assert b"# edited by hand" in added, "the diff was read again"
+        states = {app.view.patch.files[r[0]].path: app.view.state_of(r) for r in app.view.book.refs
+                  if app.view.state_of(r) is not HunkState.PENDING}
+        assert states == {"notes.txt": HunkState.ACCEPTED}, "a hunk the edit left alone keeps its mark"
+
+
+async def test_o_in_a_patch_not_applied_yet_says_why_and_runs_no_editor(tmp_path, monkeypatch):
+    repo, patch = _patch_mode_repo(tmp_path)
+    app = ReviewApp(repo, patch, "patch")
+    log = _fake_vim(tmp_path, monkeypatch, app, "x\\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert "not in your files yet" in str(list(app._notifications)[-1].message)
+    assert not log.exists() and cart(repo) == CART_OLD

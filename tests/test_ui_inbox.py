@@ -267,3 +267,16 @@ async def test_review_marks_survive_leaving_the_run_and_the_app_and_are_what_lan
     assert git(git_repo, "log", "--format=%s", "main").splitlines() == [
         "Greet by name", "Add the notes module", "initial"]
     assert not (git_repo / "CHANGES.md").exists()
+
+
+async def test_o_in_the_inbox_says_where_the_change_lives_and_edits_nothing(git_repo):
+    make_run(git_repo, three_chunks())
+    before = worktree(git_repo)
+    app = _app(git_repo)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await _open_inbox(pilot, app)
+        await _open_run(pilot, screen)
+        await pilot.press("o")
+        await pilot.pause(0.2)
+        assert "lives on its branch" in _notes(app)
+    assert worktree(git_repo) == before

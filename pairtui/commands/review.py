@@ -94,7 +94,8 @@ def review_app(repo: RepoInfo, patch: Patch, source: str, revs: str | None = Non
 
     return ReviewApp(repo.root, patch, source,  # type: ignore[arg-type]
                      checkpoint=lambda: _checkpoint(repo, "before pairtui review"),
-                     hunk_labels=_hunk_chunks(repo.root, source, revs, patch))
+                     hunk_labels=_hunk_chunks(repo.root, source, revs, patch),
+                     reload=(lambda: load_source(repo.root, None)[1]) if source == "worktree" else None)
 
 
 def _hunk_chunks(root: Path, source: str, revs: str | None, patch: Patch) -> list[str]:

@@ -93,6 +93,24 @@ class ReviewActions(_Base):
         status = view.chunk_status(self.session, number) if self.session else None
         return number if status in ("verified", "reviewing", "failed", "executed") else None
 
+    def on_diff_view_edit_requested(self, message: DiffView.EditRequested) -> None:
+        """`o`: fix the chunk's file by hand in the person's editor, then read the diff again
+        (marks on hunks the edit left alone stay; the engine checks the chunk again before it
+        lands if its files changed after the check passed)."""
+        from pairtui.ui.editor import not_editable, run_editor
+
+        message.stop()
+        number, pairing = self._reviewing(), self.pairing
+        problem = (not_editable(message.file) if number is not None and pairing is not None
+                   else "Nothing to edit: this chunk is no longer under review.")
+        if problem is None:
+            assert pairing is not None
+            problem = run_editor(self, pairing.repo_root / message.file.path, message.line)
+        if problem is not None:
+            self.notify(problem, severity="warning")
+            return
+        self._load_diff(number)
+
     def on_diff_view_hunk_rejected(self, message: DiffView.HunkRejected) -> None:
         message.stop()
         number = self._reviewing()

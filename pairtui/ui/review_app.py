@@ -53,8 +53,10 @@ class ReviewApp(App[int]):
     ]
 
     def __init__(self, repo_root: Path, patch: Patch, source: Source,
-                 checkpoint: Checkpoint | None = None, hunk_labels: list[str] | None = None) -> None:
+                 checkpoint: Checkpoint | None = None, hunk_labels: list[str] | None = None,
+                 reload: Callable[[], Patch] | None = None) -> None:
         super().__init__()
+        self._reload = reload  # reads the working tree's diff again (after an edit by hand)
         self._labels = hunk_labels or []
         self._refs = patch.hunk_refs()
         self.repo_root = Path(repo_root)
@@ -72,19 +74,21 @@ class ReviewApp(App[int]):
         return self.query_one(DiffView)
 
     def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="review-title")
+        if self._labels:
+            yield Static(self._chunk_line(self._refs[0] if self._refs else None, None),
+                         id="review-chunk")
+        yield DiffReview(self._patch)
+        yield Footer()
+
+    def _title(self) -> str:
         files = len(self._patch.files)
         hunks = len(self._patch.hunk_refs())
         how = ("x reverts a hunk in the tree at once" if self.source in LIVE
                else "q applies what you accepted, esc quits")
         what = ("keep/drop (the range is already in the working tree)" if self.source == "applied"
                 else self.source)
-        yield Static(f"review {what} · {count(files, 'file')} · {count(hunks, 'hunk')} · {how}",
-                     id="review-title")
-        if self._labels:
-            yield Static(self._chunk_line(self._refs[0] if self._refs else None, None),
-                         id="review-chunk")
-        yield DiffReview(self._patch)
-        yield Footer()
+        return f"review {what} · {count(files, 'file')} · {count(hunks, 'hunk')} · {how}"
 
     def on_mount(self) -> None:
         if self.source == "applied":
@@ -122,6 +126,61 @@ class ReviewApp(App[int]):
         where = message.hunk.header if message.hunk is not None else "(whole file)"
         self.notify(f"Comment noted for {message.file.path}; it goes into the summary.")
         self.comments.append(f"{message.file.path} {where}: {message.text}")
+
+    def on_diff_view_edit_requested(self, message: DiffView.EditRequested) -> None:
+        """`o`: fix the file by hand in the person's editor, then read the diff again. Hunks
+        the edit left alone keep their marks; steps before the edit can no longer be undone."""
+        from pairtui.ui.editor import not_editable, run_editor
+
+        if self._reload is None:
+            problem = ("This range is already in your tree: edit the files in your editor, then "
+                       "review again." if self.source == "applied" else
+                       "This change is not in your files yet (q applies what you accepted): "
+                       "nothing to edit.")
+        else:
+            problem = not_editable(message.file) or run_editor(
+                self, self.repo_root / message.file.path, message.line)
+        if problem is not None:
+            self.notify(problem, severity="warning")
+            return
+        self._read_again()
+
+    @work(group="review-files", exclusive=True, exit_on_error=False)
+    async def _read_again(self) -> None:
+        import asyncio
+
+        from pairtui.agent.session_history import hunk_key
+
+        reload = self._reload
+        assert reload is not None
+
+        def read() -> Patch:
+            with self._disk:
+                return reload()
+
+        try:
+            patch = await asyncio.to_thread(read)
+        except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+            self.notify(f"Could not read the diff again: {exc}", severity="error")
+            return
+        book = self.view.book
+        kept = {hunk_key(book.patch.files[r[0]].path, book.hunk(r)) for r in book.refs
+                if book.state(r) is HunkState.ACCEPTED}
+        if not patch.files:
+            self.summary = "review done: no change left in the working tree after your edit"
+            self.exit(0)
+            return
+        self._patch, self._refs = patch, patch.hunk_refs()
+        await self.query_one(DiffReview).remove()
+        review = DiffReview(patch)
+        await self.mount(review, before=self.query_one(Footer))
+        accepted = {r: HunkState.ACCEPTED for r in review.view.book.refs
+                    if hunk_key(patch.files[r[0]].path, review.view.book.hunk(r)) in kept}
+        if accepted:
+            review.view.restore_marks(accepted)
+        self.query_one("#review-title", Static).update(self._title())
+        review.view.focus()
+        self.notify("Diff read again after your edit.", timeout=3)
 
     @work(thread=True, group="review-files")
     def _apply(self, patch: Patch, reverse: bool, action: ReviewAction | None) -> None:

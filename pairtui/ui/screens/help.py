@@ -42,6 +42,7 @@ DIFF_KEYS: tuple[tuple[str, str], ...] = (
     ("A", "accept all remaining hunks"),
     ("z", "undo the last review step"),
     ("c", "comment: send the hunk back to the model"),
+    ("o", "fix it yourself: open the file at this line in $EDITOR"),
     ("S", "split the hunk at its unchanged lines"),
     ("l / space", "choose single lines: space marks, a keeps them, x rejects them, esc leaves"),
     ("n / p", "next / previous hunk"),

@@ -278,6 +278,12 @@ class InboxScreen(Screen[None]):
         never reaching the pairing session's own review handlers in the app."""
         message.stop()
 
+    def on_diff_view_edit_requested(self, message: DiffView.EditRequested) -> None:
+        message.stop()
+        self.app.notify("A run's chunk lives on its branch, not in your files: send the hunk "
+                        "back with a comment (c), or land it and edit it after.",
+                        title="Nothing to edit here", severity="warning")
+
     def on_diff_view_comment_requested(self, message: DiffView.CommentRequested) -> None:
         """The comment goes back to the run: a follow-up round in its worktree."""
         message.stop()

@@ -6,10 +6,7 @@ to show inline (the editor stays open with the person's text), or None when it w
 
 from __future__ import annotations
 
-import os
-import shlex
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -37,7 +34,9 @@ def edit_in_external_editor(app: App, text: str) -> str | None:
 
     When the saved file cannot be read back (not UTF-8, say), it is kept where it is and the
     notification says where, so the person's edits are never lost."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    from pairtui.ui.editor import editor_command, run_editor
+
+    editor = editor_command()
     tmp = Path(tempfile.mkdtemp(prefix="pairtui-plan-"))
     path = tmp / "plan.md"
     keep = False
@@ -47,11 +46,9 @@ def edit_in_external_editor(app: App, text: str) -> str | None:
         except OSError as err:
             app.notify(f"Could not make a copy for {editor!r}: {err.strerror}", severity="error")
             return None
-        try:
-            with app.suspend():
-                subprocess.run([*shlex.split(editor), str(path)], check=False)
-        except Exception as err:  # SuspendNotSupported, editor missing, ...
-            app.notify(f"Could not run {editor!r}: {err}", severity="error")
+        problem = run_editor(app, path)
+        if problem:
+            app.notify(problem, severity="error")
             return None
         try:
             return path.read_text(encoding="utf-8")

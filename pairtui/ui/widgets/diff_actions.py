@@ -16,7 +16,7 @@ from pairtui.diff.select import split_hunk
 
 from .diff_comment import CommentPrompt
 from .diff_layout import Ref
-from .diff_review import HunkState, changed_indexes
+from .diff_review import HunkState, changed_indexes, new_side_line
 from .diff_rows import Cursor
 
 if TYPE_CHECKING:
@@ -279,6 +279,12 @@ class DiffViewActions(_Base):
                 self._advance()
 
         self.app.push_screen(CommentPrompt(title), done)
+
+    def action_edit_file(self) -> None:
+        ref = self.cursor.ref
+        if ref is not None:
+            line = new_side_line(self._current_hunk(), self.cursor.line if self.line_mode else None)
+            self.post_message(self.EditRequested(self, ref, self._file(ref), line))
 
     def action_accept_all(self) -> None:
         action = self.book.accept_all()

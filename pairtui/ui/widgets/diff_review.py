@@ -55,6 +55,17 @@ def changed_indexes(hunk: Hunk) -> list[int]:
     return [i for i, line in enumerate(hunk.lines) if line.kind != " "]
 
 
+def new_side_line(hunk: Hunk | None, index: int | None = None) -> int:
+    """The new file's line number at the hunk's line `index` (default: its first change), where
+    an editor should open; a removed line maps to where it was."""
+    if hunk is None:
+        return 1
+    if index is None:
+        changed = changed_indexes(hunk)
+        index = changed[0] if changed else 0
+    return max(1, hunk.new_start + sum(1 for line in hunk.lines[:index] if line.kind != "-"))
+
+
 @dataclass
 class ReviewBook:
     """Mutable ledger of one review: the (possibly split) patch, states, undo stack."""

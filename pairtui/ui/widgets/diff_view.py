@@ -107,6 +107,7 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
         Binding("l", "line_mode", "Lines", show=False),
         Binding("space", "mark_line", "Mark line", show=False),
         Binding("c", "comment", "Comment"),
+        Binding("o", "edit_file", "Edit file", show=False),
         Binding("A", "accept_all", "All"),
         Binding("z", "undo", "Undo"),
         Binding("n", "next_hunk", "Next"),
@@ -152,6 +153,14 @@ class DiffView(DiffViewActions, ScrollView, can_focus=True):
                      text: str) -> None:
             super().__init__(view, ref)
             self.file, self.hunk, self.text = file, hunk, text
+
+    class EditRequested(_DiffMessage):
+        """The person wants to change `file` by hand at its new-side `line` (1-based). A host
+        whose change is in the working tree opens an editor there and reads the diff again."""
+
+        def __init__(self, view: DiffView, ref: Ref, file: FileDiff, line: int) -> None:
+            super().__init__(view, ref)
+            self.file, self.line = file, line
 
     class AllAccepted(_DiffMessage):
         """Every pending hunk was accepted; `refs` are the ones that were pending."""
