@@ -361,3 +361,20 @@ def demo_app(tmp: Path, goal: str | None = "demo"):
                   planner=config.planner, executor=config.executor,
                   verify_timeout=config.verify_timeout)
     return app, repo
+
+
+def fake_vim(tmp_path: Path, monkeypatch, app, append: str) -> Path:
+    """$VISUAL as a script named vim (so it is given +LINE FILE) that logs its arguments to the
+    returned file and appends `append` to the file it opens; suspending (which a headless test
+    cannot do) made a no-op."""
+    import contextlib
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "editor.log"
+    vim = bin_dir / "vim"
+    vim.write_text(f'#!/bin/sh\necho "$@" > "{log}"\nprintf "{append}" >> "$2"\n')
+    vim.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(vim))
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+    return log

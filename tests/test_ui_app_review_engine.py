@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support_ui import demo_app, press_enter_until, settle
+from tests.support_ui import demo_app, fake_vim, press_enter_until, settle
 
 pytestmark = pytest.mark.slow
 
@@ -104,28 +104,12 @@ async def test_enter_after_rejecting_a_needed_hunk_checks_and_lands_nothing_unti
     assert subjects[0] == "Extract the pricing rules into shop/pricing.py"
 
 
-def _fake_vim(tmp_path, monkeypatch, app, append: str) -> Path:
-    """$VISUAL as a script named vim (so it is given +LINE FILE) that logs its arguments and
-    appends `append` to the file; suspending (impossible headless) made a no-op."""
-    import contextlib
-
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    log = tmp_path / "editor.log"
-    vim = bin_dir / "vim"
-    vim.write_text(f'#!/bin/sh\necho "$@" > "{log}"\nprintf "{append}" >> "$2"\n')
-    vim.chmod(0o755)
-    monkeypatch.setenv("VISUAL", str(vim))
-    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
-    return log
-
-
 async def test_o_opens_the_hunk_line_in_the_editor_and_the_hand_edit_is_checked_then_lands(
         tmp_path, monkeypatch):
     from pairtui.ui.widgets.diff_review import new_side_line
 
     app, repo = demo_app(tmp_path)
-    log = _fake_vim(tmp_path, monkeypatch, app, "\\n# checked by hand\\n")
+    log = fake_vim(tmp_path, monkeypatch, app, "\\n# checked by hand\\n")
     async with app.run_test(size=(140, 40)) as pilot:
         view = await _to_review(pilot, app)
         hunk = view.book.hunk(view.cursor.ref)

@@ -8,6 +8,7 @@ from pairtui.diff.compute import diff_between
 from pairtui.ui.review_app import ReviewApp
 from pairtui.ui.widgets.diff_review import HunkState
 from pairtui.ui.widgets.diff_view import DiffView
+from tests.support_ui import fake_vim
 from tests.support_ui_diff import (
     CART_NEW,
     CART_OLD,
@@ -374,22 +375,6 @@ async def test_a_long_path_in_the_file_list_keeps_one_line_and_its_file_name(tmp
         assert line.startswith("○ …") and line.endswith("/completion.py +1 −1")
 
 
-def _fake_vim(tmp_path, monkeypatch, app, append: str) -> Path:
-    """$VISUAL as a script named vim (given +LINE FILE) that logs its arguments and appends
-    `append` to the file; suspending (impossible headless) made a no-op."""
-    import contextlib
-
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    log = tmp_path / "editor.log"
-    vim = bin_dir / "vim"
-    vim.write_text(f'#!/bin/sh\necho "$@" > "{log}"\nprintf "{append}" >> "$2"\n')
-    vim.chmod(0o755)
-    monkeypatch.setenv("VISUAL", str(vim))
-    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
-    return log
-
-
 async def test_o_edits_the_file_by_hand_and_the_diff_is_read_again_keeping_other_marks(
         tmp_path, monkeypatch):
     from pairtui.commands.review import review_app
@@ -399,7 +384,7 @@ async def test_o_edits_the_file_by_hand_and_the_diff_is_read_again_keeping_other
     repo, _ = cart_only_repo(tmp_path)
     (repo / "notes.txt").write_text("a new file\n")
     app = review_app(find_repo(repo), worktree_patch(repo), "worktree")
-    log = _fake_vim(tmp_path, monkeypatch, app, "# edited by hand\\n")
+    log = fake_vim(tmp_path, monkeypatch, app, "# edited by hand\\n")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.view.patch.files[0].path == "notes.txt"
@@ -422,7 +407,7 @@ async def test_o_edits_the_file_by_hand_and_the_diff_is_read_again_keeping_other
 async def test_o_in_a_patch_not_applied_yet_says_why_and_runs_no_editor(tmp_path, monkeypatch):
     repo, patch = _patch_mode_repo(tmp_path)
     app = ReviewApp(repo, patch, "patch")
-    log = _fake_vim(tmp_path, monkeypatch, app, "x\\n")
+    log = fake_vim(tmp_path, monkeypatch, app, "x\\n")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("o")
