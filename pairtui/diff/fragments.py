@@ -36,7 +36,7 @@ def split_lines(data: bytes) -> list[bytes]:
 
 def has_context(hunk: Hunk) -> bool:
     """False for a hunk made without context (`-U0`), applied as `--unidiff-zero` would."""
-    return any(line[0] == " " for line in hunk.lines)
+    return " " in hunk.kinds
 
 
 def apply_hunks(data: bytes, hunks: Sequence[Hunk], path: str, numbers: Sequence[int]) -> bytes:
@@ -44,13 +44,7 @@ def apply_hunks(data: bytes, hunks: Sequence[Hunk], path: str, numbers: Sequence
     img = split_lines(data)
     patched = bytearray(len(img))
     for hunk, number in zip(hunks, numbers, strict=True):
-        lines = hunk.lines
-        # (kind, raw, old_no, new_no, no_newline): a line's bytes in the file are raw + "\n"
-        # unless it is the unterminated last line.
-        contents = [ln[1] if ln[4] else ln[1] + b"\n" for ln in lines]
-        kinds = "".join([ln[0] for ln in lines])
-        pre = [c for c, k in zip(contents, kinds, strict=True) if k != "+"]
-        post = [c for c, k in zip(contents, kinds, strict=True) if k != "-"]
+        kinds, pre, post = hunk.images()
         if " " in kinds:
             match_beginning = hunk.old_start <= 1
             match_end = kinds[-1] != " "  # no context after the last change
