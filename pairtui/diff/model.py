@@ -13,7 +13,8 @@ import re
 from collections import namedtuple
 from enum import StrEnum
 from functools import lru_cache
-from itertools import zip_longest
+from itertools import compress, zip_longest
+from operator import itemgetter
 
 TYPE_CHECKING = False  # not typing's: importing typing cost `review --yes` ~3 ms
 if TYPE_CHECKING:
@@ -140,11 +141,12 @@ class Hunk:
 
     def images(self) -> tuple[str, list[bytes], list[bytes]]:
         """(its `kinds`, the lines it needs in the file, the lines it leaves there), each line
-        as the file holds it (with its "\\n" unless it is the unterminated last line)."""
+        without its "\\n"; a line without one in the file (the unterminated last line) ends
+        in "\\n" instead, so it never equals a terminated one (pairtui.diff.fragments)."""
         if self._lines is None:
-            return self._body.images()
+            return self._body.images()  # type: ignore[union-attr]
         lines = self._lines
-        contents = [ln[1] if ln[4] else ln[1] + b"\n" for ln in lines]
+        contents = [ln[1] + b"\n" if ln[4] else ln[1] for ln in lines]
         kinds = "".join([ln[0] for ln in lines])
         return (kinds, [c for c, k in zip(contents, kinds, strict=True) if k != "+"],
                 [c for c, k in zip(contents, kinds, strict=True) if k != "-"])
@@ -233,18 +235,18 @@ class PatchLines(namedtuple("PatchLines", "lines kinds start end old_no new_no")
         return tuple(body)
 
     def images(self) -> tuple[str, list[bytes], list[bytes]]:
-        window = self.lines[self.start:self.end]
+        """As Hunk.images, at C speed: no Python step per line."""
         kinds = self.kinds[self.start:self.end]
-        if 43 not in kinds:  # "+"
-            pre = [line[1:] + b"\n" for line in window]
-            return kinds.decode(), pre, [line for line, c in zip(pre, kinds, strict=True)
-                                         if c != 45]
-        if 45 not in kinds:  # "-"
-            post = [line[1:] + b"\n" for line in window]
-            return kinds.decode(), [line for line, c in zip(post, kinds, strict=True)
-                                    if c != 43], post
-        return (kinds.decode(), [line[1:] + b"\n" for line in window if line[0] != 43],
-                [line[1:] + b"\n" for line in window if line[0] != 45])
+        lines = list(map(_AFTER_FIRST, self.lines[self.start:self.end]))
+        pre = lines if 43 not in kinds else list(compress(lines, kinds.translate(_OLD_SIDE)))
+        post = lines if 45 not in kinds else list(compress(lines, kinds.translate(_NEW_SIDE)))
+        return kinds.decode(), pre, post
+
+
+_AFTER_FIRST = itemgetter(slice(1, None))  # line[1:] for map(), at C speed
+# kinds -> a mask for compress(): 0 for the lines of the other side ("+" or "-"), else 1
+_OLD_SIDE = bytes(0 if b == 43 else 1 for b in range(256))
+_NEW_SIDE = bytes(0 if b == 45 else 1 for b in range(256))
 
 
 def _range(start: int, length: int) -> str:

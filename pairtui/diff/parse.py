@@ -230,7 +230,7 @@ class _Parser:
         empty context line, a miscount, truncation) goes through `_checked_body`."""
         lines, kinds, n = self.lines, self.kinds, len(self.lines)
         match, search, count = _HUNK.match, _NOT_BODY.search, kinds.count
-        lazy = Hunk.from_patch_lines
+        lazy, make = Hunk.from_patch_lines, tuple.__new__
         hunks: list[Hunk] = []
         i = self.i
         while i < n and kinds[i] == 64 and lines[i].startswith(b"@@ "):  # "@"
@@ -252,7 +252,8 @@ class _Parser:
                     and (end >= n or kinds[end] != 92)):  # no "\\" marker follows
                 hunks.append(lazy(old_start, old_len, new_start, new_len,
                                   section.decode("utf-8", "surrogateescape"), self.hunk_no,
-                                  PatchLines(lines, kinds, start, end, old_start, new_start)))
+                                  make(PatchLines, (lines, kinds, start, end, old_start,
+                                                    new_start))))
                 i = end
                 continue
             body, i = self._checked_body(path, start, old_start, old_len, new_start, new_len)
