@@ -30,12 +30,18 @@ Design decision (issue 13): keep this Python applier rather than select in Pytho
   branch (the corpus helper's run; mine of its 2,640-subset version agrees): 2,880 identical (95 of them short-id
   binaries taken from the object store), 69 of 69 malformed variants refused, tree untouched.
   Every mismatch had been in parsing and positioning; none needed git to do the write.
-- Speed (benchmarks/apply_bench.py, 1,000 of 2,000 hunks in 100 files, two runs on the
-  shared, loaded 2-core machine, medians of 11): `git apply` 40 / 32 ms; parse + select +
-  this applier 97 / 72 ms; parse + select + render + `git apply --check` + `git apply`
-  96 / 62 ms; best runs 52 vs 55 and 41 vs 41 ms. Within the noise: creating the 100 new
-  files dominates (profiled: os.open of the temp files) and is the same work either way.
-At equal speed and equal results the applier stays, because git cannot give what it gives:
+- Speed (benchmarks/apply_bench.py, 1,000 of 2,000 hunks in 100 files, two runs on the shared,
+  loaded 2-core machine, medians of 11): `git apply` 40 / 32 ms; parse + select + this applier
+  97 / 72 ms; parse + select + render + `git apply --check` + `git apply` 96 / 62 ms; best runs
+  52 vs 55 and 41 vs 41 ms. Within the noise: creating the 100 new files dominates (profiled:
+  os.open of the temp files) and is the same work either way. Since then parsing builds no
+  DiffLine for a hunk until asked (apply reads the patch lines): parse ~7 ms hot for the 2,000
+  hunks (was ~16), select ~1.3 (was ~4). In runs interleaving main, this code and `git apply`,
+  best of 21: 42 / 29 / 10 ms on a quiet machine. The rest is the atomic write: temp files
+  renamed over their targets alone cost 0.74-0.92x a whole `git apply` (its floor row; here a
+  rename over a file cost about twice git's unlink and re-create in place), so <= 1.0x would
+  leave Python ~2 ms for parse, select and apply of 1,000 hunks.
+At these figures and equal results the applier stays, because git cannot give what it gives:
 one all-or-nothing step across files that ctrl+c cannot leave half-written (git writes file
 by file), errors that name the hunk as the person numbered it (git names lines of a filtered
 patch they never saw), `--unidiff-zero` per hunk (git's flag is per call and also loosens the

@@ -13,12 +13,13 @@ import re
 from collections import namedtuple
 from enum import StrEnum
 from functools import lru_cache
-from itertools import compress, zip_longest
-from operator import itemgetter
+from itertools import zip_longest
 
 TYPE_CHECKING = False  # not typing's: importing typing cost `review --yes` ~3 ms
 if TYPE_CHECKING:
     from typing import Literal
+
+    from pairtui.diff.patch_lines import PatchLines
 
 
 class FileStatus(StrEnum):
@@ -198,55 +199,6 @@ class Hunk:
 
 
 _new = object.__new__
-
-
-class PatchLines(namedtuple("PatchLines", "lines kinds start end old_no new_no")):
-    """A hunk's body as the patch holds it: `lines[start:end]` of the patch split at "\\n",
-    `kinds[start:end]` their first bytes; `old_no`, `new_no` the header's start lines."""
-
-    __slots__ = ()
-    lines: list[bytes]
-    kinds: bytes
-    start: int
-    end: int
-    old_no: int
-    new_no: int
-
-    def count(self, kind: str) -> int:
-        return self.kinds.count(kind.encode(), self.start, self.end)
-
-    def diff_lines(self) -> tuple[DiffLine, ...]:
-        make = tuple.__new__
-        old_no, new_no = self.old_no, self.new_no
-        body: list[DiffLine] = []
-        append = body.append
-        for c, line in zip(self.kinds[self.start:self.end], self.lines[self.start:self.end],
-                           strict=True):
-            if c == 32:  # " "
-                append(make(DiffLine, (" ", line[1:], old_no, new_no, False)))
-                old_no += 1
-                new_no += 1
-            elif c == 45:  # "-"
-                append(make(DiffLine, ("-", line[1:], old_no, None, False)))
-                old_no += 1
-            else:
-                append(make(DiffLine, ("+", line[1:], None, new_no, False)))
-                new_no += 1
-        return tuple(body)
-
-    def images(self) -> tuple[str, list[bytes], list[bytes]]:
-        """As Hunk.images, at C speed: no Python step per line."""
-        kinds = self.kinds[self.start:self.end]
-        lines = list(map(_AFTER_FIRST, self.lines[self.start:self.end]))
-        pre = lines if 43 not in kinds else list(compress(lines, kinds.translate(_OLD_SIDE)))
-        post = lines if 45 not in kinds else list(compress(lines, kinds.translate(_NEW_SIDE)))
-        return kinds.decode(), pre, post
-
-
-_AFTER_FIRST = itemgetter(slice(1, None))  # line[1:] for map(), at C speed
-# kinds -> a mask for compress(): 0 for the lines of the other side ("+" or "-"), else 1
-_OLD_SIDE = bytes(0 if b == 43 else 1 for b in range(256))
-_NEW_SIDE = bytes(0 if b == 45 else 1 for b in range(256))
 
 
 def _range(start: int, length: int) -> str:

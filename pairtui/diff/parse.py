@@ -31,8 +31,8 @@ from pairtui.diff.model import (
     FileStatus,
     Hunk,
     Patch,
-    PatchLines,
 )
+from pairtui.diff.patch_lines import PatchLines
 from pairtui.diff.render import quote_path, render_patch
 from pairtui.errors import PatchError
 
