@@ -5,11 +5,17 @@ filtered patch (a whole git process). Also shown: pairtui's apply of the already
 and the design issue 13 asked to weigh, "select in Python, let git write": render the filtered
 patch, then `git apply --check` and `git apply`. Each run starts from a fresh copy of the tree.
 
+The last row is the floor of an atomic writer: only writing the 100 results, each to a temp file
+renamed over its target (what pairtui.diff.apply does; git instead unlinks and re-creates each
+file in place). On ext4 a rename over an existing file also starts writing the new file out
+(auto_da_alloc), so that row alone costs about as much as the whole `git apply` here.
+
     .venv/bin/python benchmarks/apply_bench.py
 """
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import statistics
@@ -65,6 +71,21 @@ def build(where: Path) -> tuple[Path, str, str]:
         _git(repo, "rev-parse", "HEAD").decode().strip()
 
 
+def _atomic_writes(tree: Path, finals: dict[str, bytes]) -> None:
+    """Each file's final bytes into a new temp file beside it, then renamed over it."""
+    temps = []
+    for name, data in finals.items():
+        temp = tree / f".{name}.tmp"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+        temps.append((temp, tree / name))
+    for temp, target in temps:
+        os.replace(temp, target)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         where = Path(tmp)
@@ -78,8 +99,10 @@ def main() -> None:
         shutil.copytree(repo, pristine, ignore=shutil.ignore_patterns(".git"))
 
         raw = _git(repo, "diff", "--binary", "--full-index", old, new)
+        finals = {}  # each file's patched bytes, for the writes-only floor
         samples: dict[str, list[float]] = {"git": [], "apply": [], "select+apply": [],
-                                           "parse+select+apply": [], "parse+select+git": []}
+                                           "parse+select+apply": [], "parse+select+git": [],
+                                           "writes": []}
         results: dict[str, bytes] = {}
         for run in range(RUNS):
             for who, times in samples.items():
@@ -95,12 +118,17 @@ def main() -> None:
                     apply_patch(tree, select_hunks(patch, numbers))
                 elif who == "parse+select+apply":
                     apply_patch(tree, select_hunks(read_patch(raw), numbers))
+                elif who == "writes":
+                    _atomic_writes(tree, finals)
                 else:
                     data = render_patch(select_hunks(read_patch(raw), numbers))
                     for args in (["--check"], []):
                         subprocess.run(["git", "apply", *args], cwd=tree, input=data,
                                        check=True, capture_output=True)
                 times.append(time.perf_counter() - start)
+                if who == "git" and run == 0:
+                    finals.update({f"f{i:03d}.txt": (tree / f"f{i:03d}.txt").read_bytes()
+                                   for i in range(FILES)})
                 if run == 0:
                     results[who] = b"".join((tree / f"f{i:03d}.txt").read_bytes()
                                             for i in range(FILES))
@@ -113,7 +141,8 @@ def main() -> None:
         for who, label in (("apply", "apply filtered patch (pairtui)"),
                            ("select+apply", "select 1,000 hunks + apply"),
                            ("parse+select+apply", "parse + select + apply (target)"),
-                           ("parse+select+git", "parse+select, git apply --check+apply")):
+                           ("parse+select+git", "parse+select, git apply --check+apply"),
+                           ("writes", "floor: only temp files + renames")):
             best, med = min(samples[who]), statistics.median(samples[who])
             print(f"{label:34}  {best * 1000:7.1f}ms  {ref * 1000:7.1f}ms  {best / ref:5.2f}x   "
                   f"(medians {med * 1000:.1f}ms / {ref_med * 1000:.1f}ms = {med / ref_med:.2f}x)")

@@ -30,12 +30,18 @@ Design decision (issue 13): keep this Python applier rather than select in Pytho
   branch (the corpus helper's run; mine of its 2,640-subset version agrees): 2,880 identical (95 of them short-id
   binaries taken from the object store), 69 of 69 malformed variants refused, tree untouched.
   Every mismatch had been in parsing and positioning; none needed git to do the write.
-- Speed (benchmarks/apply_bench.py, 1,000 of 2,000 hunks in 100 files, two runs on the
-  shared, loaded 2-core machine, medians of 11): `git apply` 40 / 32 ms; parse + select +
-  this applier 97 / 72 ms; parse + select + render + `git apply --check` + `git apply`
-  96 / 62 ms; best runs 52 vs 55 and 41 vs 41 ms. Within the noise: creating the 100 new
-  files dominates (profiled: os.open of the temp files) and is the same work either way.
-At equal speed and equal results the applier stays, because git cannot give what it gives:
+- Speed (benchmarks/apply_bench.py, 1,000 of 2,000 hunks in 100 files, two runs on the shared,
+  loaded 2-core machine, medians of 11): `git apply` 40 / 32 ms; parse + select + this applier
+  97 / 72 ms; parse + select + render + `git apply --check` + `git apply` 96 / 62 ms; best runs
+  52 vs 55 and 41 vs 41 ms. Within the noise: creating the 100 new files dominates (profiled:
+  os.open of the temp files) and is the same work either way. Since then parsing builds no
+  DiffLine for a hunk until asked (apply reads the patch lines): parse ~7 ms hot for the 2,000
+  hunks (was ~16), select ~1.3 (was ~4). In runs interleaving main, this code and `git apply`,
+  best of 21: 42 / 29 / 10 ms on a quiet machine. The rest is the atomic write: temp files
+  renamed over their targets alone cost 0.74-0.92x a whole `git apply` (its floor row; here a
+  rename over a file cost about twice git's unlink and re-create in place), so <= 1.0x would
+  leave Python ~2 ms for parse, select and apply of 1,000 hunks.
+At these figures and equal results the applier stays, because git cannot give what it gives:
 one all-or-nothing step across files that ctrl+c cannot leave half-written (git writes file
 by file), errors that name the hunk as the person numbered it (git names lines of a filtered
 patch they never saw), `--unidiff-zero` per hunk (git's flag is per call and also loosens the
@@ -51,7 +57,6 @@ import os
 import stat
 import subprocess
 from collections import namedtuple
-from pathlib import Path
 
 from pairtui.diff.binary import apply_binary
 from pairtui.diff.convert import apply_with_git, uses_conversion
@@ -66,6 +71,10 @@ from pairtui.diff.select import (  # the selection API lives in select.py; offer
 )
 from pairtui.diff.sources import SYMLINK, IndexSource, WorktreeSource
 from pairtui.errors import GitError, PatchError, UnsafePathError
+
+TYPE_CHECKING = False  # not typing's, and pathlib only for hints: see model.py
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["apply_patch", "check_path", "parse_spec", "reverse_patch", "select_hunks",
            "select_lines", "split_hunk"]
@@ -85,10 +94,10 @@ class _Result(namedtuple("_Result", "path content mode remove before")):
     before: dict[str, tuple[bytes, str]]  # what the touched paths held (for putting back)
 
 
-def apply_patch(repo_root: Path, patch: Patch, *, reverse: bool = False, index: bool = False
-                ) -> None:
+def apply_patch(repo_root: Path | str, patch: Patch, *, reverse: bool = False,
+                index: bool = False) -> None:
     """Apply exactly `patch` (all of it or nothing) to the working tree, or to the index."""
-    root = Path(repo_root).resolve()
+    root = os.path.realpath(repo_root)
     if reverse:
         patch = reverse_patch(patch)
     removed = _check_distinct(patch)
@@ -114,7 +123,7 @@ def apply_patch(repo_root: Path, patch: Patch, *, reverse: bool = False, index: 
         _write_worktree(root, results)
 
 
-def _converted(root: Path, patch: Patch) -> bool:
+def _converted(root: str, patch: Patch) -> bool:
     paths = sorted({p for f in patch.files for p in (f.old_path, f.new_path) if p is not None})
     return uses_conversion(root, paths)
 
@@ -139,8 +148,10 @@ def _check_distinct(patch: Patch) -> set[str]:
 
 def check_path(root: Path, rel: str, number: int, *, on_disk: bool = True) -> Path:
     """The absolute path for repo-relative `rel`, or UnsafePathError."""
+    from pathlib import Path  # here: the review command's apply needs no Path
+
     _check_rel(str(root), rel, number, on_disk)
-    return root.joinpath(*rel.split("/"))
+    return Path(root).joinpath(*rel.split("/"))
 
 
 def _check_rel(top: str, rel: str, number: int, on_disk: bool) -> None:
@@ -158,7 +169,7 @@ def _check_rel(top: str, rel: str, number: int, on_disk: bool) -> None:
                 raise UnsafePathError(f"{rel}: hunk {number}: unsafe path (through a symlink)")
 
 
-def _plan_file(root: Path, f: FileDiff, number: int, source: WorktreeSource, index: bool,
+def _plan_file(root: str, f: FileDiff, number: int, source: WorktreeSource, index: bool,
                removed: set[str]) -> _Result:
     top = str(root)
     for rel in (f.old_path, f.new_path if f.new_path != f.old_path else None):
@@ -200,7 +211,7 @@ def _target_mode(f: FileDiff, current: str | None) -> str:
     return current or f.new_mode or "100644"
 
 
-def _write_worktree(root: Path, results: list[_Result]) -> None:
+def _write_worktree(root: str, results: list[_Result]) -> None:
     """Phase 2: every result into a temp file beside its target (nothing visible changes)."""
     top = str(root)
     temps: list[tuple[str, str]] = []
@@ -352,7 +363,7 @@ def _prune_empty_dirs(directory: str, top: str) -> None:
         directory = os.path.dirname(directory)
 
 
-def _write_index(root: Path, results: list[_Result]) -> None:
+def _write_index(root: str, results: list[_Result]) -> None:
     """Store the new blobs, then change every index entry in one `git update-index`."""
     lines = [b"0 " + b"0" * 40 + b"\t" + _name(r.remove) for r in results
              if r.remove is not None]  # removals first: a rename may land on a removed path
@@ -369,7 +380,7 @@ def _name(rel: str) -> bytes:
     return rel.encode("utf-8", "surrogateescape")
 
 
-def _git(root: Path, args: list[str], stdin: bytes) -> bytes:
+def _git(root: str, args: list[str], stdin: bytes) -> bytes:
     out = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True)
     if out.returncode != 0:
         raise GitError(f"git {args[0]} failed: {out.stderr.decode(errors='replace').strip()}")

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import subprocess
 from operator import itemgetter
-from pathlib import Path
 
 from pairtui.diff.model import FileDiff
 from pairtui.errors import PatchError
+
+TYPE_CHECKING = False  # not typing's, and pathlib only for hints: see model.py
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def blob_id(data: bytes, width: int = 40) -> str:
@@ -182,7 +185,7 @@ def _names(oid: str, data: bytes, width: int) -> bool:
         blob_id(data, width) == oid
 
 
-def find_blob(root: Path, oid: str) -> tuple[str | None, str]:
+def find_blob(root: Path | str, oid: str) -> tuple[str | None, str]:
     """(full id, "") when `oid` (full or abbreviated) names exactly one object and it is a
     blob; else (None, why not), in words that fit after "blob X ..."."""
     out = subprocess.run(["git", "cat-file", "--batch-check"], cwd=root, capture_output=True,
@@ -197,7 +200,7 @@ def find_blob(root: Path, oid: str) -> tuple[str | None, str]:
     return fields[0].decode(), ""
 
 
-def stored_blob_note(root: Path, f: FileDiff) -> str:
+def stored_blob_note(root: Path | str, f: FileDiff) -> str:
     """For --dry-run: where the new bytes of a binary change without data come from."""
     if f.binary is not None or f.new_path is None or not f.new_oid:
         return ""
@@ -207,7 +210,7 @@ def stored_blob_note(root: Path, f: FileDiff) -> str:
     return f"no data: from the object store, blob {f.new_oid} names one blob"
 
 
-def apply_binary(old: bytes, f: FileDiff, number: int, root: Path | None = None) -> bytes:
+def apply_binary(old: bytes, f: FileDiff, number: int, root: Path | str | None = None) -> bytes:
     """The new bytes of binary file `f` given its current bytes `old`.
 
     A change without data takes the new blob from the object store of the repository at
@@ -242,7 +245,7 @@ def apply_binary(old: bytes, f: FileDiff, number: int, root: Path | None = None)
     return new
 
 
-def _from_store(root: Path | None, f: FileDiff, number: int, width: int) -> bytes:
+def _from_store(root: Path | str | None, f: FileDiff, number: int, width: int) -> bytes:
     oid = f.new_oid or ""
     full, why = find_blob(root, oid) if root is not None else (None, "cannot be looked up")
     data = None

@@ -10,15 +10,18 @@ failure), then the real run, so all-or-nothing still holds.
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 from pairtui.diff.fragments import has_context
 from pairtui.diff.model import Patch
 from pairtui.diff.render import render_patch
 from pairtui.errors import PatchError
 
+TYPE_CHECKING = False  # not typing's, and pathlib only for hints: see model.py
+if TYPE_CHECKING:
+    from pathlib import Path
 
-def uses_conversion(root: Path, paths: list[str]) -> bool:
+
+def uses_conversion(root: Path | str, paths: list[str]) -> bool:
     """True when git would convert any of `paths` between the working tree and the index."""
     autocrlf = subprocess.run(["git", "config", "--get", "core.autocrlf"], cwd=root,
                               capture_output=True, text=True).stdout.strip().lower()
@@ -34,7 +37,7 @@ def uses_conversion(root: Path, paths: list[str]) -> bool:
     return any(v not in (b"unspecified", b"unset", b"") for v in values)
 
 
-def apply_with_git(root: Path, patch: Patch) -> None:
+def apply_with_git(root: Path | str, patch: Patch) -> None:
     """Apply `patch` to the working tree with git itself, checked first; PatchError on refusal."""
     data = render_patch(patch)
     zero = ["--unidiff-zero"] if any(not has_context(h) for f in patch.files

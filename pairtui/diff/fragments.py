@@ -21,36 +21,36 @@ from pairtui.errors import PatchError
 
 
 def split_lines(data: bytes) -> list[bytes]:
-    """File bytes -> lines, each keeping its "\\n" (the last one may have none)."""
-    if not data:
-        return []
-    if b"\r" not in data:  # bytes.splitlines also splits at "\r"; without one it is exact
-        return data.splitlines(keepends=True)
+    """File bytes -> lines without their "\\n"; an unterminated last line ends in "\\n" instead
+    (no line split at "\\n" holds one, so it never equals a terminated line; `Hunk.images`)."""
     lines = data.split(b"\n")
     last = lines.pop()
-    out = [line + b"\n" for line in lines]
     if last:
-        out.append(last)
-    return out
+        lines.append(last + b"\n")
+    return lines
+
+
+def join_lines(lines: list[bytes], unterminated: bool = True) -> bytes:
+    """The inverse of split_lines; `unterminated=False` promises no line ends in "\\n"."""
+    if unterminated:
+        return b"".join([line[:-1] if line[-1:] == b"\n" else line + b"\n" for line in lines])
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 def has_context(hunk: Hunk) -> bool:
     """False for a hunk made without context (`-U0`), applied as `--unidiff-zero` would."""
-    return any(line[0] == " " for line in hunk.lines)
+    return " " in hunk.kinds
 
 
 def apply_hunks(data: bytes, hunks: Sequence[Hunk], path: str, numbers: Sequence[int]) -> bytes:
     """`data` with `hunks` applied; PatchError naming `path` and the hunk that does not fit."""
     img = split_lines(data)
+    unterminated = data[-1:] not in (b"\n", b"")
     patched = bytearray(len(img))
     for hunk, number in zip(hunks, numbers, strict=True):
-        lines = hunk.lines
-        # (kind, raw, old_no, new_no, no_newline): a line's bytes in the file are raw + "\n"
-        # unless it is the unterminated last line.
-        contents = [ln[1] if ln[4] else ln[1] + b"\n" for ln in lines]
-        kinds = "".join([ln[0] for ln in lines])
-        pre = [c for c, k in zip(contents, kinds, strict=True) if k != "+"]
-        post = [c for c, k in zip(contents, kinds, strict=True) if k != "-"]
+        kinds, pre, post = hunk.images()
+        if not unterminated and b"\n" in b"".join(post):  # "\\ No newline" in the patch
+            unterminated = True
         if " " in kinds:
             match_beginning = hunk.old_start <= 1
             match_end = kinds[-1] != " "  # no context after the last change
@@ -69,7 +69,7 @@ def apply_hunks(data: bytes, hunks: Sequence[Hunk], path: str, numbers: Sequence
             raise PatchError(f"{path}: hunk {number} {where}")
         img[at:at + len(pre)] = post
         patched[at:at + len(pre)] = b"\x01" * len(post)
-    return b"".join(img)
+    return join_lines(img, unterminated)
 
 
 def _find(img: list[bytes], patched: bytearray, pre: list[bytes], line: int,

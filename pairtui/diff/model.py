@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from itertools import zip_longest
@@ -19,6 +18,8 @@ from itertools import zip_longest
 TYPE_CHECKING = False  # not typing's: importing typing cost `review --yes` ~3 ms
 if TYPE_CHECKING:
     from typing import Literal
+
+    from pairtui.diff.patch_lines import PatchLines
 
 
 class FileStatus(StrEnum):
@@ -33,7 +34,7 @@ class FileStatus(StrEnum):
 
 class DiffLine(namedtuple("DiffLine", "kind raw old_no new_no no_newline",
                           defaults=(None, None, False))):
-    """One line of a hunk. An immutable value like the dataclasses here, but a named tuple:
+    """One line of a hunk. An immutable value, a named tuple like the other records here:
     a large diff holds tens of thousands of them and a tuple is built about 6x faster, which
     keeps parsing under the time `git diff` takes (benchmarks/diff_parse_bench.py).
     (collections' namedtuple rather than typing's, whose import costs every command ~3 ms.)"""
@@ -68,22 +69,127 @@ class DiffLine(namedtuple("DiffLine", "kind raw old_no new_no no_newline",
         return self.raw if self.no_newline else self.raw + b"\n"
 
 
-@dataclass(frozen=True, slots=True)
 class Hunk:
+    """One @@ hunk: a value, never changed after it is made (share it freely). A plain class
+    with slots, not a frozen dataclass: importing dataclasses cost `review --yes` ~7 ms, and a
+    frozen instance takes ~1 us to build (a patch holds thousands). Its lines can also be
+    built on first use: the parser checks every hunk's line counts but builds DiffLine values
+    only for the hunks someone looks at; apply reads a parsed hunk's patch lines (`images`)."""
+
+    __slots__ = ("old_start", "old_len", "new_start", "new_len", "section", "number",
+                 "_lines", "_body")
     old_start: int
     old_len: int
     new_start: int
     new_len: int
-    section: str = ""  # function context after the @@ header
-    lines: tuple[DiffLine, ...] = ()
-    number: int = 0  # 1-based number in the patch it was read from (0: unknown); kept by split
+    section: str  # function context after the @@ header
+    number: int  # 1-based number in the patch it was read from (0: unknown); kept by split
+
+    def __init__(self, old_start: int, old_len: int, new_start: int, new_len: int,
+                 section: str = "", lines: tuple[DiffLine, ...] = (), number: int = 0) -> None:
+        self.old_start = old_start
+        self.old_len = old_len
+        self.new_start = new_start
+        self.new_len = new_len
+        self.section = section
+        self.number = number
+        self._lines: tuple[DiffLine, ...] | None = tuple(lines)
+        self._body: PatchLines | None = None
+
+    @classmethod
+    def from_patch_lines(cls, old_start: int, old_len: int, new_start: int, new_len: int,
+                         section: str, number: int, body: PatchLines) -> Hunk:
+        """A hunk whose body is `body`, lines already checked against the counts and every
+        one starting with " ", "-" or "+" (no "\\ No newline" marker)."""
+        h = _new(cls)
+        h.old_start = old_start
+        h.old_len = old_len
+        h.new_start = new_start
+        h.new_len = new_len
+        h.section = section
+        h.number = number
+        h._lines = None
+        h._body = body
+        return h
+
+    def moved(self, old_start: int, new_start: int) -> Hunk:
+        """The same hunk at other start lines (its lines, numbered as read, are kept)."""
+        h = _new(Hunk)
+        h.old_start = old_start
+        h.old_len = self.old_len
+        h.new_start = new_start
+        h.new_len = self.new_len
+        h.section = self.section
+        h.number = self.number
+        h._lines = self._lines
+        h._body = self._body
+        return h
+
+    @property
+    def lines(self) -> tuple[DiffLine, ...]:
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = self._body.diff_lines()  # type: ignore[union-attr]
+        return lines
+
+    @property
+    def kinds(self) -> str:
+        """Its lines' kinds in order, e.g. " -+ " (without building the lines)."""
+        if self._lines is None:
+            body = self._body
+            return body.kinds[body.start:body.end].decode()
+        return "".join([ln[0] for ln in self._lines])
+
+    def images(self) -> tuple[str, list[bytes], list[bytes]]:
+        """(its `kinds`, the lines it needs in the file, the lines it leaves there), each line
+        without its "\\n"; a line without one in the file (the unterminated last line) ends
+        in "\\n" instead, so it never equals a terminated one (pairtui.diff.fragments)."""
+        if self._lines is None:
+            return self._body.images()  # type: ignore[union-attr]
+        lines = self._lines
+        contents = [ln[1] + b"\n" if ln[4] else ln[1] for ln in lines]
+        kinds = "".join([ln[0] for ln in lines])
+        return (kinds, [c for c, k in zip(contents, kinds, strict=True) if k != "+"],
+                [c for c, k in zip(contents, kinds, strict=True) if k != "-"])
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.old_start, self.old_len, self.new_start, self.new_len, self.section,
+                self.lines, self.number)
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if other.__class__ is not Hunk:
+            return NotImplemented
+        o: Hunk = other  # type: ignore[assignment]
+        return ((self.old_start, self.old_len, self.new_start, self.new_len, self.section,
+                 self.number) == (o.old_start, o.old_len, o.new_start, o.new_len, o.section,
+                                  o.number)
+                and ((self._body is not None and self._body is o._body)
+                     or self.lines == o.lines))
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Hunk(old_start={self.old_start}, old_len={self.old_len}, new_start="
+                f"{self.new_start}, new_len={self.new_len}, section={self.section!r}, "
+                f"lines={self.lines!r}, number={self.number})")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Hunk, (self.old_start, self.old_len, self.new_start, self.new_len,
+                       self.section, self.lines, self.number))
 
     @property
     def added(self) -> int:
+        if self._lines is None:
+            return self._body.count("+")
         return sum(1 for line in self.lines if line.kind == "+")
 
     @property
     def removed(self) -> int:
+        if self._lines is None:
+            return self._body.count("-")
         return sum(1 for line in self.lines if line.kind == "-")
 
     @property
@@ -92,32 +198,39 @@ class Hunk:
         return f"@@ -{_range(self.old_start, self.old_len)} +{_range(self.new_start, self.new_len)} @@"
 
 
+_new = object.__new__
+
+
 def _range(start: int, length: int) -> str:
     return str(start) if length == 1 else f"{start},{length}"
 
 
-@dataclass(frozen=True, slots=True)
-class BinaryPatch:
+class BinaryPatch(namedtuple("BinaryPatch", "forward reverse", defaults=(None,))):
     """The "GIT binary patch" payload, kept verbatim (base85 lines) and decoded only by apply."""
 
+    __slots__ = ()
     forward: tuple[str, int, bytes]  # (method "literal" | "delta", size, base85 lines joined)
-    reverse: tuple[str, int, bytes] | None = None
+    reverse: tuple[str, int, bytes] | None
 
 
-@dataclass(frozen=True, slots=True)
-class FileDiff:
+class FileDiff(namedtuple("FileDiff", "old_path new_path status hunks old_mode new_mode is_binary "
+                          "old_oid new_oid similarity binary number",
+                          defaults=((), None, None, False, None, None, None, None, 0))):
+    """One file's change. (A named tuple, like every record here: `f._replace(hunks=...)`.)"""
+
+    __slots__ = ()
     old_path: str | None  # None for an added file
     new_path: str | None  # None for a deleted file
     status: FileStatus
-    hunks: tuple[Hunk, ...] = ()
-    old_mode: str | None = None
-    new_mode: str | None = None
-    is_binary: bool = False
-    old_oid: str | None = None  # blob ids from the "index" line (full with --full-index)
-    new_oid: str | None = None
-    similarity: int | None = None  # rename/copy similarity in percent
-    binary: BinaryPatch | None = None  # None for text, or "Binary files differ" without data
-    number: int = 0  # a whole-file change's hunk number in the patch it was read from (0: unknown)
+    hunks: tuple[Hunk, ...]
+    old_mode: str | None
+    new_mode: str | None
+    is_binary: bool
+    old_oid: str | None  # blob ids from the "index" line (full with --full-index)
+    new_oid: str | None
+    similarity: int | None  # rename/copy similarity in percent
+    binary: BinaryPatch | None  # None for text, or "Binary files differ" without data
+    number: int  # a whole-file change's hunk number in the patch it was read from (0: unknown)
 
     @property
     def path(self) -> str:
@@ -137,9 +250,11 @@ class FileDiff:
                 and self.old_mode != self.new_mode)
 
 
-@dataclass(frozen=True)
-class Patch:
-    files: tuple[FileDiff, ...] = ()
+class Patch(namedtuple("Patch", "files", defaults=((),))):
+    """A whole patch: its files in order. (A named tuple: `patch._replace(files=...)`.)"""
+
+    __slots__ = ()
+    files: tuple[FileDiff, ...]
 
     def hunk_refs(self) -> list[tuple[int, int]]:
         """(file index, hunk index) in patch order; hunk number N (1-based) is refs[N-1].

@@ -24,7 +24,15 @@ from __future__ import annotations
 import gc
 import re
 
-from pairtui.diff.model import BinaryPatch, DiffLine, FileDiff, FileStatus, Hunk, Patch
+from pairtui.diff.model import (
+    BinaryPatch,
+    DiffLine,
+    FileDiff,
+    FileStatus,
+    Hunk,
+    Patch,
+)
+from pairtui.diff.patch_lines import PatchLines
 from pairtui.diff.render import quote_path, render_patch
 from pairtui.errors import PatchError
 
@@ -54,6 +62,9 @@ class _Parser:
         if lines and lines[-1] == b"":
             lines.pop()
         self.lines = lines
+        # Every line's first byte ("?" for an empty line), so a hunk's extent and counts are
+        # checked at C speed; its DiffLine values are built only when asked for (Hunk.lines).
+        self.kinds = b"".join([line[:1] or b"?" for line in lines])
         self.i = 0
         self.hunk_no = 0  # global 1-based hunk number, as `Patch.hunk_refs` counts
         self.files: list[FileDiff] = []
@@ -159,8 +170,7 @@ class _Parser:
             self.i += 1
             is_binary = True
         else:
-            while self.i < n and lines[self.i].startswith(b"@@ "):
-                hunks.append(self._hunk(path))
+            hunks = self._hunks(path)
             if hunks:
                 self._after_hunks(path)
         if is_binary:
@@ -213,25 +223,45 @@ class _Parser:
         return method.decode(), int(size), data
 
     # -- hunks: the hot loop ------------------------------------------------------------
-    def _hunk(self, path: str) -> Hunk:
-        lines = self.lines
-        self.hunk_no += 1
-        m = _HUNK.match(lines[self.i])
-        if m is None:
-            raise PatchError(f"{path}: hunk {self.hunk_no}: malformed header")
-        old_start = int(m[1])
-        old_len = 1 if m[2] is None else int(m[2])
-        new_start = int(m[3])
-        new_len = 1 if m[4] is None else int(m[4])
-        start = self.i + 1
-        body = _fast_body(lines, start, old_start, old_len, new_start, new_len)
-        if body is None:
+    def _hunks(self, path: str) -> list[Hunk]:
+        """The file's hunks from line `self.i` on. Each body's extent and counts are checked
+        from its lines' first bytes (`self.kinds`) at C speed; its DiffLine values are left
+        to be built when asked for. A body that is not plain (a "\\ No newline" marker, an
+        empty context line, a miscount, truncation) goes through `_checked_body`."""
+        lines, kinds, n = self.lines, self.kinds, len(self.lines)
+        match, search, count = _HUNK.match, _NOT_BODY.search, kinds.count
+        lazy, make = Hunk.from_patch_lines, tuple.__new__
+        hunks: list[Hunk] = []
+        i = self.i
+        while i < n and kinds[i] == 64 and lines[i].startswith(b"@@ "):  # "@"
+            self.hunk_no += 1
+            m = match(lines[i])
+            if m is None:
+                raise PatchError(f"{path}: hunk {self.hunk_no}: malformed header")
+            a, b, c, d, section = m.groups()
+            old_start, new_start = int(a), int(c)
+            old_len = 1 if b is None else int(b)
+            new_len = 1 if d is None else int(d)
+            start = i + 1
+            stop = min(start + old_len + new_len, n)
+            found = search(kinds, start, stop)
+            end = stop if found is None else found.start()
+            context = count(b" ", start, end)
+            if (context + count(b"-", start, end) == old_len
+                    and context + count(b"+", start, end) == new_len
+                    and (end >= n or kinds[end] != 92)):  # no "\\" marker follows
+                hunks.append(lazy(old_start, old_len, new_start, new_len,
+                                  section.decode("utf-8", "surrogateescape"), self.hunk_no,
+                                  make(PatchLines, (lines, kinds, start, end, old_start,
+                                                    new_start))))
+                i = end
+                continue
             body, i = self._checked_body(path, start, old_start, old_len, new_start, new_len)
-        else:
-            i = start + len(body)
+            hunks.append(Hunk(old_start, old_len, new_start, new_len,
+                              section.decode("utf-8", "surrogateescape"), tuple(body),
+                              self.hunk_no))
         self.i = i
-        section = m[5].decode("utf-8", "surrogateescape")
-        return Hunk(old_start, old_len, new_start, new_len, section, tuple(body), self.hunk_no)
+        return hunks
 
     def _checked_body(self, path: str, i: int, old_no: int, old_len: int, new_no: int,
                       new_len: int) -> tuple[list[DiffLine], int]:
@@ -284,40 +314,6 @@ class _Parser:
 
 
 _NOT_BODY = re.compile(rb"[^ +\-]")
-
-
-def _fast_body(lines: list[bytes], start: int, old_no: int, old_len: int, new_no: int,
-               new_len: int) -> list[DiffLine] | None:
-    """The common case at C speed where possible: find where the hunk ends from the first
-    bytes of its lines, check the counts, then build the lines. None -> use the checked path
-    (markers, empty context lines, truncation, trailing text after the last hunk)."""
-    window = lines[start:start + old_len + new_len]
-    kinds = b"".join([line[:1] or b"?" for line in window])
-    end = _NOT_BODY.search(kinds)
-    if end is not None:
-        kinds = kinds[:end.start()]
-    context = kinds.count(b" ")
-    if context + kinds.count(b"-") != old_len or context + kinds.count(b"+") != new_len:
-        return None
-    after = start + len(kinds)
-    if after < len(lines) and lines[after][:1] == b"\\":
-        return None
-    make = tuple.__new__
-    line_type = DiffLine
-    body: list[DiffLine] = []
-    append = body.append
-    for c, line in zip(kinds, lines[start:after], strict=True):
-        if c == 32:  # " "
-            append(make(line_type, (" ", line[1:], old_no, new_no, False)))
-            old_no += 1
-            new_no += 1
-        elif c == 45:  # "-"
-            append(make(line_type, ("-", line[1:], old_no, None, False)))
-            old_no += 1
-        else:
-            append(make(line_type, ("+", line[1:], None, new_no, False)))
-            new_no += 1
-    return body
 
 
 _MODE = re.compile(rb"[0-7]{6}")

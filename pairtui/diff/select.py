@@ -8,8 +8,6 @@ file's rename or mode change stays exactly when at least one of its hunks stays.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pairtui.diff.model import BinaryPatch, DiffLine, FileDiff, FileStatus, Hunk, Patch
 from pairtui.errors import PatchError
 
@@ -64,7 +62,7 @@ def select_hunks(patch: Patch, numbers: list[int] | set[int], *, for_reverse: bo
         if not keep:
             continue
         if f.is_binary or not f.hunks:
-            files.append(f if f.number else replace(f, number=whole[fi]))  # errors name it as listed
+            files.append(f if f.number else f._replace(number=whole[fi]))  # errors name it as listed
             continue
         hunks = [h for hi, h in enumerate(f.hunks) if hi in keep]
         if for_reverse and len(hunks) < len(f.hunks):
@@ -80,7 +78,7 @@ def _content_only(f: FileDiff) -> FileDiff:
         return f
     if f.old_path == f.new_path and not f.mode_changed:
         return f
-    return replace(f, old_path=f.new_path, status=FileStatus.MODIFIED, old_mode=f.new_mode,
+    return f._replace(old_path=f.new_path, status=FileStatus.MODIFIED, old_mode=f.new_mode,
                    similarity=None, old_oid=None, new_oid=None)
 
 
@@ -98,7 +96,7 @@ def with_hunks(f: FileDiff, hunks: list[Hunk], *, for_reverse: bool = False,
     if f.status is FileStatus.DELETED and any(h.new_len for h in hunks):
         # Keeping some lines of a deleted file means the file stays, modified.
         status, new_path, new_mode = FileStatus.MODIFIED, f.old_path, f.old_mode
-    return replace(f, hunks=tuple(hunks), status=status, new_path=new_path, new_mode=new_mode,
+    return f._replace(hunks=tuple(hunks), status=status, new_path=new_path, new_mode=new_mode,
                    old_oid=f.old_oid if same else None, new_oid=f.new_oid if same else None)
 
 
@@ -123,8 +121,7 @@ def _reposition(hunks: list[Hunk], for_reverse: bool) -> list[Hunk]:
         if (old_start, new_start) == (h.old_start, h.new_start):
             out.append(h)
         else:
-            out.append(Hunk(old_start, h.old_len, new_start, h.new_len, h.section, h.lines,
-                            h.number))
+            out.append(h.moved(old_start, new_start))
         delta += h.new_len - h.old_len
     return out
 
@@ -259,7 +256,7 @@ def replace_hunk(patch: Patch, number: int, hunks: list[Hunk]) -> Patch:
     new = list(f.hunks[:hi]) + [h for h in hunks if has_changes(h)] + list(f.hunks[hi + 1:])
     files = list(patch.files)
     if new:
-        files[fi] = replace(with_hunks(f, new, merge=False), old_oid=None, new_oid=None)
+        files[fi] = with_hunks(f, new, merge=False)._replace(old_oid=None, new_oid=None)
     else:
         del files[fi]
     return Patch(tuple(files))
@@ -283,7 +280,7 @@ def _reverse_file(f: FileDiff) -> FileDiff:
                             ln.raw, ln.new_no, ln.old_no, ln.no_newline) for ln in h.lines),
              h.number)
         for h in f.hunks)
-    return replace(f, old_path=f.new_path, new_path=f.old_path, status=_FLIP.get(f.status, f.status),
+    return f._replace(old_path=f.new_path, new_path=f.old_path, status=_FLIP.get(f.status, f.status),
                    hunks=hunks, old_mode=f.new_mode, new_mode=f.old_mode, old_oid=f.new_oid,
                    new_oid=f.old_oid, binary=binary,
                    similarity=f.similarity)
@@ -299,7 +296,7 @@ def single_hunk_patch(file: FileDiff, hunk: Hunk | None) -> Patch:
     if whole and file.status in (FileStatus.ADDED, FileStatus.DELETED):
         return Patch((file,))
     path = file.new_path or file.old_path
-    plain = replace(file, old_path=path, new_path=path, status=FileStatus.MODIFIED,
+    plain = file._replace(old_path=path, new_path=path, status=FileStatus.MODIFIED,
                     old_mode=file.new_mode or file.old_mode, new_mode=file.new_mode or file.old_mode,
                     old_oid=None, new_oid=None, similarity=None, binary=None)
     return Patch((with_hunks(plain, [hunk], for_reverse=True),))

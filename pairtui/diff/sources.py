@@ -6,9 +6,12 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-from pathlib import Path
 
 from pairtui.errors import GitError, PatchError
+
+TYPE_CHECKING = False  # not typing's, and pathlib only for hints: see model.py
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SYMLINK = "120000"
 
@@ -16,7 +19,7 @@ SYMLINK = "120000"
 class WorktreeSource:
     """The files as they are on disk (a symlink read as its target, like git)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path | str) -> None:
         self.root = root
         self.top = str(root)
 
@@ -53,7 +56,7 @@ class WorktreeSource:
 class IndexSource(WorktreeSource):
     """The files as the index holds them (apply --cached)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path | str) -> None:
         super().__init__(root)
         out = subprocess.run(["git", "ls-files", "-s", "-z"], cwd=root, capture_output=True)
         if out.returncode != 0:

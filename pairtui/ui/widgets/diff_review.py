@@ -7,7 +7,7 @@ patch; splitting a hunk replaces it by its parts, shifting the refs of later hun
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
@@ -46,9 +46,9 @@ class ReviewAction:
 def rejecting_part(file: FileDiff, hunk: Hunk, lines: frozenset[int]) -> Hunk:
     """The hunk that, reverse-applied to the new side, drops only the changes at `lines`
     (indexes into hunk.lines) and keeps the hunk's other changes."""
-    flipped = reverse_patch(Patch((replace(file, hunks=(hunk,), binary=None),))).files[0].hunks[0]
+    flipped = reverse_patch(Patch((file._replace(hunks=(hunk,), binary=None),))).files[0].hunks[0]
     chosen = select_lines(flipped, lines)
-    return reverse_patch(Patch((replace(file, hunks=(chosen,), binary=None),))).files[0].hunks[0]
+    return reverse_patch(Patch((file._replace(hunks=(chosen,), binary=None),))).files[0].hunks[0]
 
 
 def changed_indexes(hunk: Hunk) -> list[int]:
@@ -178,8 +178,8 @@ class ReviewBook:
         f = self.patch.files[fi]
         hunks = f.hunks[:hi] + new + f.hunks[hi + count:]
         files = list(self.patch.files)
-        files[fi] = replace(f, hunks=hunks)
-        self.patch = replace(self.patch, files=tuple(files))
+        files[fi] = f._replace(hunks=hunks)
+        self.patch = self.patch._replace(files=tuple(files))
         shift = len(new) - count
 
         def moved(d: dict[Ref, object]) -> dict:
@@ -216,5 +216,5 @@ class ReviewBook:
                         kept.append(select_lines(hunk, chosen))
             if kept:
                 files.append(with_hunks(f, kept))
-        return replace(self.patch, files=tuple(files))
+        return self.patch._replace(files=tuple(files))
 
