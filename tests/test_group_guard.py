@@ -40,13 +40,51 @@ def test_the_guarded_program_exits_and_speaks_as_it_would_alone():
         guarded(["no-such-program-here"])
 
 
+def test_the_program_starts_with_default_signals_and_dies_as_it_would_alone():
+    # Python ignores SIGPIPE; a program inheriting that would never see `head` close its pipe
+    mask = _run(guarded_shell("grep SigIgn /proc/self/status")).stdout.split()[-1]
+    assert int(mask, 16) == 0
+    ended = _run(guarded_shell("while :; do echo y; done | head -1"))
+    assert (ended.returncode, ended.stdout, ended.stderr) == (0, b"y\n", b"")
+    assert _run(guarded_shell("kill -KILL $$")).returncode == -signal.SIGKILL
+
+
+def test_a_stopped_check_keeps_its_grace_period(tmp_path):
+    import asyncio
+
+    from pairtui.agent.verify import run_check
+
+    marker, started = tmp_path / "cleaned-up", tmp_path / "started"
+    program = (f"import signal, sys, time, pathlib\n"
+               f"def bye(*_):\n    time.sleep(0.1); pathlib.Path({str(marker)!r}).touch(); sys.exit(0)\n"
+               f"signal.signal(signal.SIGTERM, bye)\npathlib.Path({str(started)!r}).touch()\n"
+               f"time.sleep(60)\n")
+    (tmp_path / "child.py").write_text(program)
+
+    async def stop_when_started() -> None:
+        cancel = asyncio.Event()
+
+        async def later() -> None:
+            while not started.exists():
+                await asyncio.sleep(0.02)
+            cancel.set()
+
+        task = asyncio.ensure_future(later())
+        result = await run_check(f"exec {sys.executable} child.py", tmp_path, 30, cancel=cancel)
+        await task
+        assert result.cancelled
+
+    asyncio.run(stop_when_started())
+    assert marker.exists(), "the check's own SIGTERM clean-up ran before anything was killed"
+
+
 def test_a_signal_to_the_guard_reaches_the_whole_group(tmp_path):
     pidfile = tmp_path / "pids"
     proc = subprocess.Popen(guarded_shell(SPAWNS), start_new_session=True,
                             env={**os.environ, "PIDFILE": str(pidfile)})
     pids = _pids(pidfile)
     proc.send_signal(signal.SIGTERM)  # to the guard alone, not to the group
-    assert proc.wait(10) == -signal.SIGTERM
+    assert proc.wait(10) == -signal.SIGTERM  # as the program ended: the shell died of it
     assert still_running(*pids) == []
 
 

@@ -34,9 +34,12 @@ def guarded(argv: list[str], env: Mapping[str, str] | None = None,
     found = shutil.which(program, path=path)
     if found is None:
         raise FileNotFoundError(2, "No such file or directory", argv[0])
+    if not os.path.isabs(found) and cwd is not None:  # a relative PATH entry: the child's cwd
+        found = os.path.join(cwd, found)
     # -I -S: the guard's start ignores PYTHON* variables and site-packages (the program's
-    # environment is the program's, and a project's PYTHONHOME must not break the guard)
-    return [sys.executable, "-I", "-S", GUARD, str(os.getpid()), "--", found, *argv[1:]]
+    # environment is the program's, and a project's PYTHONHOME must not break the guard).
+    # The program gets the argv[0] it was given; `found` is only where it is.
+    return [sys.executable, "-I", "-S", GUARD, str(os.getpid()), "--", found, *argv]
 
 
 def guarded_shell(command: str) -> list[str]:
