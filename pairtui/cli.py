@@ -330,13 +330,15 @@ def _goal_without_flag(parser: argparse.ArgumentParser, chosen: str | None,
         return
     finally:
         _Parser.probing = False
-    bare = [w for w in extra if not w.startswith("-")]
-    if bare:
-        import shlex
+    if not extra or any(w.startswith("-") for w in extra):
+        return  # a misspelled option (its value lands in `extra` too): argparse's own words
+    import shlex
 
-        kept = [shlex.quote(w) for w in words if w not in bare]
-        parser.error(f"'{chosen}' takes the goal as --goal TEXT: "
-                     f"pairtui {' '.join(kept)} --goal {shlex.quote(' '.join(bare))}")
+    rest = list(words)  # the command without the goal's words (the last of each, by position)
+    for word in reversed(extra):
+        del rest[len(rest) - 1 - rest[::-1].index(word)]
+    parser.error(f"'{chosen}' takes the goal as --goal TEXT: pairtui "
+                 f"{' '.join(shlex.quote(w) for w in rest)} --goal {shlex.quote(' '.join(extra))}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -72,6 +72,10 @@ def test_a_goal_without_goal_flag_is_refused_with_the_command_that_works(git_rep
     assert "pairtui run --yes --goal 'add a --version flag'" in out.stderr
     out = pairtui("plan", "tidy", "up", "--executor", "replay:x", cwd=git_repo)
     assert "pairtui plan --executor replay:x --goal 'tidy up'" in out.stderr
+    out = pairtui("run", "--worktree", "--branch", "fix", "fix", cwd=git_repo)
+    assert "pairtui run --worktree --branch fix --goal fix" in out.stderr, "by position"
+    out = pairtui("run", "--pln", "p.md", cwd=git_repo)  # a misspelled option: no goal advice
+    assert out.returncode == 2 and "--goal TEXT" not in out.stderr
     out = pairtui("run", cwd=git_repo)  # nothing given at all: argparse's own words
     assert out.returncode == 2 and "one of the arguments --goal --plan --resume" in out.stderr
     assert not (git_repo / ".git" / "pairtui").exists()  # nothing started
