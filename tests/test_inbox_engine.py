@@ -325,17 +325,21 @@ def test_review_marks_are_kept_per_chunk_beside_landings_and_none_is_lost_to_ano
 
     record = make_run(git_repo, three_chunks())
     inbox = Inbox(git_repo)
+    other = Inbox(git_repo)  # another screen's engine, or another pairtui on the repo
     chunks = inbox.chunks(record.id)
-    saves = [threading.Thread(target=inbox.save_marks,
-                              args=(record.id, c.commit, {f"k{c.index}": "accepted", "x": "bogus"}))
-             for c in chunks]
-    saves.append(threading.Thread(target=inbox.mark_landed, args=(record.id, chunks[0].commit, "abc")))
-    for t in saves:
-        t.start()
-    for t in saves:
-        t.join()
-    again = Inbox(git_repo).chunks(record.id)
-    assert [c.marks for c in again] == [{"k1": "accepted"}, {"k2": "accepted"}, {"k3": "accepted"}]
-    assert inbox.landed(record.id) == {chunks[0].commit: "abc"}
+    for round_no in range(20):  # writers race in every round; none may lose another's update
+        state = ("accepted", "rejected")[round_no % 2]
+        saves = [threading.Thread(target=(inbox if c.index % 2 else other).save_marks,
+                                  args=(record.id, c.commit, {f"k{c.index}": state, "x": "bogus"}))
+                 for c in chunks]
+        saves.append(threading.Thread(target=other.mark_landed,
+                                      args=(record.id, chunks[0].commit, f"landed{round_no}")))
+        for t in saves:
+            t.start()
+        for t in saves:
+            t.join()
+        again = Inbox(git_repo).chunks(record.id)
+        assert [c.marks for c in again] == [{f"k{i}": state} for i in (1, 2, 3)], round_no
+        assert inbox.landed(record.id) == {chunks[0].commit: f"landed{round_no}"}
     inbox.save_marks(record.id, chunks[1].commit, {})  # every mark undone: nothing kept for it
     assert [c.marks for c in Inbox(git_repo).chunks(record.id)][1] == {}

@@ -12,9 +12,11 @@ inbox (`pairtui runs --clean` removes its worktree and branch).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
-import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +81,6 @@ class Inbox:
         self.repo_root = Path(repo_root)
         self.store = RunStore(common_dir(self.repo_root))
         self._git = Git(self.repo_root)
-        self._lock = threading.Lock()
 
     def record(self, run_id: str) -> RunRecord:
         record = self.store.load(run_id)
@@ -162,20 +163,33 @@ class Inbox:
                 if isinstance(marks, dict) else {})
 
     def mark_landed(self, run_id: str, chunk_commit: str, landed_as: str) -> None:
-        with self._lock:
+        with self._locked(run_id):
             self._update(run_id, landed={**self.landed(run_id), chunk_commit: landed_as})
 
     def mark_dropped(self, run_id: str, chunk_commit: str) -> None:
-        with self._lock:
+        with self._locked(run_id):
             self._update(run_id, dropped=sorted(self.dropped(run_id) | {chunk_commit}))
 
     def save_marks(self, run_id: str, chunk_commit: str, marks: dict[str, str]) -> None:
         """Replace one chunk's review marks; nothing lands by them (only `L` lands)."""
-        with self._lock:  # the screen saves from worker threads: no update may lose another
+        with self._locked(run_id):
             saved = self._read(run_id).get("marks", {})
             saved = dict(saved) if isinstance(saved, dict) else {}
             saved[chunk_commit] = {k: v for k, v in marks.items() if v in MARK_STATES}
             self._update(run_id, marks={k: v for k, v in saved.items() if v})
+
+    @contextlib.contextmanager
+    def _locked(self, run_id: str) -> Iterator[None]:
+        """One read-and-write of inbox.json at a time, across threads, screens and processes
+        (a second pairtui on the repo): no update may lose another's."""
+        run_dir = self.store.run_dir(run_id)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(run_dir / "inbox.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
 
     def _read(self, run_id: str) -> dict:
         try:

@@ -100,7 +100,9 @@ class InboxScreen(Screen[None]):
         self.chunks: list[InboxChunk] = []
         self.landed: dict[str, str] = {}  # chunk commit -> landed commit (this screen's view)
         self.busy = False
-        self._saved: dict[str, dict[str, str]] = {}  # chunk commit -> marks last sent to save
+        self._saved: dict[str, dict[str, str]] = {}  # chunk commit -> the newest marks to keep
+        self._written: dict[str, dict[str, str]] = {}  # chunk commit -> marks last written
+        self._saving = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         yield Static("inbox · reading the runs…", id="inbox-title", markup=False)
@@ -171,7 +173,7 @@ class InboxScreen(Screen[None]):
         except Exception as err:  # noqa: BLE001 - shown, never a traceback
             self._fail(err)
             return
-        self.run, self.chunks, self._saved = run, chunks, {}
+        self.run, self.chunks, self._saved, self._written = run, chunks, {}, {}
         self.landed = {c.commit: c.landed_as for c in chunks if c.landed_as}
         holder = self.query_one("#inbox-run", Horizontal)
         await holder.remove_children()
@@ -243,7 +245,7 @@ class InboxScreen(Screen[None]):
             marks = review_marks(message.diff_view.book)
             if marks != self._saved.get(chunk.commit, chunk.marks):
                 self._saved[chunk.commit] = marks
-                self._save_marks(self.run, chunk, marks)
+                self._save_marks(self.run, chunk)
 
     def _restore_marks(self, chunk: InboxChunk) -> None:
         """Accepted and rejected hunks come back as they were left; a hunk split, rejected in
@@ -257,13 +259,21 @@ class InboxScreen(Screen[None]):
             view.restore_marks(states)
 
     @work(group="inbox-marks", exit_on_error=False)
-    async def _save_marks(self, run: InboxRun, chunk: InboxChunk, marks: dict[str, str]) -> None:
+    async def _save_marks(self, run: InboxRun, chunk: InboxChunk) -> None:
+        """Saves run one at a time, each writing the newest marks: an older save can never
+        land after a newer one."""
         engine = self.engine
         assert engine is not None
-        try:
-            await self._call(partial(engine.save_marks, run.id, chunk, marks))
-        except Exception as err:  # noqa: BLE001 - one line, never a traceback
-            self._fail(err, "Review marks not saved")
+        async with self._saving:
+            marks = self._saved.get(chunk.commit)
+            if marks is None or self._written.get(chunk.commit) == marks:
+                return
+            try:
+                await self._call(partial(engine.save_marks, run.id, chunk, marks))
+            except Exception as err:  # noqa: BLE001 - one line, never a traceback
+                self._fail(err, "Review marks not saved")
+                return
+            self._written[chunk.commit] = marks
 
     def _chunk_of(self, view: DiffView) -> InboxChunk | None:
         return next((c for c in self.chunks if view in self._review(c).query(DiffView)), None)
