@@ -209,3 +209,13 @@ def test_a_landed_chunk_cannot_be_changed_through_review(tmp_path):
         pairing.reject_change(1, file, hunk)
     assert (repo / "shop" / "invoice.py").read_bytes() == before
     assert not pairing.needs_check(1)
+
+
+def test_an_edit_by_hand_marks_the_chunk_only_when_files_really_changed(tmp_path):
+    pairing, repo, _ = to_review(tmp_path)
+    assert not pairing.edited_by_hand(1), "the editor closed without a change: still verified"
+    assert not pairing.needs_check(1)
+    invoice = repo / "shop" / "invoice.py"
+    invoice.write_bytes(invoice.read_bytes() + b"\n# by hand\n")
+    assert pairing.edited_by_hand(1)
+    assert pairing.needs_check(1) and "edited by hand" in pairing.session.chunks[0].note

@@ -120,12 +120,10 @@ async def test_o_opens_the_hunk_line_in_the_editor_and_the_hand_edit_is_checked_
         view = app.query_one("DiffView")
         assert any(dl.raw == b"# checked by hand" for f in view.patch.files for h in f.hunks
                    for dl in h.lines), "the diff was read again with the edit"
-        await pilot.press("A", "enter")  # the edit came after the check passed: it says so
-        await settle(pilot, app, timeout=60)
         notes = [str(n.message) for n in app._notifications]
-        assert any("changed since its check passed (shop/invoice.py)" in n for n in notes)
-        assert status_of(app, 1) == "reviewing"
-        await pilot.press("enter")  # "Check & land": the check runs on the edit, then it lands
+        assert any("the check runs again before it lands" in n for n in notes), notes
+        assert app.pairing.needs_check(1), "marked at once, not only when landing"
+        await pilot.press("A", "enter")  # "Check & land": the check runs on the edit, then it lands
         await settle(pilot, app, timeout=60)
         assert status_of(app, 1) == "landed", app.session.chunks[0].note
     shown = _subjects(repo)

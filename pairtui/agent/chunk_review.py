@@ -63,24 +63,44 @@ class ChunkReview:
         raise StateError(f"chunk {chunk} {why}, so it cannot land yet: {self.check_command(chunk)} "
                          "has to pass first (the next step runs it)")
 
+    def _changed_since_check(self, chunk: int, snapshot: Checkpoint) -> set[str]:
+        """The paths `snapshot` holds differently from the tree the chunk's check last passed
+        on, files the check itself created aside (they are left out of the commit); empty
+        when the chunk has no check or no pass to speak for."""
+        passed = [cid for step, cid in self._session.chunk_state(chunk).checkpoints if step == "verified"]
+        if not self.check_command(chunk) or not passed:
+            return set()
+        return (self._work.changed_between(self._work.checkpoint(passed[-1]), snapshot)
+                - set(edits.artifacts_of(self._session, chunk)))
+
     def _refuse_changed_since_check(self, chunk: int, reviewed: Checkpoint) -> None:
         """A passed check speaks for the files it ran on. Files changed after it passed (in an
         editor, by another program) outside the review's own steps would land under its name
         ("Pairtui-Verify: ... passed"), so the chunk is marked changed and its check has to
-        pass again first (the next step runs it). Files the check itself created are not
-        changes (they are left out of the commit)."""
-        command = self.check_command(chunk)
-        passed = [cid for step, cid in self._session.chunk_state(chunk).checkpoints if step == "verified"]
-        if not command or not passed:
-            return
-        changed = (self._work.changed_between(self._work.checkpoint(passed[-1]), reviewed)
-                   - set(edits.artifacts_of(self._session, chunk)))
+        pass again first (the next step runs it)."""
+        changed = self._changed_since_check(chunk, reviewed)
         if not changed:
             return
         self._save(edits.with_changed_in_review(self._session, chunk))
         names = ", ".join(sorted(changed)[:3]) + (", ..." if len(changed) > 3 else "")
-        raise ChangedSinceCheckError(f"chunk {chunk} changed since its check passed ({names}), so it cannot "
-                         f"land yet: {command} has to pass first (the next step runs it)")
+        raise ChangedSinceCheckError(f"chunk {chunk} changed since its check passed ({names}), so "
+                                     f"it cannot land yet: {self.check_command(chunk)} has to pass "
+                                     "first (the next step runs it)")
+
+    def edited_by_hand(self, chunk: int) -> bool:
+        """After the person edited files in review: if the chunk's tree is no longer the one its
+        check passed on, mark it so (the screen says "re-verify" at once, not at land).
+        Whether it was marked."""
+        self._require_reviewable(chunk)
+        if not self.check_command(chunk) or chunk in edits.changed_in_review(self._session):
+            return False
+        edited = self._work.snapshot("edited", chunk, "after an edit by hand in review")
+        self._save(self._session.record_checkpoint(chunk, "edited", edited.id))
+        if not self._changed_since_check(chunk, edited):
+            return False
+        session = edits.with_note(self._session, chunk, "edited by hand in review; re-verify")
+        self._save(edits.with_changed_in_review(session, chunk))
+        return True
 
     def _drop_artifacts(self, chunk: int) -> None:
         """Files the chunk's checks created (caches, reports) and no tool call wrote are not

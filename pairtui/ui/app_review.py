@@ -103,12 +103,29 @@ class ReviewActions(_Base):
         number, pairing = self._reviewing(), self.pairing
         problem = (not_editable(message.file) if number is not None and pairing is not None
                    else "Nothing to edit: this chunk is no longer under review.")
+        if self.busy:  # a check running now would pass for files it did not see
+            problem = f"Wait for the step that is running ({self.busy}), then edit."
         if problem is None:
             assert pairing is not None
             problem = run_editor(self, pairing.repo_root / message.file.path, message.line)
         if problem is not None:
             self.notify(problem, severity="warning")
             return
+        self._after_edit(number)
+
+    @work(group="edit", exclusive=True, exit_on_error=False)
+    async def _after_edit(self, number: int | None) -> None:
+        pairing = self.pairing
+        if pairing is None or number is None:
+            return
+        try:
+            marked = await self._thread_call(lambda: pairing.edited_by_hand(number))
+        except Exception as err:  # noqa: BLE001 - shown, never a traceback
+            self._show_error(err)
+            marked = False
+        if marked:
+            self.notify("Your edit changed the chunk after its check passed: the check runs "
+                        "again before it lands.", timeout=6)
         self._load_diff(number)
 
     def on_diff_view_hunk_rejected(self, message: DiffView.HunkRejected) -> None:
