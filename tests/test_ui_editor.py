@@ -17,6 +17,8 @@ def test_each_family_of_editor_gets_the_line_its_own_way():
     assert editor_argv("emacsclient -t", FILE, 7) == ["emacsclient", "-t", "+7", str(FILE)]
     assert editor_argv("hx", FILE, 5) == ["hx", f"{FILE}:5"]
     assert editor_argv("code --wait", FILE, 9) == ["code", "--wait", "--goto", f"{FILE}:9"]
+    assert editor_argv("code", FILE, 9) == ["code", "--wait", "--goto", f"{FILE}:9"], "waits"
+    assert editor_argv("subl", FILE, 2) == ["subl", "-w", f"{FILE}:2"]
     assert editor_argv("my-editor", FILE, 9) == ["my-editor", str(FILE)], "unknown: the file alone"
     assert editor_argv("vim", FILE, None) == ["vim", str(FILE)]
 
@@ -28,3 +30,5 @@ def test_deleted_and_binary_files_are_not_opened():
     assert "deleted" in (not_editable(gone) or "")
     assert "binary" in (not_editable(picture) or "")
     assert not_editable(text) is None
+    link = FileDiff(old_path="l", new_path="l", status=FileStatus.MODIFIED, new_mode="120000")
+    assert "symbolic link" in (not_editable(link) or "")

@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 
 PLUS_LINE = {"vi", "vim", "nvim", "gvim", "view", "nano", "pico", "emacs", "emacsclient", "micro",
              "kak", "joe", "jed", "mg", "ne", "ed", "mcedit", "vis"}
-COLON_LINE = {"hx", "helix", "subl", "sublime_text", "zed", "mate"}
+COLON_LINE = {"hx", "helix", "subl", "sublime_text", "zed"}
 GOTO_LINE = {"code", "code-insiders", "codium", "cursor", "windsurf"}
+# Window editors return at once unless told to wait, and the diff would be read again before
+# the person has typed anything: their wait flag is added when $EDITOR does not have it.
+WAIT_FLAG = {"subl": "-w", "sublime_text": "-w", "zed": "--wait", **dict.fromkeys(GOTO_LINE, "--wait")}
 
 
 def editor_command() -> str:
@@ -33,6 +36,9 @@ def editor_argv(command: str, path: Path, line: int | None) -> list[str]:
     """The editor's argv opening `path` at `line` (1-based) where the editor says how."""
     argv = shlex.split(command)
     name = Path(argv[0]).name if argv else ""
+    wait = WAIT_FLAG.get(name)
+    if wait and wait not in argv and "--wait" not in argv and "-w" not in argv:
+        argv.append(wait)
     if line is None or line < 1:
         return [*argv, str(path)]
     if name in PLUS_LINE:
@@ -63,4 +69,6 @@ def not_editable(file: FileDiff) -> str | None:
         return f"{file.path} is deleted by this change: nothing to open"
     if file.is_binary:
         return f"{file.path} is a binary file: open it with its own program"
+    if file.new_mode in ("120000", "160000"):
+        return f"{file.path} is a {'symbolic link' if file.new_mode == '120000' else 'submodule'}: nothing to open as text"
     return None

@@ -57,6 +57,7 @@ class ReviewApp(App[int]):
                  reload: Callable[[], Patch] | None = None) -> None:
         super().__init__()
         self._reload = reload  # reads the working tree's diff again (after an edit by hand)
+        self._before_edit = 0  # hunks rejected before the last edit (gone from the new diff)
         self._labels = hunk_labels or []
         self._refs = patch.hunk_refs()
         self.repo_root = Path(repo_root)
@@ -166,6 +167,8 @@ class ReviewApp(App[int]):
         book = self.view.book
         kept = {hunk_key(book.patch.files[r[0]].path, book.hunk(r)) for r in book.refs
                 if book.state(r) is HunkState.ACCEPTED}
+        counts = book.counts()
+        self._before_edit += counts[HunkState.REJECTED] + counts[HunkState.PARTIAL]
         if not patch.files:
             self.summary = "review done: no change left in the working tree after your edit"
             self.exit(0)
@@ -174,8 +177,10 @@ class ReviewApp(App[int]):
         await self.query_one(DiffReview).remove()
         review = DiffReview(patch)
         await self.mount(review, before=self.query_one(Footer))
-        accepted = {r: HunkState.ACCEPTED for r in review.view.book.refs
-                    if hunk_key(patch.files[r[0]].path, review.view.book.hunk(r)) in kept}
+        keys = {r: hunk_key(patch.files[r[0]].path, review.view.book.hunk(r))
+                for r in review.view.book.refs}
+        twice = {k for k in keys.values() if list(keys.values()).count(k) > 1}
+        accepted = {r: HunkState.ACCEPTED for r, k in keys.items() if k in kept and k not in twice}
         if accepted:
             review.view.restore_marks(accepted)
         self.query_one("#review-title", Static).update(self._title())
@@ -222,6 +227,8 @@ class ReviewApp(App[int]):
     def _counts(self) -> str:
         counts = self.view.book.counts()
         parts = [f"{counts[s]} {s.value}" for s in HunkState if counts[s]]
+        if self._before_edit:
+            parts.append(f"{self._before_edit} rejected before an edit by hand")
         return ", ".join(parts) or "no hunks"
 
     def action_finish(self) -> None:
