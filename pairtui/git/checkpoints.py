@@ -172,13 +172,17 @@ class Checkpoints:
             head, head_tree = answers[0].decode(), answers[1].decode()
             if globbed:
                 self._last_n = _max_number(b"\n".join(answers[2:]), self.ref_root)
+        # The count (for the caller) runs while the tree, commit and ref are written: the
+        # index against HEAD's tree is the same list as the new tree against it, and cheaper
+        # than diff-tree (which reads every changed tree back as a loose object).
+        count_job = None if not (count and head_tree) else self._git.start(
+            "diff-index", "--cached", "-z", "--name-only", "--no-renames", head_tree, env=env)
         tree = self._git.line("write-tree", env=env, what="snapshot (git write-tree)")
         crash_point("snapshot:tree-written")
-        # Diffs run while the commit and ref are written: the count (for the caller) and,
-        # for a restore, the changes towards its target.
-        count_job = None if not count else self._git.start(
-            "diff-tree", "-r", "-z", "--name-only", "--no-renames",
-            head_tree or EMPTY_TREE[len(tree)], tree)
+        if count and not head_tree:  # an unborn HEAD: everything is new
+            count_job = self._git.start("diff-tree", "-r", "-z", "--name-only", "--no-renames",
+                                        EMPTY_TREE[len(tree)], tree)
+        # For a restore, the changes towards its target, while the commit and ref are written.
         towards_job = None if diff_to is None else start_tree_changes(self._git, tree, diff_to)
         for _attempt in range(3):
             n = self._next_n()
