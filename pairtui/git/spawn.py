@@ -152,5 +152,5 @@ class Child:
         if self.pid or self._fds:  # started but never waited for (an error path upstream)
             try:
                 self._stop(grace=0)
-            except (OSError, TypeError):  # interpreter shutdown: nothing left to tidy
+            except (OSError, TypeError, AttributeError):  # interpreter shutdown: nothing to tidy
                 pass
