@@ -7,8 +7,9 @@ and this keeps:
 
 - stdout and stderr are read, and stdin written, together: a child that fills one pipe while
   we wait on another never deadlocks;
-- the child starts with SIGPIPE and SIGXFSZ at their defaults (Python ignores both), and with
-  only fds 0-2 open (Python's own fds are not inheritable, PEP 446);
+- the child starts with SIGPIPE and SIGXFSZ at their defaults (Python ignores both), and
+  inherits no fd beyond 0-2 unless the program made one inheritable on purpose (Python opens
+  every fd non-inheritable, PEP 446; subprocess's close_fds closed even those);
 - every child is reaped: `wait()` on the normal path; on an exception while waiting (ctrl+c)
   the child has 0.25 s to finish (it got the same SIGINT), then is killed and reaped; a
   `Child` dropped unwaited is killed and reaped when it is collected.
