@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -161,6 +162,11 @@ def bench_review(where: Path, rounds: int) -> None:
           f"{largest[1]:6.2f}x   (target <= 3x)")
 
 
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def bench_checkpoint(where: Path, files: int, rounds: int) -> None:
     paths = make_repo(where, files)
     repo = paths[0].parents[2]
@@ -174,12 +180,19 @@ def bench_checkpoint(where: Path, files: int, rounds: int) -> None:
             subprocess.run([*installed(), "checkpoint"], cwd=repo, capture_output=True,
                            check=True, env=installed_env())
         ours, editable, theirs = [], [], []
+        ours_cpu, theirs_cpu = [], []
         for _ in range(rounds):
+            cpu = _children_cpu()
             theirs.append(timed(["git", "stash", "create"], repo))
+            theirs_cpu.append(_children_cpu() - cpu)
+            cpu = _children_cpu()
             ours.append(timed([*installed(), "checkpoint"], repo))
+            ours_cpu.append(_children_cpu() - cpu)
             editable.append(timed([*EDITABLE, "checkpoint"], repo))
         row(label, statistics.median(ours), statistics.median(theirs),
             statistics.median(editable))
+        # CPU time (the command and its git processes) is disturbed less by a loaded machine.
+        row("    CPU time", statistics.median(ours_cpu), statistics.median(theirs_cpu))
 
 
 def main() -> None:

@@ -183,7 +183,9 @@ def test_review_yes_of_a_patch_runs_few_git_processes(git_repo, tmp_path):
     shim.mkdir()
     real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True,
                           text=True).stdout.strip()
-    (shim / "git").write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{real}" "$@"\n')
+    # the subcommand: after `-C DIR`, which pairtui passes instead of a working directory
+    (shim / "git").write_text(f'#!/bin/sh\nif [ "$1" = -C ]; then sub="$3"; else sub="$1"; fi\n'
+                              f'echo "$sub" >> "{log}"\nexec "{real}" "$@"\n')
     (shim / "git").chmod(0o755)
     (git_repo / "change.patch").write_bytes(
         b"diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n"

@@ -46,6 +46,26 @@ def test_snapshot_captures_modified_new_and_deleted_files_but_not_ignored(git_re
     assert git(git_repo, "rev-parse", f"{cp.commit}^").strip() == git(git_repo, "rev-parse", "HEAD").strip()
 
 
+def test_files_changed_is_what_git_diffs_between_head_and_the_snapshot(git_repo: Path):
+    """The count is taken from the temp index, not the written tree: it must still be git's
+    own list, through staged-then-reverted, intent-to-add, deleted and untracked files."""
+    (git_repo / "README.md").write_text("# staged\n")
+    git(git_repo, "add", "README.md")
+    (git_repo / "README.md").write_text("# demo\n")  # staged, then put back as HEAD has it
+    (git_repo / "later.txt").write_text("intent\n")
+    git(git_repo, "add", "-N", "later.txt")
+    (git_repo / "src" / "app.py").unlink()
+    (git_repo / "new.txt").write_text("n\n")
+    (git_repo / "staged.txt").write_text("s\n")
+    git(git_repo, "add", "staged.txt")
+
+    cp = Checkpoints(git_repo, "s1").snapshot("start")
+
+    changed = git(git_repo, "diff-tree", "-r", "--name-only", "HEAD", cp.commit).split()
+    assert sorted(changed) == ["later.txt", "new.txt", "src/app.py", "staged.txt"]
+    assert cp.files_changed == len(changed)
+
+
 def test_snapshot_leaves_index_head_branches_stash_and_reflog_byte_identical(git_repo: Path):
     (git_repo / "README.md").write_text("# staged\n")
     git(git_repo, "add", "README.md")

@@ -307,7 +307,8 @@ def test_an_old_git_refuses_inbox_landing_before_writing(git_repo, tmp_path, mon
     bin_dir.mkdir()
     real = shutil.which("git")
     (bin_dir / "git").write_text(
-        f'#!/bin/sh\nif [ "$1" = version ]; then echo "git version 2.31.8"; exit 0; fi\nexec {real} "$@"\n')
+        f'#!/bin/sh\nsub="$1"; [ "$1" = -C ] && sub="$3"\n'  # pairtui runs `git -C DIR ...`
+        f'if [ "$sub" = version ]; then echo "git version 2.31.8"; exit 0; fi\nexec {real} "$@"\n')
     (bin_dir / "git").chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     head = git(git_repo, "rev-parse", "HEAD")

@@ -52,7 +52,8 @@ def event_record(event: FlowEvent) -> dict[str, Any]:
                 "chunks": [{"number": c.number, "status": str(c.status), "commit": c.commit}
                            for c in s.chunks],
                 "tokens_in": s.tokens_in, "tokens_out": s.tokens_out, "cost_usd": s.cost_usd}
-    fields = dataclasses.asdict(event)
+    fields = {k: v._asdict() if hasattr(v, "_asdict") else v  # a Checkpoint: an object, not a list
+              for k, v in dataclasses.asdict(event).items()}
     return {"event": kind, **fields}
 
 

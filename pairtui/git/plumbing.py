@@ -4,19 +4,21 @@ Every git process pairtui starts goes through `Git.run`: bytes in, bytes out (pa
 be UTF-8), a per-call environment (a temporary index, a fixed identity), and a failure turned
 into a one-line GitError carrying git's own reason.
 
-Plain `subprocess`, not GitPython: importing GitPython alone cost ~60 ms of every command
-(`python -X importtime`), more than the git calls of a checkpoint; it added nothing here.
+Plain processes, not GitPython: importing GitPython alone cost ~60 ms of every command
+(`python -X importtime`), more than the git calls of a checkpoint; it added nothing here. Nor
+`subprocess` (~4 ms to import): see spawn.py. git runs as `git -C <root> ...`, which is what a
+working directory would do.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pairtui.errors import GitError
+from pairtui.git.spawn import Child
 
 
 class GitResult(namedtuple("GitResult", "status stdout stderr")):
@@ -67,25 +69,16 @@ class Git:
         input: bytes | None = None,
     ) -> GitResult:
         """Run `git args...`; never raises for a non-zero exit."""
-        try:
-            out = subprocess.run(["git", *args], cwd=self.root, input=input,
-                                 capture_output=True, env=self._env(env),
-                                 stdin=None if input is not None else subprocess.DEVNULL)
-        except FileNotFoundError as exc:
-            raise GitError("git is not installed or not on PATH") from exc
-        except NotADirectoryError as exc:
-            raise GitError(f"not a directory: {self.root}") from exc
-        return GitResult(out.returncode, out.stdout, out.stderr.decode("utf-8", "replace"))
+        return self.start(*args, env=env, input=input).result()
 
-    def start(self, *args: str, env: Mapping[str, str] | None = None) -> Running:
-        """Start `git args...` in the background (for reads that can overlap other work)."""
+    def start(self, *args: str, env: Mapping[str, str] | None = None,
+              input: bytes | None = None) -> Running:
+        """Start `git args...` (in the background, for reads that can overlap other work)."""
         try:
-            proc = subprocess.Popen(["git", *args], cwd=self.root, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    env=self._env(env))
+            child = Child(["git", "-C", os.fspath(self.root), *args], self._env(env), input)
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH") from exc
-        return Running(proc, args[0])
+        return Running(child, args[0])
 
     def run(
         self,
@@ -106,15 +99,18 @@ class Git:
 
 
 class Running:
-    """A git process started by `Git.start`; `output()` waits for it."""
+    """A git process started by `Git.start`; `result()` waits for it (once)."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], name: str) -> None:
-        self._proc = proc
+    def __init__(self, child: Child, name: str) -> None:
+        self._child = child
         self._name = name
+        self._result: GitResult | None = None
 
     def result(self) -> GitResult:
-        out, err = self._proc.communicate()
-        return GitResult(self._proc.returncode, out or b"", (err or b"").decode("utf-8", "replace"))
+        if self._result is None:
+            status, out, err = self._child.wait()
+            self._result = GitResult(status, out, err.decode("utf-8", "replace"))
+        return self._result
 
     def output(self, what: str | None = None) -> bytes:
         result = self.result()
