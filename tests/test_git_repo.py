@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,19 @@ def test_bare_repo_is_refused(tmp_path: Path):
     git(tmp_path, "init", "-q", "--bare", "bare.git")
     with pytest.raises(RepoStateError, match="bare"):
         find_repo(tmp_path / "bare.git")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="making a repo owned by someone else needs root")
+def test_a_repo_owned_by_someone_else_is_refused_with_gits_remedy_in_one_line(git_repo: Path):
+    subprocess.run(["chown", "-R", "65534:65534", str(git_repo)], check=True)
+    try:
+        out = pairtui("checkpoints", cwd=git_repo)
+    finally:
+        subprocess.run(["chown", "-R", f"{os.getuid()}:{os.getgid()}", str(git_repo)], check=True)
+    assert out.returncode == 4 and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert "dubious ownership" in out.stderr
+    assert f"git config --global --add safe.directory {git_repo.resolve()}" in out.stderr
 
 
 def test_linked_worktree_has_its_own_git_dir(git_repo: Path, tmp_path: Path):

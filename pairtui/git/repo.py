@@ -69,6 +69,9 @@ def find_repo(path: Path) -> RepoInfo:
         reason = first_line(result.stderr)
         if "not a git repository" in reason:
             raise RepoStateError(f"not a git repository: {path}")
+        if "dubious ownership" in reason:  # git's own advice, made one line
+            owned = reason.rsplit(" at ", 1)[-1].strip("'") if " at " in reason else str(path)
+            reason += f"; if you trust it: git config --global --add safe.directory {owned}"
         raise RepoStateError(f"cannot use the repository at {path}: {reason}")
     bare, inside, git_dir = answers[:3]
     if bare == "true":
