@@ -2,7 +2,8 @@
 
 Each run is a fresh interpreter (imports included), headless, timed by the parent from spawn
 until the child's first frame is produced. The pairtui app paints its header first and mounts
-the panes a frame later; the second line reports when every pane is mounted, for honesty.
+the panes a frame later; the second line reports when every pane is mounted and laid out.
+DESIGN.md's targets: first paint <= 1.0x the hello-world app, every pane ready <= 1.3x.
 The demo repo is prepared once, before timing: the figure is the app's start-up, not the copy
 of the demo files. Prints `name  value  reference  ratio` (median of RUNS, milliseconds).
 
@@ -102,9 +103,9 @@ def main() -> None:
     value, full = statistics.median(ours) * 1000, statistics.median(ready) * 1000
     print(f"{'name':<32}{'value':>10}{'reference':>12}{'ratio':>8}")
     print(f"{'startup_first_paint_ms':<32}{value:>10.0f}{ref:>12.0f}{value / ref:>8.2f}"
-          "   (target <= 1.30)")
+          "   (target <= 1.00)")
     print(f"{'startup_all_panes_ready_ms':<32}{full:>10.0f}{ref:>12.0f}{full / ref:>8.2f}"
-          "   (for information: every pane mounted)")
+          "   (target <= 1.30)")
 
 
 if __name__ == "__main__":
