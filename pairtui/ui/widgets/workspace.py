@@ -1,6 +1,6 @@
 """The body of the pairing screen: the chunk list beside the tabbed panes, and the footer.
 
-Composed as one widget so the app can mount it just after its first frame (DeferredWorkspace):
+Composed as one widget so the app can mount it just after its first frame (PairApp.on_ready):
 the header appears at once and the heavier widgets, and their imports, follow a moment later.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from pairtui.ui.widgets.chunk_list import ChunkList
@@ -36,5 +37,12 @@ class Workspace(Horizontal):
         """Every pane is mounted and laid out: the app may now fill them."""
 
     def on_mount(self) -> None:
-        self.app.query("#splash").remove()
-        self.call_after_refresh(self.post_message, self.Ready())
+        # The next layout refresh lays out (and paints) every pane mounted by now. Waiting
+        # for a refresh with nothing left to do would wait for the footer's keys and the
+        # tab underline too, a frame or two later.
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out)
+        self.refresh(layout=True)  # one is due anyway; this one may not have happened yet
+
+    def _laid_out(self, screen: Screen) -> None:
+        screen.screen_layout_refresh_signal.unsubscribe(self)
+        self.post_message(self.Ready())
