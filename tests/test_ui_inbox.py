@@ -232,7 +232,8 @@ async def test_a_fresh_repo_says_how_to_reach_the_inbox_past_the_goal_question(g
     make_run(git_repo, three_chunks())
     app, _ = fake_app(goal=None, inbox=lambda: InboxEngine(git_repo, Config()))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await _until(pilot, lambda: isinstance(app.screen, PromptScreen)
+                     and app.screen.query("Static"))  # composed, not only pushed
         shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "esc, then i opens the inbox" in shown
         await pilot.press("escape")
