@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import shlex
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -400,6 +399,8 @@ class PairApp(KeyRules, EventRendering, DialogActions, ReviewActions, App[int]):
 
     def _fit_footer(self) -> None:
         """Below 100 columns the footer's room goes to keys, not to the palette hint."""
+        if not self.workspace_ready.is_set():
+            return  # no footer yet (and its module is not loaded before the first frame)
         from textual.widgets import Footer
 
         for footer in self.screen_stack[0].query(Footer):
@@ -455,6 +456,8 @@ def run_tui(repo_root: Path, config: Config, goal: str | None = None,
         from pairtui.agent.runs.inbox_land import InboxEngine
 
         return InboxEngine(repo_root, config)
+
+    import shlex
 
     app = PairApp(open_pairing, goal, planner=config.planner, executor=config.executor,
                   verify_timeout=config.verify_timeout, model_problem=model_problem,

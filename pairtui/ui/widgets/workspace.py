@@ -31,7 +31,8 @@ class Workspace(Horizontal):
                 yield VerifyPane(id="verify-pane")
             with TabPane("4 Diff", id="diff-tab"):
                 yield ReviewPane(id="review-pane")
-        yield Footer(compact=True)
+        # Below 100 columns the footer's room goes to keys, not to the palette hint.
+        yield Footer(compact=True, show_command_palette=self.app.size.width >= 100)
 
     class Ready(Message):
         """Every pane is mounted and laid out: the app may now fill them."""
