@@ -41,9 +41,11 @@ class Workspace(Horizontal):
         # The next layout refresh lays out (and paints) every pane mounted by now. Waiting
         # for a refresh with nothing left to do would wait for the footer's keys and the
         # tab underline too, a frame or two later.
-        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out)
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
         self.refresh(layout=True)  # one is due anyway; this one may not have happened yet
 
     def _laid_out(self, screen: Screen) -> None:
+        """Straight to the app, the one listener: bubbling up would queue behind the events
+        that the layout just sent to every widget."""
         screen.screen_layout_refresh_signal.unsubscribe(self)
-        self.post_message(self.Ready())
+        self.app.post_message(self.Ready())
