@@ -198,6 +198,9 @@ class PairApp(KeyRules, EventRendering, DialogActions, ReviewActions, App[int]):
             self.call_from_thread(self._show_error, err)
             return
         self.call_from_thread(self._opened, pairing)
+        # The model's words render as markdown (markdown-it, ~25 ms to load): load it now, off
+        # the event loop, rather than under the first streamed token.
+        import pairtui.ui.widgets.markdown_text  # noqa: F401
 
     def _open_failed(self, err: PairtuiError, goal: str | None) -> None:
         """No open session and no goal: ask for one. Anything else: say what is wrong."""
@@ -407,6 +410,8 @@ class PairApp(KeyRules, EventRendering, DialogActions, ReviewActions, App[int]):
             footer.show_command_palette = self.size.width >= 100
 
     def on_workspace_ready(self) -> None:
+        if self.workspace_ready.is_set():
+            return  # once: a subclass's handler may also call this one
         self.call_later(self._gc_after_start)  # its first collection comes after this frame
         self.workspace_ready.set()
         self._fit_footer()
