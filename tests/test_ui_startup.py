@@ -61,3 +61,21 @@ def test_start_up_paints_before_loading_the_panes_then_opens_the_session():
     assert seen["pane_ids"] == ["chunk-list", "plan-pane", "model-pane", "verify-pane",
                                 "review-pane"]
     assert seen["goal_shown"] == "Put the pricing rules in one place"
+
+
+def test_quitting_as_the_first_frame_shows_is_clean_and_resumes_gc():
+    """q can arrive before the panes are up: no traceback, and garbage collection (paused
+    during start-up) is back on."""
+    import gc
+
+    from tests.support_ui import fake_app
+
+    app, _ = fake_app()
+
+    class QuitAtOnce(type(app)):
+        def on_ready(self) -> None:  # runs before PairApp's, which would mount the panes
+            self.exit(0)
+
+    app.__class__ = QuitAtOnce
+    assert app.run(headless=True, size=(120, 40)) == 0
+    assert gc.isenabled()

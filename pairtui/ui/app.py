@@ -160,6 +160,8 @@ class PairApp(KeyRules, EventRendering, DialogActions, ReviewActions, App[int]):
         rather than after the next refresh, which waits a frame's tick on an idle loop."""
         from pairtui.ui.widgets.workspace import Workspace
 
+        if not self.screen.is_attached:
+            return  # quitting already
         self._load_styles()
         splash = self.query("#splash")
         with self.batch_update():  # one layout and paint for all of it, not one per level
