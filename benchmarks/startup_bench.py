@@ -10,8 +10,9 @@ of the demo files. pairtui's modules are byte-compiled first, as Textual's are i
 checkout would otherwise compile every module in every run, which no user start pays.
 Prints `name  value  reference  ratio`: medians of RUNS in milliseconds, and the median of the
 run-by-run ratios (each pair back to back, in turns). The same in CPU time follows, for
-information: a start-up is single-threaded and waits on nothing, so on a quiet machine its CPU
-time is its wall time, and on a loaded one the CPU figures still compare.
+information: it holds steady on a loaded machine. Start-up runs on one thread, so on a quiet
+machine its CPU time is its wall time, save that the panes wait for Textual's next frame tick
+(up to 1/60 s) after they mount, which only the wall-clock line counts.
 
     .venv/bin/python benchmarks/startup_bench.py
 """
