@@ -58,8 +58,17 @@ def _notes(app) -> str:
 
 
 async def _land(pilot, screen: InboxScreen) -> None:
+    """Press L and wait for the landing's own report (it ends every landing): on a loaded
+    machine the landing may not have started yet when the screen is first seen idle."""
+    app = screen.app
+    before = set(map(id, app._notifications))
+
+    def reported() -> bool:
+        return any(n.title == "Inbox: landing" and id(n) not in before for n in app._notifications)
+
     await pilot.press("L")
-    await _until(pilot, lambda: not screen.busy and not [w for w in screen.workers if w.is_running])
+    await _until(pilot, lambda: reported() and not screen.busy
+                 and not [w for w in screen.workers if w.is_running])
 
 
 async def test_inbox_lands_two_of_three_chunks_one_commit_each_and_rejects_the_third(git_repo):
@@ -232,7 +241,8 @@ async def test_a_fresh_repo_says_how_to_reach_the_inbox_past_the_goal_question(g
     make_run(git_repo, three_chunks())
     app, _ = fake_app(goal=None, inbox=lambda: InboxEngine(git_repo, Config()))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await _until(pilot, lambda: isinstance(app.screen, PromptScreen)
+                     and app.screen.query("Static"))  # composed, not only pushed
         shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "esc, then i opens the inbox" in shown
         await pilot.press("escape")

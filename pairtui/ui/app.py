@@ -9,7 +9,7 @@ becomes a notification saying what happened and what to do.
 from __future__ import annotations
 
 import asyncio
-import shlex
+import gc
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -30,7 +30,6 @@ from pairtui.ui.app_keys import KeyRules
 from pairtui.ui.app_review import ReviewActions
 from pairtui.ui.error_hints import describe, one_line
 from pairtui.ui.event_inbox import EventInbox
-from pairtui.ui.widgets.deferred import DeferredWorkspace
 from pairtui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -105,6 +104,7 @@ class PairApp(KeyRules, EventRendering, DialogActions, ReviewActions, App[int]):
         self._inbox = EventInbox(self, self._on_events)
         self.workspace_ready = asyncio.Event()
         self.always_allowed: set[str] = set()  # requests the person allowed for the session
+        self._resume_gc = False  # gc paused during start-up (on_load)
 
     # -- toasts -------------------------------------------------------------------------------
 
@@ -128,18 +128,25 @@ class PairApp(KeyRules, EventRendering, DialogActions, ReviewActions, App[int]):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """The header and a splash only: the first frame costs what a hello-world app's does.
+        The workspace (the panes, their imports and the stylesheet) follows on `Ready`."""
         bar = StatusBar(id="status-bar")
         bar.planner, bar.executor, bar.goal = self._planner, self._executor, self._goal or ""
         yield bar
         yield Static("opening the session…", id="splash")
-        # Mounted just after the first frame: the header shows at once, the rest follows.
-        yield DeferredWorkspace()
 
-    def load_styles(self) -> None:
-        """Read the stylesheet (once); called just before the workspace mounts."""
-        if not self.stylesheet.has_source(str(self.STYLES)):
-            self.stylesheet.read(self.STYLES)
-            self.refresh_css(animate=False)
+    def on_load(self) -> None:
+        """No garbage collection until the panes are up: a full collection scans the whole
+        heap (Textual and every import, ~12 ms), and one used to land in the middle of
+        start-up. Collection resumes with the panes (or on quitting before them)."""
+        if gc.isenabled():
+            gc.disable()
+            self._resume_gc = True
+
+    def _gc_after_start(self) -> None:
+        if self._resume_gc:
+            self._resume_gc = False
+            gc.enable()
 
     def on_mount(self) -> None:
         self.screen.set_class(self.size.width < 100, "-narrow")
@@ -147,10 +154,30 @@ class PairApp(KeyRules, EventRendering, DialogActions, ReviewActions, App[int]):
         if self.model_problem:
             self.notify(f"{self.model_problem}\nSet it, then reopen pairtui.",
                         title="A model cannot be used", severity="error", timeout=12)
-        self.call_after_refresh(self._open, self._goal)  # after the first frame: it imports the engine
+
+    async def on_ready(self) -> None:
+        """The first frame is out (Textual sends Ready right after it): mount the panes now,
+        rather than after the next refresh, which waits a frame's tick on an idle loop."""
+        from pairtui.ui.widgets.workspace import Workspace
+
+        if not self.screen.is_attached:
+            return  # quitting already
+        self._load_styles()
+        splash = self.query("#splash")
+        with self.batch_update():  # one layout and paint for all of it, not one per level
+            await self.mount(Workspace(id="body"), before=splash.first() if splash else None)
+            await splash.remove()
+
+    def _load_styles(self) -> None:
+        """Add the stylesheet. Only the new file is parsed: the widgets' DEFAULT_CSS parsed for
+        the first frame is reused (refresh_css would parse every source again)."""
+        if not self.stylesheet.has_source(str(self.STYLES)):
+            self.stylesheet.read(self.STYLES)
+            self.stylesheet.update(self, animate=False)
 
     async def on_unmount(self) -> None:
         """Quitting stops what the session started (MCP servers, an ACP agent)."""
+        self._gc_after_start()  # quit before the panes were up
         close = getattr(self.pairing, "aclose", None)
         if close is not None:
             try:
@@ -173,6 +200,9 @@ class PairApp(KeyRules, EventRendering, DialogActions, ReviewActions, App[int]):
             self.call_from_thread(self._show_error, err)
             return
         self.call_from_thread(self._opened, pairing)
+        # The model's words render as markdown (markdown-it, ~25 ms to load): load it now, off
+        # the event loop, rather than under the first streamed token.
+        import pairtui.ui.widgets.markdown_text  # noqa: F401
 
     def _open_failed(self, err: PairtuiError, goal: str | None) -> None:
         """No open session and no goal: ask for one. Anything else: say what is wrong."""
@@ -374,16 +404,24 @@ class PairApp(KeyRules, EventRendering, DialogActions, ReviewActions, App[int]):
 
     def _fit_footer(self) -> None:
         """Below 100 columns the footer's room goes to keys, not to the palette hint."""
+        if not self.workspace_ready.is_set():
+            return  # no footer yet (and its module is not loaded before the first frame)
         from textual.widgets import Footer
 
         for footer in self.screen_stack[0].query(Footer):
             footer.show_command_palette = self.size.width >= 100
 
     def on_workspace_ready(self) -> None:
+        if self.workspace_ready.is_set():
+            return  # once: a subclass's handler may also call this one
+        self.call_later(self._gc_after_start)  # its first collection comes after this frame
         self.workspace_ready.set()
         self._fit_footer()
         if self.focused is None:
             self.query_one("#chunk-options").focus()
+        # Opening imports the engine in a thread; started now, it does not hold the GIL while
+        # the panes mount (a Python thread slows the event loop's work as much as it takes).
+        self._open(self._goal)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.screen.set_class(event.pane.id == "diff-tab", "-reviewing")
@@ -425,6 +463,8 @@ def run_tui(repo_root: Path, config: Config, goal: str | None = None,
         from pairtui.agent.runs.inbox_land import InboxEngine
 
         return InboxEngine(repo_root, config)
+
+    import shlex
 
     app = PairApp(open_pairing, goal, planner=config.planner, executor=config.executor,
                   verify_timeout=config.verify_timeout, model_problem=model_problem,

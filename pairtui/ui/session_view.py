@@ -6,27 +6,17 @@ footer, the chunk list's step line and the command palette alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pairtui.core.plan import Plan
     from pairtui.core.session import Session
+    from pairtui.ui.chunk_row import ChunkRow
 
 # ChunkStatus / Phase values (StrEnums compare equal to these); plain strings keep the engine's
 # modules out of start-up.
 LANDED, ROLLED_BACK = "landed", "rolled-back"
 PLANNING, DONE = "planning", "done"
-
-@dataclass(frozen=True)
-class ChunkRow:
-    """What one row shows; built by the app from the plan and the session state."""
-
-    number: int
-    title: str
-    status: str
-    note: str = ""
-    commit: str | None = None
 
 
 # Step kind -> footer label. The engine's next_step decides what really happens; these names
@@ -103,6 +93,8 @@ def expected_step(session: Session | None) -> str | None:
 
 def chunk_rows(session: Session | None, plan: Plan | None) -> tuple[ChunkRow, ...]:
     """One row per plan chunk; status from the session (pending when it has none yet)."""
+    from pairtui.ui.chunk_row import ChunkRow
+
     if plan is None:
         return ()
     states = {c.number: c for c in session.chunks} if session else {}

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from pairtui.ui.session_view import ChunkRow
+from pairtui.ui.chunk_row import ChunkRow
 
 # status -> (glyph, theme variable). Statuses are ChunkStatus values (strings).
 GLYPHS: dict[str, tuple[str, str]] = {

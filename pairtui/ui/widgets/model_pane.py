@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -18,7 +19,8 @@ from textual.events import Click
 from textual.widget import Widget
 from textual.widgets import Static
 
-from pairtui.ui.widgets.markdown_text import MarkdownText
+if TYPE_CHECKING:
+    from pairtui.ui.widgets.markdown_text import MarkdownText
 
 FLUSH_SECONDS = 0.04
 RESULT_PREVIEW_CHARS = 4_000
@@ -208,6 +210,9 @@ class ModelPane(VerticalScroll):
     async def _append_text(self, text: str) -> None:
         self._thinking = None
         if self._segment is None:
+            # Rich's markdown (markdown-it) loads with the first text, not at start-up.
+            from pairtui.ui.widgets.markdown_text import MarkdownText
+
             self._segment = MarkdownText(text, classes="model-text")
             await self._mount(self._segment)
         else:

@@ -1,6 +1,6 @@
 """The body of the pairing screen: the chunk list beside the tabbed panes, and the footer.
 
-Composed as one widget so the app can mount it just after its first frame (DeferredWorkspace):
+Composed as one widget so the app can mount it just after its first frame (PairApp.on_ready):
 the header appears at once and the heavier widgets, and their imports, follow a moment later.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from pairtui.ui.widgets.chunk_list import ChunkList
@@ -30,11 +31,21 @@ class Workspace(Horizontal):
                 yield VerifyPane(id="verify-pane")
             with TabPane("4 Diff", id="diff-tab"):
                 yield ReviewPane(id="review-pane")
-        yield Footer(compact=True)
+        # Below 100 columns the footer's room goes to keys, not to the palette hint.
+        yield Footer(compact=True, show_command_palette=self.app.size.width >= 100)
 
     class Ready(Message):
         """Every pane is mounted and laid out: the app may now fill them."""
 
     def on_mount(self) -> None:
-        self.app.query("#splash").remove()
-        self.call_after_refresh(self.post_message, self.Ready())
+        # The next layout refresh lays out (and paints) every pane mounted by now. Waiting
+        # for a refresh with nothing left to do would wait for the footer's keys and the
+        # tab underline too, a frame or two later.
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
+        self.refresh(layout=True)  # one is due anyway; this one may not have happened yet
+
+    def _laid_out(self, screen: Screen) -> None:
+        """Straight to the app, the one listener: bubbling up would queue behind the events
+        that the layout just sent to every widget."""
+        screen.screen_layout_refresh_signal.unsubscribe(self)
+        self.app.post_message(self.Ready())
