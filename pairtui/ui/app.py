@@ -479,4 +479,7 @@ def run_tui(repo_root: Path, config: Config, goal: str | None = None,
     elif app.session is not None:
         print(f"pairtui: session {app.session.id} done; see the commits with: "
               f"git -C {shlex.quote(str(repo_root))} log --oneline")
-    return int(code or 0)
+    from pairtui.ui.exit_code import exit_code
+
+    return exit_code(app, code)
+

@@ -293,4 +293,6 @@ def run_review_app(app: ReviewApp) -> int:
         print(app.summary)
     for comment in app.comments:
         print(f"comment: {comment}")
-    return code if isinstance(code, int) else 0
+    from pairtui.ui.exit_code import exit_code
+
+    return exit_code(app, code)
