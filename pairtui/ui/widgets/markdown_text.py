@@ -3,29 +3,41 @@
 Textual's Markdown widget makes a widget per block (a table makes one per cell), which is what
 slows a long answer down: thousands of widgets to style and lay out. Here the text is cut into
 blocks at blank lines outside code fences; each finished block is rendered once (Rich markdown)
-into strips and kept, and only the block still growing is rendered again on an append. Cost
-per append follows the open block, not the answer. Colours come from the app's theme.
+into packed lines and kept, and only the block still growing is rendered again on an append.
+Colours come from the app's theme.
 
-A block stays open while a code fence is open, so a long fenced block is drawn in pieces: once
-enough complete code lines pile up, a run of them is rendered as its own fence and its strips
-kept (see `FenceCache`); only the code after the last kept run is rendered again. A run is cut
-only where its own rendering and highlighting match rendering the whole block, so the screen
-looks the same as one render of the whole block.
+No event-loop step renders much: `append()` only splits text, layout only counts lines, and
+the rendering is done by a drawing worker in steps of about RENDER_BUDGET_S, yielding to the
+event loop between steps (a key press waits one step at most). A block with a long code fence
+is rendered a piece at a time (see markdown_fence). While the drawing is behind, the screen
+shows the top of the final picture; after a resize or theme change the old picture stays in
+place below what is drawn again, until the new one replaces it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
-from rich.syntax import Syntax
+from rich.style import Style
 from rich.theme import Theme
+from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.worker import Worker
+
+from pairtui.ui.widgets.markdown_fence import FenceCache
+from pairtui.ui.widgets.packed_lines import Line, LinePacker
+
+RENDER_BUDGET_S = 0.008  # rendering per event-loop step; one block or fence piece may overrun
+FRAME_S = 1 / 30  # while drawing, the screen is laid out and painted at most this often
 
 # markdown style name -> (theme variable, extra style)
 _STYLE_VARS = {
@@ -61,6 +73,15 @@ def rich_theme(variables: dict[str, str]) -> Theme:
     return Theme(styles, inherit=True)
 
 
+def warm_up() -> None:
+    """Render a little markdown once, so the parser and the Python lexer are built before a
+    stream needs them (built on first use, they cost a 25 ms step). Safe in a thread."""
+    console = Console(width=40, color_system="truecolor", force_terminal=True,
+                      legacy_windows=False)
+    sample = "# a\n\n*b* `c` [d](e)\n\n- f\n\n| g |\n|---|\n| h |\n\n```python\ni = 1\n```"
+    console.render_lines(RichMarkdown(sample, code_theme="ansi_dark"), console.options)
+
+
 def split_blocks(
     open_lines: list[str], lines: list[str], in_fence: bool
 ) -> tuple[list[list[str]], list[str], bool]:
@@ -79,102 +100,29 @@ def split_blocks(
             in_fence = not in_fence
     return finished, current, in_fence
 
-_FENCE_MARKS = ("```", "~~~")
-CHUNK_LINES = 32  # complete code lines kept per piece of a long open fence
 
+@dataclass(frozen=True)
+class _Picture:
+    """Lines drawn at one width: finished blocks' rows (a blank row between blocks), where each
+    block starts, and the open block's rows (blank row included) when they depict block
+    `open_at` (the next one to draw)."""
 
-def _char_types(lexer, code: str) -> list:
-    """The token type of every character of `code`, as Rich's Syntax would highlight it."""
-    types: list = []
-    for token_type, value in lexer.get_tokens(code):
-        types.extend([token_type] * len(value))
-    return types
+    width: int
+    rows: list[Line]
+    starts: list[int]
+    tail: list[Line]
 
-
-class FenceCache:
-    """Strips of the first complete lines of a long code fence in a block, kept in pieces.
-
-    Guarantee: `kept` + the rendering of the rest (opener + remaining lines, top padding
-    dropped) equals rendering the whole block, because a piece ends only on a non-blank line
-    without trailing spaces (Rich strips those at a fence's end) where the lines after it get
-    the same token types highlighted alone as after the piece (no string or comment left open).
-    """
-
-    def __init__(self, opener_at: int, closer: str, lang: str,
-                 render: Callable[[str], list[Strip]]) -> None:
-        self.opener_at = opener_at
-        self.closer = closer
-        self.opener = ""
-        self.lexer = Syntax("", lang).lexer
-        self._render_md = render
-        self.kept: list[Strip] = []
-        self.kept_upto = opener_at + 1  # block lines before this index are drawn in `kept`
-
-    @classmethod
-    def start(cls, lines: list[str], render: Callable[[str], list[Strip]]) -> FenceCache | None:
-        """A cache for the open fence in `lines`, or None if it is not a plain top-level fence."""
-        at = next((i for i in range(len(lines) - 1, -1, -1)
-                   if lines[i].lstrip().startswith(_FENCE_MARKS)), None)
-        if at is None or lines[at] != lines[at].lstrip():
-            return None
-        opener = lines[at]
-        mark_len = len(opener) - len(opener.lstrip(opener[0]))
-        lang = opener[mark_len:].strip().partition(" ")[0] or "text"
-        cache = cls(at, opener[0] * mark_len, lang, render)
-        cache.opener = opener
-        return cache
-
-    def _code_end(self, lines: list[str]) -> int:
-        for i in range(self.opener_at + 1, len(lines)):
-            if lines[i].lstrip().startswith(_FENCE_MARKS):
-                return i
-        return len(lines)
-
-    def _splits_cleanly(self, piece: list[str], after: list[str]) -> bool:
-        last = piece[-1]
-        if not last.strip() or last != last.rstrip():
-            return False
-        if self.lexer is None:
-            return True
-        code, rest = "\n".join(piece) + "\n", "\n".join(after) + "\n"
-        tab = getattr(self.lexer, "tabsize", 0)
-        cut = len(code.expandtabs(tab)) if tab else len(code)  # the lexer expands tabs first
-        return _char_types(self.lexer, code + rest)[cut:] == _char_types(self.lexer, rest)
-
-    def advance(self, lines: list[str]) -> None:
-        """Keep more pieces while at least two pieces' worth of complete code lines wait."""
-        end = self._code_end(lines)
-        while end - self.kept_upto >= 2 * CHUNK_LINES:
-            start = self.kept_upto
-            cut = next((c for c in range(start + CHUNK_LINES, start + 2 * CHUNK_LINES)
-                        if self._splits_cleanly(lines[start:c], lines[c:c + CHUNK_LINES])), None)
-            if cut is None:
-                return
-            body = "\n".join(lines[start:cut])
-            if not self.kept:
-                head = "\n".join(lines[:start])
-                self.kept = self._render_md(f"{head}\n{body}\n{self.closer}")[:-1]
-            else:
-                self.kept.extend(self._render_md(f"{self.opener}\n{body}\n{self.closer}")[1:-1])
-            self.kept_upto = cut
-
-    def render(self, lines: list[str], partial: str) -> list[Strip] | None:
-        """The whole block's strips, rendering only what is not kept; None: render it whole."""
-        if not self.kept or len(lines) < self.kept_upto:
-            return None
-        rest = lines[self.kept_upto:] + ([partial] if partial else [])
-        code = []
-        for line in rest:
-            if line.lstrip().startswith(_FENCE_MARKS):
-                break
-            code.append(line)
-        if not "".join(code).strip():
-            return None
-        return self.kept + self._render_md("\n".join([self.opener, *rest]))[1:]
+    def rows_from(self, block: int) -> tuple[list[Line], int]:
+        """(rows, first) showing block `block` onwards, after the blocks drawn before it."""
+        if block < len(self.starts):
+            return self.rows, self.starts[block] - (1 if block else 0)
+        if block == len(self.starts):
+            return self.tail, 0
+        return self.tail, len(self.tail)
 
 
 class MarkdownText(Widget):
-    """Markdown that only grows. `append()` is cheap; painting reads cached strips."""
+    """Markdown that only grows. `append()` is cheap; painting reads kept lines."""
 
     DEFAULT_CSS = "MarkdownText { height: auto; }"
 
@@ -185,14 +133,20 @@ class MarkdownText(Widget):
         self._open: list[str] = []        # complete lines of the block still growing
         self._partial = ""                # text after the last newline
         self._in_fence = False
+        self._packer = LinePacker()
         self._width = 0
-        self._done_lines: list[Strip] = []
-        self._rendered_done = 0           # how many finished blocks are in _done_lines
-        self._open_lines: list[Strip] = []
-        self._open_dirty = True
+        self._rows: list[Line] = []       # drawn finished blocks, a blank row between
+        self._starts: list[int] = []      # first row of each drawn block
+        self._tail: list[Line] = []       # the open block's last drawing, blank row first
+        self._tail_at = -1                # the block index `_tail` depicts
+        self._open_dirty = False
+        self._tail_owed = False           # the open block's pieces moved on; its drawing did not
+        self._fences: dict[int, FenceCache] = {}  # block index -> its long fence's pieces
+        self._stale: _Picture | None = None  # the picture before a resize, until replaced
+        self._drawer: Worker | None = None
+        self._strips: LRUCache[int, Strip] = LRUCache(160)  # painted rows of `_rows`: a few screens
+        self._line_style = Style()
         self._md_console: Console | None = None
-        self._fence: FenceCache | None = None  # kept pieces of the open block's long fence
-        self._done_fences: dict[int, FenceCache] = {}  # finished block index -> its pieces
         self._theme_name = ""
         if text:
             self.append(text)
@@ -201,6 +155,11 @@ class MarkdownText(Widget):
     def source(self) -> str:
         return "".join(self._parts)
 
+    @property
+    def drawing(self) -> bool:
+        """Text arrived that is not drawn yet and will be (the widget has been laid out)."""
+        return bool(self._width) and self.is_attached and self._behind()
+
     def append(self, text: str) -> None:
         if not text:
             return
@@ -208,21 +167,103 @@ class MarkdownText(Widget):
         pieces = (self._partial + text).split("\n")
         self._partial = pieces.pop()
         if pieces:
-            finished, still_open, self._in_fence = split_blocks(
+            finished, self._open, self._in_fence = split_blocks(
                 self._open, pieces, self._in_fence
             )
-            if finished:
-                if self._fence is not None and self._open:  # the open block just finished
-                    self._done_fences[len(self._done)] = self._fence
-                self._fence = None
-                self._done.extend("\n".join(block) for block in finished)
-            self._open = still_open
+            self._done.extend("\n".join(block) for block in finished)
         self._open_dirty = True
-        self.refresh(layout=True)
+        self._wake()
 
-    # -- rendering --------------------------------------------------------------------------
+    # -- drawing in steps ------------------------------------------------------------------
 
-    def _render_block(self, text: str, width: int) -> list[Strip]:
+    def _behind(self) -> bool:
+        return self._open_dirty or len(self._starts) < len(self._done) or self._stale is not None
+
+    def _wake(self) -> None:
+        if self._drawer is None and self._width and self.is_attached and self._behind():
+            self._drawer = self.run_worker(self._draw(), group="markdown-draw",
+                                           description="draw streamed markdown")
+
+    async def _draw(self) -> None:
+        """Steps until caught up; the screen is laid out at most every FRAME_S meanwhile (a
+        frame costs about what a step does), and once at the end."""
+        shown = time.perf_counter()
+        try:
+            while self._behind():
+                self._step(RENDER_BUDGET_S)
+                if time.perf_counter() - shown >= FRAME_S:
+                    shown = time.perf_counter()
+                    self.refresh(layout=True)
+                await asyncio.sleep(0)
+        finally:
+            self._drawer = None
+            self.refresh(layout=True)
+
+    def _step(self, budget: float) -> None:
+        """Draw finished blocks in order, then the open block, until `budget` is spent."""
+        deadline = time.perf_counter() + budget
+        render = self._renderer(self._width)
+        while len(self._starts) < len(self._done):
+            if not self._draw_block(len(self._starts), render, deadline):
+                return
+            if time.perf_counter() > deadline:
+                return
+        if self._open_dirty:
+            lines, whole = self._draw_open(render, deadline)
+            tail = ([self._packer.blank(self._width)] if lines and self._done else []) + lines
+            at = len(self._done)
+            if not whole and (self._tail_at == at and len(tail) <= len(self._tail)):
+                return  # the kept top is no more than what is shown: keep showing that
+            self._tail, self._tail_at = tail, at
+            if not whole:
+                return
+            self._open_dirty = False
+        self._stale = None
+
+    def _draw_block(self, index: int, render: Callable[[str], list[Line]],
+                    deadline: float) -> bool:
+        """Draw finished block `index`; False: a long fence in it is drawn only in part."""
+        text = self._done[index]
+        lines = text.split("\n")
+        fence = self._fences.get(index) or FenceCache.first(lines, render)
+        drawn = None
+        if fence is not None:
+            self._fences[index] = fence
+            if not fence.advance(lines, deadline) or time.perf_counter() > deadline:
+                return False  # the code after the pieces is rendered in the next step
+            drawn = fence.render(lines, "")
+            del self._fences[index]
+        if self._rows:
+            self._rows.append(self._packer.blank(self._width))
+        self._starts.append(len(self._rows))
+        self._rows.extend(drawn or render(text))
+        return True
+
+    def _draw_open(self, render: Callable[[str], list[Line]],
+                   deadline: float) -> tuple[list[Line], bool]:
+        """The open block's lines, and whether they are all of it: a long fence is drawn a
+        piece at a time, and while pieces wait only the kept ones (its top) are returned."""
+        text = "\n".join([*self._open, self._partial]) if self._partial else "\n".join(self._open)
+        if not text.strip():
+            return [], True
+        index = len(self._done)
+        fence = self._fences.get(index)
+        if fence is None and self._in_fence:
+            fence = FenceCache.start(self._open, render)
+        if fence is not None:
+            self._fences[index] = fence  # kept when the block finishes: same index
+            if not self._tail_owed:  # else the last step kept pieces: draw the rest now
+                settled = fence.advance(self._open, deadline)
+                if not settled or time.perf_counter() > deadline:
+                    self._tail_owed = settled
+                    return list(fence.kept), False
+            self._tail_owed = False
+            lines = fence.render(self._open, self._partial)
+            if lines is not None:
+                return lines, True
+        return render(text), True
+
+    def _renderer(self, width: int) -> Callable[[str], list[Line]]:
         console = self._md_console
         if console is None or self._theme_name != self.app.theme:
             self._theme_name = self.app.theme
@@ -231,63 +272,77 @@ class MarkdownText(Widget):
                 theme=rich_theme(self.app.theme_variables), legacy_windows=False,
             )
         options = console.options.update(width=width, height=None)
-        lines = console.render_lines(RichMarkdown(text, code_theme="ansi_dark"), options)
-        return [Strip(Segment.adjust_line_length(line, width)) for line in lines]
+        pack, adjust = self._packer.pack, Segment.adjust_line_length
 
-    def _ensure(self, width: int) -> None:
-        width = max(width, 1)
-        if width != self._width:
-            self._width, self._done_lines, self._rendered_done = width, [], 0
-            self._fence, self._done_fences = None, {}
-            self._open_dirty = True
-        blank = Strip.blank(width)
-        while self._rendered_done < len(self._done):
-            if self._done_lines:
-                self._done_lines.append(blank)
-            fence = self._done_fences.pop(self._rendered_done, None)
-            text = self._done[self._rendered_done]
-            lines = fence.render(text.split("\n"), "") if fence is not None else None
-            self._done_lines.extend(lines or self._render_block(text, width))
-            self._rendered_done += 1
-        if self._open_dirty:
-            lines = self._render_open(width)
-            self._open_lines = ([blank] if lines and self._done_lines else []) + lines
-            self._open_dirty = False
+        def render(text: str) -> list[Line]:
+            lines = console.render_lines(RichMarkdown(text, code_theme="ansi_dark"), options)
+            return [pack(adjust(line, width)) for line in lines]
 
-    def _render_open(self, width: int) -> list[Strip]:
-        text = "\n".join([*self._open, self._partial]) if self._partial else "\n".join(self._open)
-        if not text.strip():
-            return []
-        if self._fence is None and self._in_fence:
-            self._fence = FenceCache.start(self._open, lambda md: self._render_block(md, width))
-        if self._fence is not None:
-            self._fence.advance(self._open)
-            lines = self._fence.render(self._open, self._partial)
-            if lines is not None:
-                return lines
-        return self._render_block(text, width)
+        return render
+
+    def _redraw(self, width: int) -> None:
+        """Draw everything again at `width`, showing the current picture until replaced."""
+        if self._stale is None and self._width and (self._rows or self._tail):
+            tail = self._tail if self._tail_at == len(self._starts) else []
+            self._stale = _Picture(self._width, self._rows, self._starts, tail)
+        self._width = width
+        self._rows, self._starts, self._tail, self._tail_at = [], [], [], -1
+        self._strips.clear()
+        self._fences = {}
+        self._open_dirty, self._tail_owed = True, False
+
+    # -- layout and painting ---------------------------------------------------------------
+
+    def _tail_rows(self) -> tuple[list[Line], int, int]:
+        """(rows, first, width) shown below the drawn finished blocks."""
+        if self._stale is not None:
+            rows, first = self._stale.rows_from(len(self._starts))
+            return rows, first, self._stale.width
+        if self._tail_at == len(self._starts):
+            return self._tail, 0, self._width
+        return self._tail, len(self._tail), self._width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        self._ensure(width)
-        return len(self._done_lines) + len(self._open_lines)
+        width = max(width, 1)
+        if width != self._width:
+            self._redraw(width)
+        if self._drawer is None and self._behind():
+            self._step(RENDER_BUDGET_S)  # a short text is on the first frame
+            self._wake()
+        rows, first, _ = self._tail_rows()
+        return len(self._rows) + len(rows) - first
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        style = self.rich_style  # once a paint, not once a line (it walks the ancestors)
+        if style != self._line_style:
+            self._line_style = style
+            self._strips.clear()
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width or self.size.width
-        self._ensure(width)
-        done = self._done_lines
-        if y < len(done):
-            strip = done[y]
-        elif y - len(done) < len(self._open_lines):
-            strip = self._open_lines[y - len(done)]
-        else:
-            return Strip.blank(width, self.rich_style)
-        return strip.apply_style(self.rich_style)
+        if y < len(self._rows):
+            strip = self._strips.get(y)
+            if strip is None or strip.cell_length != width:
+                strip = self._strips[y] = self._paint(self._rows[y], self._width, width)
+            return strip
+        rows, first, drawn_at = self._tail_rows()
+        at = first + y - len(self._rows)
+        if at >= len(rows):
+            return Strip.blank(width, self._line_style)
+        return self._paint(rows[at], drawn_at, width)
+
+    def _paint(self, line: Line, drawn_at: int, width: int) -> Strip:
+        strip = self._packer.strip(line, drawn_at)
+        if drawn_at != width:  # painted before laid out at this width
+            strip = strip.adjust_cell_length(width)
+        return strip.apply_style(self._line_style)
 
     def notify_style_update(self) -> None:
-        """A theme change: render again with the new colours (other style updates are free)."""
+        """A theme change: draw again with the new colours (other style updates are free)."""
         super().notify_style_update()
         if self._md_console is not None and self._theme_name != self.app.theme:
             self._md_console = None
-            self._width = 0
+            if self._width:
+                self._redraw(self._width)
             self.refresh(layout=True)
-

@@ -1,9 +1,9 @@
 """The model pane: what the model says, streamed as markdown, with tool calls as one-line entries.
 
 Keeping up with a fast model is the point of this module. `write()` only appends to a list; a
-timer flushes everything that arrived in the last ~40 ms as one MarkdownText.append, which
-renders again only the block still growing (finished blocks are drawn once, as strips), so
-the cost of a flush follows the open block, not the whole answer.
+timer flushes everything that arrived in the last ~40 ms as one MarkdownText.append, which only
+splits the text into blocks; MarkdownText draws them in short steps of its own (finished blocks
+once, the block still growing again), so no event-loop step follows the size of the answer.
 """
 
 from __future__ import annotations
@@ -19,12 +19,23 @@ from textual.events import Click
 from textual.widget import Widget
 from textual.widgets import Static
 
+from pairtui.ui.widgets import stream_gc
+
 if TYPE_CHECKING:
     from pairtui.ui.widgets.markdown_text import MarkdownText
 
 FLUSH_SECONDS = 0.04
+QUIET_SECONDS = 1.0  # nothing written or left to draw this long: the stream is quiet
 RESULT_PREVIEW_CHARS = 4_000
 THINKING_PIECE_CHARS = 2_000  # past this, thinking continues in a new Static at a newline
+
+
+def _warm_up() -> None:
+    """Load Rich's markdown and build the parser and the Python lexer in a thread, alongside
+    the first text (built on first use, they cost one 25 ms drawing step)."""
+    from pairtui.ui.widgets.markdown_text import warm_up
+
+    warm_up()
 
 
 class ToolEntry(Widget, can_focus=True):
@@ -101,6 +112,8 @@ class ModelPane(VerticalScroll):
         self._thinking: Static | None = None
         self._thinking_text = ""
         self._tools: dict[str, ToolEntry] = {}
+        self._holding_gc = False
+        self._warmed = False
         self.chars_written = 0
 
     def compose(self) -> ComposeResult:
@@ -113,6 +126,9 @@ class ModelPane(VerticalScroll):
 
     def on_mount(self) -> None:
         self.anchor()
+
+    def on_unmount(self) -> None:
+        self._release_gc()
 
     # -- what the app calls; all cheap, all queued in order ---------------------------------
 
@@ -148,7 +164,11 @@ class ModelPane(VerticalScroll):
 
     @property
     def pending(self) -> bool:
-        return bool(self._ops) or self._flushing
+        """Text or events not on screen yet: queued, being flushed, or still being drawn (a
+        burst is drawn in steps: see MarkdownText)."""
+        if self._ops or self._flushing:
+            return True
+        return any(segment.drawing for segment in self.query("MarkdownText"))
 
     async def flush(self) -> None:
         """Render everything queued so far (also called by the timer)."""
@@ -169,10 +189,29 @@ class ModelPane(VerticalScroll):
     # -- internals ---------------------------------------------------------------------------
 
     def _arm(self) -> None:
+        if not self._holding_gc:
+            self._holding_gc = True
+            stream_gc.hold()
+            self.set_timer(QUIET_SECONDS, self._release_when_quiet)
+            if not self._warmed:  # markdown loads with the first text, not at start-up
+                self._warmed = True
+                self.run_worker(_warm_up, thread=True, group="warm-up",
+                                description="warm up markdown")
         if not self._flush_armed and not self._flushing:
             self._flush_armed = True
             quiet = time.monotonic() - self._last_flush > FLUSH_SECONDS  # leading edge: see inbox
             self.set_timer(0.001 if quiet else FLUSH_SECONDS, self.flush)
+
+    def _release_when_quiet(self) -> None:
+        if self.pending or time.monotonic() - self._last_flush < QUIET_SECONDS:
+            self.set_timer(QUIET_SECONDS, self._release_when_quiet)
+        else:
+            self._release_gc()
+
+    def _release_gc(self) -> None:
+        if self._holding_gc:
+            self._holding_gc = False
+            stream_gc.release()
 
     async def _apply(self, op: _Op) -> None:
         if op.kind == "text":
