@@ -91,6 +91,8 @@ async def test_a_long_fenced_block_streams_every_line_once_in_order():
         assert _rendered_text(streamed)[-1].strip() == "Done."
         whole = MarkdownText(answer)  # the same answer in one append: rendered in one piece
         await pane.mount(whole)
+        while pane.pending:  # a long block is drawn over several steps
+            await pilot.pause(0.02)
         await pilot.pause()
         assert [whole.render_line(y) for y in range(whole.size.height)] == [
             streamed.render_line(y) for y in range(streamed.size.height)

@@ -229,8 +229,9 @@ class MarkdownText(Widget):
         drawn = None
         if fence is not None:
             self._fences[index] = fence
-            if not fence.advance(lines, deadline) or time.perf_counter() > deadline:
-                return False  # the code after the pieces is rendered in the next step
+            if not fence.settled(lines):  # keep pieces this step, the code after them next
+                fence.advance(lines, deadline)
+                return False
             drawn = fence.render(lines, "")
             del self._fences[index]
         if self._rows:
@@ -252,11 +253,10 @@ class MarkdownText(Widget):
             fence = FenceCache.start(self._open, render)
         if fence is not None:
             self._fences[index] = fence  # kept when the block finishes: same index
-            if not self._tail_owed:  # else the last step kept pieces: draw the rest now
-                settled = fence.advance(self._open, deadline)
-                if not settled or time.perf_counter() > deadline:
-                    self._tail_owed = settled
-                    return list(fence.kept), False
+            if not self._tail_owed and not fence.settled(self._open):
+                # keep pieces this step; once they are all kept, the code after them next
+                self._tail_owed = fence.advance(self._open, deadline)
+                return list(fence.kept), False
             self._tail_owed = False
             lines = fence.render(self._open, self._partial)
             if lines is not None:
