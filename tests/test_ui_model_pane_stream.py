@@ -59,7 +59,10 @@ def rows(widget: MarkdownText) -> list[Strip]:
 
 def one_render_per_block(widget: MarkdownText, answer: str) -> list[Strip]:
     """The answer as Rich draws each of its blocks in one go, a blank row between blocks."""
-    finished, still_open, _ = split_blocks([], answer.split("\n")[:-1], False)
+    complete = answer.split("\n")
+    partial = complete.pop()
+    finished, still_open, _ = split_blocks([], complete, False)
+    still_open += [partial] if partial else []
     width = widget.content_region.width
     render, packer = widget._renderer(width), widget._packer
     lines = []
@@ -111,9 +114,13 @@ async def test_a_streamed_answer_looks_exactly_like_the_answer_written_at_once(
         assert shown == rows(whole), "as the same answer written at once"
 
 
-async def test_a_resize_keeps_the_old_picture_until_the_new_one_replaces_it(monkeypatch):
-    monkeypatch.setattr(markdown_text, "RENDER_BUDGET_S", 0.0)  # one block a step
-    answer = prose_answer(30)
+@pytest.mark.parametrize("answer", [prose_answer(30), fence_answer()[:-20]],
+                         ids=["prose", "open-fence"])
+async def test_a_resize_keeps_the_old_picture_until_the_new_one_replaces_it(answer, monkeypatch):
+    """While everything is drawn again at the new width (the open block too: here a long fence
+    still streaming), the old picture fills in below, so the height never drops (it used to,
+    and the scrollbar came and went, changing the width and starting again, for ever)."""
+    monkeypatch.setattr(markdown_text, "RENDER_BUDGET_S", 0.0)  # one block or piece a step
     heights: list[int] = []
     step = MarkdownText._step
 
@@ -132,7 +139,7 @@ async def test_a_resize_keeps_the_old_picture_until_the_new_one_replaces_it(monk
         monkeypatch.setattr(MarkdownText, "_step", step_and_measure)
         await pilot.resize_terminal(70, 30)
         await settle(pilot, pane)
-        assert len(heights) > 100, "drawn again at the new width a block a step"
+        assert len(heights) > 20, "drawn again at the new width a block or a piece a step"
         assert min(heights) >= before, "the old picture fills in below what is drawn again"
         assert rows(segment) == one_render_per_block(segment, answer)
 
@@ -194,3 +201,31 @@ async def test_objects_frozen_for_a_stream_go_back_to_the_collector_when_it_is_q
         await pilot.pause(0.3)
         assert gc.get_freeze_count() == 0
     assert stream_gc._holders == 0
+
+
+async def test_each_block_is_drawn_as_rich_markdown_draws_it():
+    """Blocks are rendered with a shared parser (Rich builds one per Markdown): the lines must
+    still be Rich's own, for every kind of block."""
+    from rich.console import Console
+    from rich.markdown import Markdown as RichMarkdown
+
+    samples = ["# Title", "Some *em*, **strong**, ~~struck~~ and `code`; [a link](https://x.y).",
+               "- one\n- two\n  - nested", "1. first\n2. second", "> quoted words",
+               "| a | b |\n|---|---|\n| 1 | 2 |", "```python\ndef f():\n    return 1\n```",
+               "---"]
+    app = PaneApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(ModelPane)
+        pane.write("x")
+        await settle(pilot, pane)
+        widget = pane.query_one(MarkdownText)
+        width = widget.content_region.width
+        render, packer = widget._renderer(width), widget._packer
+        console = widget._md_console
+        assert isinstance(console, Console)
+        options = console.options.update(width=width, height=None)
+        for text in samples:
+            expected = console.render_lines(RichMarkdown(text, code_theme="ansi_dark"), options)
+            drawn = [list(packer.strip(line, width)) for line in render(text)]
+            assert [[s for s in line if s.text] for line in drawn] == [
+                [s for s in line if s.text] for line in expected], text
