@@ -32,6 +32,7 @@ from textual.cache import LRUCache
 from textual.color import Color
 from textual.geometry import Region, Size
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker
 
@@ -158,6 +159,8 @@ class MarkdownText(Widget):
         self._fences: dict[int, FenceCache] = {}  # block index -> its long fence's pieces
         self._stale: _Picture | None = None  # the picture before a resize, until replaced
         self._drawer: Worker | None = None
+        self._shown_at = 0.0
+        self._frame_due: Timer | None = None
         self._strips: LRUCache[int, Strip] = LRUCache(160)  # painted rows of `_rows`: a few screens
         self._line_style = Style()
         self._md_console: Console | None = None
@@ -199,19 +202,28 @@ class MarkdownText(Widget):
                                            description="draw streamed markdown")
 
     async def _draw(self) -> None:
-        """Steps until caught up; the screen is laid out at most every FRAME_S meanwhile (a
-        frame costs about what a step does), and once at the end."""
-        shown = time.perf_counter()
         try:
             while self._behind():
                 self._step(RENDER_BUDGET_S)
-                if time.perf_counter() - shown >= FRAME_S:
-                    shown = time.perf_counter()
-                    self.refresh(layout=True)
+                self._show()
                 await asyncio.sleep(0)
         finally:
             self._drawer = None
+            self._show()
+
+    def _show(self) -> None:
+        """Lay out and paint what is drawn, at most once every FRAME_S: a frame costs about
+        what a drawing step does, and text arriving 25 times a second needs no more."""
+        wait = FRAME_S - (time.perf_counter() - self._shown_at)
+        if wait <= 0:
+            self._shown_at = time.perf_counter()
             self.refresh(layout=True)
+        elif self._frame_due is None:
+            self._frame_due = self.set_timer(wait, self._show_due)
+
+    def _show_due(self) -> None:
+        self._frame_due = None
+        self._show()
 
     def _step(self, budget: float) -> None:
         """Draw finished blocks in order, then the open block, until `budget` is spent."""
