@@ -39,7 +39,7 @@ from textual.worker import Worker
 from pairtui.ui.widgets.markdown_fence import FenceCache
 from pairtui.ui.widgets.packed_lines import Line, LinePacker
 
-RENDER_BUDGET_S = 0.008  # rendering per event-loop step; one block or fence piece may overrun
+RENDER_BUDGET_S = 0.004  # rendering per event-loop step; one block or fence piece may overrun
 FRAME_S = 1 / 30  # while drawing, the screen is laid out and painted at most this often
 
 # markdown style name -> (theme variable, extra style)
