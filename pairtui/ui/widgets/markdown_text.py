@@ -174,8 +174,10 @@ class MarkdownText(Widget):
 
     @property
     def drawing(self) -> bool:
-        """Text arrived that is not drawn yet and will be (the widget has been laid out)."""
-        return bool(self._width) and self.is_attached and self._behind()
+        """Text arrived that is not on screen yet and will be (the widget has been laid out):
+        not drawn yet, or drawn and waiting for its frame."""
+        return bool(self._width) and self.is_attached and (
+            self._behind() or self._frame_due is not None)
 
     def append(self, text: str) -> None:
         if not text:
