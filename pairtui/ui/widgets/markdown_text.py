@@ -161,7 +161,7 @@ class MarkdownText(Widget):
         self._drawer: Worker | None = None
         self._shown_at = 0.0
         self._frame_due: Timer | None = None
-        self._strips: LRUCache[int, Strip] = LRUCache(160)  # painted rows of `_rows`: a few screens
+        self._strips: LRUCache[tuple[Line, int, int], Strip] = LRUCache(160)  # a few screens
         self._line_style = Style()
         self._md_console: Console | None = None
         self._theme_name = ""
@@ -315,7 +315,6 @@ class MarkdownText(Widget):
             self._stale = _Picture(self._width, self._rows + tail, self._starts, len(self._rows))
         self._width = width
         self._rows, self._starts, self._tail, self._tail_at = [], [], [], -1
-        self._strips.clear()
         self._fences = {}
         self._open_dirty, self._tail_owed = True, False
 
@@ -350,10 +349,7 @@ class MarkdownText(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width or self.size.width
         if y < len(self._rows):
-            strip = self._strips.get(y)
-            if strip is None or strip.cell_length != width:
-                strip = self._strips[y] = self._paint(self._rows[y], self._width, width)
-            return strip
+            return self._paint(self._rows[y], self._width, width)
         rows, first, drawn_at = self._tail_rows()
         at = first + y - len(self._rows)
         if at >= len(rows):
@@ -361,10 +357,16 @@ class MarkdownText(Widget):
         return self._paint(rows[at], drawn_at, width)
 
     def _paint(self, line: Line, drawn_at: int, width: int) -> Strip:
-        strip = self._packer.strip(line, drawn_at)
-        if drawn_at != width:  # painted before laid out at this width
-            strip = strip.adjust_cell_length(width)
-        return strip.apply_style(self._line_style)
+        """The Strip of a drawn line; kept by line, so a frame builds Strips only for rows it
+        has not painted yet (the open block's kept rows and equal rows included)."""
+        key = (line, drawn_at, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._packer.strip(line, drawn_at)
+            if drawn_at != width:  # painted before laid out at this width
+                strip = strip.adjust_cell_length(width)
+            strip = self._strips[key] = strip.apply_style(self._line_style)
+        return strip
 
     def notify_style_update(self) -> None:
         """A theme change: draw again with the new colours (other style updates are free)."""
