@@ -19,7 +19,7 @@ from pairtui.ui.widgets.packed_lines import Line
 
 FENCE_MARKS = ("```", "~~~")
 CHUNK_LINES = 16  # complete code lines kept per piece (a piece renders in ~4 ms)
-CHECK_LINES = 8  # complete lines after a cut that judge it (highlighted alike, alone or not)
+CHECK_LINES = 4  # complete lines after a cut that judge it (highlighted alike, alone or not)
 
 
 def _char_types(lexer, code: str) -> list:
