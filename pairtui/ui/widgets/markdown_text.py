@@ -40,7 +40,7 @@ from pairtui.ui.widgets.markdown_fence import FenceCache
 from pairtui.ui.widgets.packed_lines import Line, LinePacker
 
 RENDER_BUDGET_S = 0.004  # rendering per event-loop step; one block or fence piece may overrun
-FRAME_S = 1 / 30  # while drawing, the screen is laid out and painted at most this often
+FRAME_S = 0.04  # while drawing, lay out and paint at most this often (the pane flushes so often)
 
 # markdown style name -> (theme variable, extra style)
 _STYLE_VARS = {
