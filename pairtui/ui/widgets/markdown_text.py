@@ -211,7 +211,8 @@ class MarkdownText(Widget):
                 await asyncio.sleep(0)
         finally:
             self._drawer = None
-            self._show()
+            if self.is_attached:  # (not when the worker ends because the widget went)
+                self._show()
 
     def _show(self) -> None:
         """Lay out and paint what is drawn, at most once every FRAME_S: a frame costs about

@@ -196,7 +196,8 @@ class ModelPane(VerticalScroll):
             if not self._warmed:  # markdown loads with the first text, not at start-up
                 self._warmed = True
                 self.run_worker(_warm_up, thread=True, group="warm-up",
-                                description="warm up markdown")
+                                description="warm up markdown",
+                                exit_on_error=False)  # a head start: the first render does it too
         if not self._flush_armed and not self._flushing:
             self._flush_armed = True
             quiet = time.monotonic() - self._last_flush > FLUSH_SECONDS  # leading edge: see inbox
