@@ -229,3 +229,21 @@ async def test_each_block_is_drawn_as_rich_markdown_draws_it():
             drawn = [list(packer.strip(line, width)) for line in render(text)]
             assert [[s for s in line if s.text] for line in drawn] == [
                 [s for s in line if s.text] for line in expected], text
+
+
+async def test_clearing_the_pane_mid_drawing_stops_the_drawing(monkeypatch):
+    monkeypatch.setattr(markdown_text, "RENDER_BUDGET_S", 0.0)
+    app = PaneApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(ModelPane)
+        pane.write(prose_answer(60))
+        await pane.flush()
+        await pilot.pause(0.02)
+        assert pane.pending
+        await pane.clear()
+        await settle(pilot, pane)
+        assert not pane.query(MarkdownText)
+        assert not [w for w in app.workers if w.group == "markdown-draw" and w.is_running]
+        pane.write("After the clear.")
+        await settle(pilot, pane)
+        assert pane.query_one(MarkdownText).render_line(0).text.startswith("After the clear.")
