@@ -117,7 +117,7 @@ class FenceCache:
     def advance(self, lines: list[str], deadline: float | None = None) -> bool:
         """Keep more pieces while a piece and the lines that judge its cut are complete.
         False: stopped at `deadline` with more to judge or keep (one round is always done)."""
-        end = self._code_end(lines)
+        end, began = self._code_end(lines), time.perf_counter()
         while not self._settled(end):
             cut = self._cut(lines, end)
             if cut is not None:
@@ -130,8 +130,10 @@ class FenceCache:
                     self.kept.extend(
                         self._render_md(f"{self.opener}\n{body}\n{self.closer}")[1:-1])
                 self.kept_upto = self._next_cut = cut
-            if deadline is not None and time.perf_counter() > deadline:
-                break
+            now = time.perf_counter()
+            if deadline is not None and now + (now - began) > deadline:
+                break  # another round like the last would overrun the deadline
+            began = now
         return self._settled(end)
 
     def render(self, lines: list[str], partial: str) -> list[Line] | None:

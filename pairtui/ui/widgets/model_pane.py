@@ -177,6 +177,7 @@ class ModelPane(VerticalScroll):
             return
         self._flushing = True
         self._last_flush = time.monotonic()
+        stream_gc.keep_survivors()
         try:
             while self._ops:
                 ops, self._ops = self._ops, []

@@ -15,16 +15,29 @@ import gc
 
 _holders = 0
 _froze = False
+_full_collections = 0
 
 
 def hold() -> None:
     """A stream starts. A freeze someone else made is left alone (it is theirs to undo)."""
-    global _holders, _froze
+    global _holders, _froze, _full_collections
     if _holders == 0:
         _froze = gc.isenabled() and gc.get_freeze_count() == 0
         if _froze:
             gc.freeze()
+            _full_collections = gc.get_stats()[2]["collections"]
     _holders += 1
+
+
+def keep_survivors() -> None:
+    """While a stream holds: after a full collection, freeze what survived it too, so the next
+    one walks only what is newer (a long stream keeps making objects that live)."""
+    global _full_collections
+    if _froze:
+        done = gc.get_stats()[2]["collections"]
+        if done != _full_collections:
+            _full_collections = done
+            gc.freeze()
 
 
 def release() -> None:
