@@ -32,7 +32,6 @@ from textual.cache import LRUCache
 from textual.color import Color
 from textual.geometry import Region, Size
 from textual.strip import Strip
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker
 
@@ -160,7 +159,7 @@ class MarkdownText(Widget):
         self._stale: _Picture | None = None  # the picture before a resize, until replaced
         self._drawer: Worker | None = None
         self._shown_at = 0.0
-        self._frame_due: Timer | None = None
+        self._frame_due: asyncio.TimerHandle | None = None
         self._strips: LRUCache[tuple[Line, int, int], Strip] = LRUCache(160)  # a few screens
         self._line_style = Style()
         self._md_console: Console | None = None
@@ -221,12 +220,14 @@ class MarkdownText(Widget):
         if wait <= 0:
             self._shown_at = time.perf_counter()
             self.refresh(layout=True)
-        elif self._frame_due is None:
-            self._frame_due = self.set_timer(wait, self._show_due)
+        elif self._frame_due is None:  # (an asyncio timer: a Textual one that starts late by
+            # more than its delay skips its only tick, and the frame would never come)
+            self._frame_due = asyncio.get_running_loop().call_later(wait, self._show_due)
 
     def _show_due(self) -> None:
         self._frame_due = None
-        self._show()
+        if self.is_attached:
+            self._show()
 
     def _step(self, budget: float) -> None:
         """Draw finished blocks in order, then the open block, until `budget` is spent."""

@@ -202,7 +202,10 @@ class ModelPane(VerticalScroll):
         if not self._flush_armed and not self._flushing:
             self._flush_armed = True
             quiet = time.monotonic() - self._last_flush > FLUSH_SECONDS  # leading edge: see inbox
-            self.set_timer(0.001 if quiet else FLUSH_SECONDS, self.flush)
+            if quiet:  # at once (a 1 ms timer that starts late skips its only tick: no flush)
+                self.call_later(self.flush)
+            else:
+                self.set_timer(FLUSH_SECONDS, self.flush)
 
     def _release_when_quiet(self) -> None:
         if self.pending or time.monotonic() - self._last_flush < QUIET_SECONDS:
