@@ -90,15 +90,6 @@ class _Blocks:
         return md
 
 
-def warm_up() -> None:
-    """Render a little markdown once, so the parser and the Python lexer are built before a
-    stream needs them (built on first use, they cost a 25 ms step). Safe in a thread."""
-    console = Console(width=40, color_system="truecolor", force_terminal=True,
-                      legacy_windows=False)
-    sample = "# a\n\n*b* `c` [d](e)\n\n- f\n\n| g |\n|---|\n| h |\n\n```python\ni = 1\n```"
-    console.render_lines(RichMarkdown(sample, code_theme="ansi_dark"), console.options)
-
-
 def split_blocks(
     open_lines: list[str], lines: list[str], in_fence: bool
 ) -> tuple[list[list[str]], list[str], bool]:

@@ -30,14 +30,6 @@ RESULT_PREVIEW_CHARS = 4_000
 THINKING_PIECE_CHARS = 2_000  # past this, thinking continues in a new Static at a newline
 
 
-def _warm_up() -> None:
-    """Load Rich's markdown and build the parser and the Python lexer in a thread, alongside
-    the first text (built on first use, they cost one 25 ms drawing step)."""
-    from pairtui.ui.widgets.markdown_text import warm_up
-
-    warm_up()
-
-
 class ToolEntry(Widget, can_focus=True):
     """`⚙ edit_file shop/cart.py ✓` on one line; space or a click shows the result."""
 
@@ -113,7 +105,6 @@ class ModelPane(VerticalScroll):
         self._thinking_text = ""
         self._tools: dict[str, ToolEntry] = {}
         self._holding_gc = False
-        self._warmed = False
         self.chars_written = 0
 
     def compose(self) -> ComposeResult:
@@ -194,11 +185,6 @@ class ModelPane(VerticalScroll):
             self._holding_gc = True
             stream_gc.hold()
             self.set_timer(QUIET_SECONDS, self._release_when_quiet)
-            if not self._warmed:  # markdown loads with the first text, not at start-up
-                self._warmed = True
-                self.run_worker(_warm_up, thread=True, group="warm-up",
-                                description="warm up markdown",
-                                exit_on_error=False)  # a head start: the first render does it too
         if not self._flush_armed and not self._flushing:
             self._flush_armed = True
             quiet = time.monotonic() - self._last_flush > FLUSH_SECONDS  # leading edge: see inbox
