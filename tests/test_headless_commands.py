@@ -127,7 +127,7 @@ def test_demo_refuses_a_directory_that_is_not_empty(tmp_path, capsys):
 
 
 def test_demo_without_headless_opens_the_tui_on_the_prepared_repo(tmp_path, capsys, monkeypatch):
-    import pairtui.ui.app
+    import pairtui.ui.launch
 
     seen = {}
 
@@ -135,7 +135,7 @@ def test_demo_without_headless_opens_the_tui_on_the_prepared_repo(tmp_path, caps
         seen.update(repo=repo_root, config=config, goal=goal)
         return 0
 
-    monkeypatch.setattr(pairtui.ui.app, "run_tui", fake_run_tui)
+    monkeypatch.setattr(pairtui.ui.launch, "run_tui", fake_run_tui)
     code, _, _ = run_cli(capsys, "demo", "--dir", str(tmp_path / "d"))
     assert code == 0
     assert seen["repo"] == (tmp_path / "d").resolve()

@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     repo = prepare_demo_repo(args.dir)
     config = demo_config(repo)
     if not args.headless:
-        from pairtui.ui.app import run_tui
+        from pairtui.ui.launch import run_tui
 
         return run_tui(repo, config, goal=demo_goal())
     printer = HeadlessPrinter(secrets=config.secrets)

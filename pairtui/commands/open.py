@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(info.root, {**model_flags(args, info.git_dir), **plan_out_flag(args, info.root)})
     problem = model_problem(config, info.git_dir, args.goal)
 
-    from pairtui.ui.app import run_tui
+    from pairtui.ui.launch import run_tui
 
     return run_tui(info.root, config, goal=args.goal, model_problem=problem)
 

@@ -233,3 +233,17 @@ class DialogActions(_Base):
         if answer == "always":
             self.always_allowed.add(key)
         return answer in ("once", "always")
+
+    @work(group="dialog", exit_on_error=False)
+    async def action_checkpoints(self) -> None:
+        pairing = self.pairing
+        if pairing is None:
+            return
+        try:
+            self._checkpoints = list(await self._thread_call(pairing.checkpoints))
+        except Exception as err:  # noqa: BLE001 - shown, never a traceback
+            self._show_error(err)
+            return
+        from pairtui.ui.screens.checkpoints import CheckpointsScreen
+
+        self.push_screen(CheckpointsScreen(self._checkpoints))
